@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Database } from './platform/db/client.js';
+import { defaultRateLimits, type Deps, type RateLimits } from './platform/deps.js';
+import { registerHttpPlatform } from './platform/http/server.js';
+import type { Mailer } from './platform/mail/mailer.js';
+import { accountRoutes } from './features/accounts/index.js';
+import { adminRoutes } from './features/admin/routes.js';
+import { forumRoutes } from './features/forum/index.js';
+import { groupRoutes } from './features/groups/index.js';
+
+export interface AppOptions {
+  database: Database;
+  mailer: Mailer;
+  baseUrl: string;
+  cookieSecret: string;
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  logLevel?: string;
+  limits?: Partial<RateLimits>;
+}
+
+/** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: opts.trustProxy ?? false,
+    disableRequestLogging: opts.logLevel === 'silent',
+  });
+  const secureCookies = opts.secureCookies ?? opts.baseUrl.startsWith('https:');
+  await registerHttpPlatform(app, { cookieSecret: opts.cookieSecret, secureCookies });
+
+  const deps: Deps = {
+    db: opts.database.db,
+    mailer: opts.mailer,
+    baseUrl: opts.baseUrl,
+    secureCookies,
+    limits: { ...defaultRateLimits, ...opts.limits },
+  };
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await opts.database.ping();
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: opts.database.kind });
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  // Called directly rather than registered, so the session hook applies to every route.
+  await accountRoutes(app, deps);
+  await groupRoutes(app, deps);
+  await forumRoutes(app, deps);
+  await adminRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Mutual reads from the environment, with its default and meaning.
+ * README.md's configuration table is checked against this list by test/config.test.ts.
+ */
+export const settings = {
+  PORT: { default: '3000', doc: 'TCP port the web server listens on.' },
+  HOST: { default: '0.0.0.0', doc: 'Address the web server binds to.' },
+  DATA_DIR: {
+    default: './data',
+    doc: 'Folder for the embedded database (PGlite) and the generated session secret.',
+  },
+  DATABASE_URL: {
+    default: '',
+    doc: 'A PostgreSQL connection URL (postgres://user:pass@host:5432/db). When set, Mutual uses that server instead of the embedded database.',
+  },
+  BASE_URL: {
+    default: 'http://localhost:3000',
+    doc: 'The public address of the site, used in links and to decide whether cookies are Secure (https).',
+  },
+  SESSION_SECRET: {
+    default: '',
+    doc: 'Secret used to sign cookies (at least 32 characters). Generated and kept in DATA_DIR/session-secret when absent.',
+  },
+  SMTP_URL: {
+    default: '',
+    doc: 'Outgoing mail server, e.g. smtp://user:pass@host:587. Without it, mail is kept in an outbox that site admins read at /admin/outbox.',
+  },
+  MAIL_FROM: { default: 'Mutual <no-reply@localhost>', doc: 'The From address of mail Mutual sends.' },
+  LOG_LEVEL: { default: 'info', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
+  TRUST_PROXY: {
+    default: 'false',
+    doc: 'Set to true behind a reverse proxy so client addresses (for rate limits) come from X-Forwarded-For.',
+  },
+} as const;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().min(1),
+  DATA_DIR: z.string().min(1),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://'),
+  BASE_URL: z.url(),
+  SESSION_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters'),
+  SMTP_URL: z
+    .string()
+    .refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
+  MAIL_FROM: z.string().min(3),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  baseUrl: string;
+  secureCookies: boolean;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment into a typed config; a bad value stops start-up with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(settings).map(([name, s]) => [name, env[name] ?? s.default]),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL || undefined,
+    baseUrl: e.BASE_URL.replace(/\/$/, ''),
+    secureCookies: e.BASE_URL.startsWith('https:'),
+    sessionSecret: e.SESSION_SECRET || loadOrCreateSecret(dataDir),
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

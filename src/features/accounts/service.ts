@@ -1,0 +1,232 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from "../../platform/db/client.js";
+import { Forbidden, Invalid } from '../../platform/errors.js';
+import { parseInput } from '../../platform/http/forms.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { passwordResets, sessions, users, type User } from './schema.js';
+
+const SESSION_DAYS = 30;
+const RESET_HOURS = 2;
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'accounts.errors.emailRequired')
+  .max(254, 'accounts.errors.emailInvalid')
+  .pipe(z.email('accounts.errors.emailInvalid'));
+const password = z
+  .string()
+  .min(10, 'accounts.errors.passwordLength')
+  .max(200, 'accounts.errors.passwordLength');
+export const pseudonymSchema = z
+  .string()
+  .trim()
+  .min(2, 'accounts.errors.pseudonymLength')
+  .max(40, 'accounts.errors.pseudonymLength')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'accounts.errors.pseudonymChars');
+
+export const signUpInput = z.object({ email, password, pseudonym: pseudonymSchema });
+export const logInInput = z.object({
+  email: z.string().trim().toLowerCase().min(1, 'accounts.errors.emailRequired').max(254),
+  password: z.string().min(1, 'accounts.errors.passwordRequired').max(200),
+});
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, 'accounts.errors.passwordRequired').max(200),
+  newPassword: password,
+});
+export const resetPasswordInput = z.object({ newPassword: password });
+
+export interface SessionUser {
+  id: number;
+  pseudonym: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row?.n ?? 0;
+}
+
+/** Signs a person up. The very first account on a site becomes its administrator. */
+export async function signUp(db: Db, input: unknown, opts: { asFirstAdmin?: boolean } = {}): Promise<User> {
+  const data = parseInput(signUpInput, input);
+  const passwordHash = await hashPassword(data.password);
+  return db.transaction(async (tx) => {
+    // Serialise sign-ups so two first visitors cannot both become the administrator.
+    await tx.execute(sql`select pg_advisory_xact_lock(7201)`);
+    const [existing] = await tx.select({ n: count() }).from(users);
+    const isFirst = (existing?.n ?? 0) === 0;
+    if (opts.asFirstAdmin && !isFirst) throw new Forbidden('setup.errors.alreadyDone');
+    const clash = await tx
+      .select({ email: users.email, pseudonym: users.pseudonym })
+      .from(users)
+      .where(sql`${users.email} = ${data.email} or lower(${users.pseudonym}) = lower(${data.pseudonym})`);
+    const errors: Record<string, string> = {};
+    if (clash.some((u) => u.pseudonym.toLowerCase() === data.pseudonym.toLowerCase())) {
+      errors.pseudonym = 'accounts.errors.pseudonymTaken';
+    }
+    // The same email signing up again is told only "check your details" with no hint either way.
+    if (clash.some((u) => u.email === data.email)) errors[''] = 'accounts.errors.cannotSignUp';
+    if (Object.keys(errors).length) throw new Invalid(errors);
+    const [user] = await tx
+      .insert(users)
+      .values({ email: data.email, pseudonym: data.pseudonym, passwordHash, isAdmin: isFirst })
+      .returning();
+    return user!;
+  });
+}
+
+/** Returns the account for an email and password, or throws one message that reveals nothing. */
+export async function authenticate(db: Db, input: unknown): Promise<User> {
+  const data = parseInput(logInInput, input);
+  const [user] = await db.select().from(users).where(eq(users.email, data.email));
+  if (!user) {
+    await burnPasswordCheck(data.password);
+    throw new Invalid({ '': 'accounts.errors.badLogin' });
+  }
+  if (!(await verifyPassword(user.passwordHash, data.password))) {
+    throw new Invalid({ '': 'accounts.errors.badLogin' });
+  }
+  return user;
+}
+
+/** Starts a session; returns the token for the cookie. Only its hash is stored. */
+export async function createSession(db: Db, userId: number): Promise<{ token: string; maxAge: number }> {
+  const token = randomBytes(32).toString('base64url');
+  const maxAge = SESSION_DAYS * 24 * 3600;
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId,
+    expiresAt: new Date(Date.now() + maxAge * 1000),
+  });
+  return { token, maxAge };
+}
+
+export async function findSessionUser(db: Db, token: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select({ id: users.id, pseudonym: users.pseudonym, email: users.email, isAdmin: users.isAdmin })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** "Log out of all devices": every session of this person ends, this one included. */
+export async function endAllSessions(db: Db, userId: number): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function countSessions(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())));
+  return row?.n ?? 0;
+}
+
+/** Changes the password and ends every other session, in case the old one was known to someone. */
+export async function changePassword(db: Db, userId: number, currentToken: string, input: unknown): Promise<void> {
+  const data = parseInput(changePasswordInput, input);
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, data.currentPassword))) {
+    throw new Invalid({ currentPassword: 'accounts.errors.wrongPassword' });
+  }
+  const passwordHash = await hashPassword(data.newPassword);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await tx
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), sql`${sessions.tokenHash} <> ${hashToken(currentToken)}`));
+  });
+}
+
+/**
+ * Makes a reset token when the email belongs to an account. The caller answers the same way
+ * whether or not it did, so the page never reveals who has an account.
+ */
+export async function createPasswordReset(
+  db: Db,
+  rawEmail: unknown,
+): Promise<{ token: string; user: Pick<User, 'id' | 'email' | 'pseudonym'> } | null> {
+  const address = parseInput(z.object({ email }), { email: rawEmail }).email;
+  const [user] = await db
+    .select({ id: users.id, email: users.email, pseudonym: users.pseudonym })
+    .from(users)
+    .where(eq(users.email, address));
+  if (!user) return null;
+  const token = randomBytes(32).toString('base64url');
+  await db.delete(passwordResets).where(lt(passwordResets.expiresAt, new Date()));
+  await db.insert(passwordResets).values({
+    tokenHash: hashToken(token),
+    userId: user.id,
+    expiresAt: new Date(Date.now() + RESET_HOURS * 3600 * 1000),
+  });
+  return { token, user };
+}
+
+export async function isResetTokenValid(db: Db, token: string): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: passwordResets.userId })
+    .from(passwordResets)
+    .where(
+      and(
+        eq(passwordResets.tokenHash, hashToken(token)),
+        gt(passwordResets.expiresAt, new Date()),
+        isNull(passwordResets.usedAt),
+      ),
+    );
+  return Boolean(row);
+}
+
+/** Sets a new password from a reset link, and ends every session (whoever had them). */
+export async function resetPassword(db: Db, token: string, input: unknown): Promise<void> {
+  const data = parseInput(resetPasswordInput, input);
+  const passwordHash = await hashPassword(data.newPassword);
+  await db.transaction(async (tx) => {
+    const [reset] = await tx
+      .update(passwordResets)
+      .set({ usedAt: new Date() })
+      .where(
+        and(
+          eq(passwordResets.tokenHash, hashToken(token)),
+          gt(passwordResets.expiresAt, new Date()),
+          isNull(passwordResets.usedAt),
+        ),
+      )
+      .returning({ userId: passwordResets.userId });
+    if (!reset) throw new Invalid({ '': 'accounts.errors.resetExpired' });
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, reset.userId));
+    await tx.delete(sessions).where(eq(sessions.userId, reset.userId));
+  });
+}
+
+/** Public names for a set of people: the only view of accounts that other features get. */
+export async function pseudonymsByIds(db: DbOrTx, ids: Iterable<number | null>): Promise<Map<number, string>> {
+  const unique = [...new Set([...ids].filter((id): id is number => id !== null))];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, pseudonym: users.pseudonym })
+    .from(users)
+    .where(inArray(users.id, unique));
+  return new Map(rows.map((r) => [r.id, r.pseudonym]));
+}
+
+export async function findUserIdByPseudonym(db: DbOrTx, pseudonym: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.pseudonym}) = lower(${pseudonym})`);
+  return row?.id ?? null;
+}

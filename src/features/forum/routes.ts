@@ -1,0 +1,176 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../platform/deps.js';
+import { Invalid, NotFound } from '../../platform/errors.js';
+import { formValues } from '../../platform/http/forms.js';
+import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
+import { requireViewer } from '../accounts/index.js';
+import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
+import * as forum from './service.js';
+import {
+  DeletePostPage,
+  EditPostPage,
+  GroupPage,
+  HistoryPage,
+  NewThreadPage,
+  ReactionBar,
+  ReplyAdded,
+  ReplyForm,
+  ThreadPage,
+  threadUrl,
+} from './views.js';
+
+const PAGE_SIZE = 30;
+const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** Ids in URLs that are not whole numbers are simply not found. */
+function parseId(value: unknown): number {
+  const parsed = idParam.safeParse(value);
+  if (!parsed.success) throw new NotFound();
+  return parsed.data;
+}
+
+export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { db } = deps;
+  const postLimit = { config: { rateLimit: deps.limits.post } };
+
+  app.get<{ Params: { slug: string } }>('/g/:slug', async (request, reply) => {
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    const page = z.coerce.number().int().min(1).max(100000).catch(1).parse((request.query as { page?: string }).page);
+    const listing = canReadDiscussions(access)
+      ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+      : { threads: [], total: 0 };
+    const ctx = pageContext(request, reply);
+    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE }));
+  });
+
+  app.get<{ Params: { slug: string } }>('/g/:slug/threads/new', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    assertCanTakePart(access);
+    return sendPage(reply, NewThreadPage({ ctx: pageContext(request, reply), access }));
+  });
+
+  app.post<{ Params: { slug: string } }>('/g/:slug/threads/new', postLimit, async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    try {
+      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body);
+      return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=threadCreated`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const access = await accessGroup(db, request.viewer, request.params.slug);
+      const ctx = pageContext(request, reply);
+      return sendPage(reply, NewThreadPage({ ctx, access, errors: error.fieldErrors, values: formValues(request.body) }), 400);
+    }
+  });
+
+  app.get<{ Params: { slug: string; id: string } }>('/g/:slug/t/:id', async (request, reply) => {
+    const page = await forum.readThread(db, request.viewer, parseId(request.params.id));
+    // Old links keep working after a group is renamed.
+    if (page.access.group.slug !== request.params.slug) return reply.redirect(threadUrl(page.access.group.slug, page.thread), 301);
+    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page }));
+  });
+
+  app.post<{ Params: { id: string } }>('/threads/:id/replies', postLimit, async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const threadId = parseId(request.params.id);
+    try {
+      const post = await forum.replyToThread(db, request.viewer, threadId, request.body);
+      const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
+      if (isHtmx(request)) return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, view, threadId }));
+      return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=replied#post-${post.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const ctx = pageContext(request, reply);
+      const values = formValues(request.body);
+      if (isHtmx(request)) {
+        reply.header('hx-retarget', '#reply-form').header('hx-reswap', 'outerHTML');
+        return sendFragment(reply, ReplyForm({ ctx, threadId, errors: error.fieldErrors, values }), 422);
+      }
+      const page = await forum.readThread(db, request.viewer, threadId);
+      return sendPage(reply, ThreadPage({ ctx, ...page, errors: error.fieldErrors, values }), 400);
+    }
+  });
+
+  app.post<{ Params: { id: string; kind: string } }>('/posts/:id/reactions/:kind', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const view = await forum.toggleReaction(db, request.viewer, parseId(request.params.id), request.params.kind);
+    if (isHtmx(request)) return sendFragment(reply, ReactionBar({ ctx: pageContext(request, reply), view, canReact: true }));
+    const { access, thread } = await forum.readPost(db, request.viewer, view.post.id);
+    return reply.redirect(`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`, 303);
+  });
+
+  async function postPage(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    render: (r: Awaited<ReturnType<typeof forum.readPost>>) => Parameters<typeof sendPage>[1],
+  ) {
+    if (!requireViewer(request, reply)) return reply;
+    const found = await forum.readPost(db, request.viewer, parseId(request.params.id));
+    if (found.view.post.authorId !== request.viewer!.id) throw new NotFound();
+    return sendPage(reply, render(found));
+  }
+
+  app.get<{ Params: { id: string } }>('/posts/:id/edit', (request, reply) =>
+    postPage(request, reply, (found) => EditPostPage({ ctx: pageContext(request, reply), ...found })),
+  );
+
+  app.post<{ Params: { id: string } }>('/posts/:id/edit', postLimit, async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const postId = parseId(request.params.id);
+    try {
+      await forum.editPost(db, request.viewer, postId, request.body);
+      const { access, thread } = await forum.readPost(db, request.viewer, postId);
+      return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited#post-${postId}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const found = await forum.readPost(db, request.viewer, postId);
+      const ctx = pageContext(request, reply);
+      return sendPage(reply, EditPostPage({ ctx, ...found, errors: error.fieldErrors, values: formValues(request.body) }), 400);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/posts/:id/delete', (request, reply) =>
+    postPage(request, reply, (found) => DeletePostPage({ ctx: pageContext(request, reply), ...found })),
+  );
+
+  app.post<{ Params: { id: string } }>('/posts/:id/delete', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const result = await forum.deletePost(db, request.viewer, parseId(request.params.id));
+    const target = result.wholeThread ? `/g/${result.groupSlug}` : threadUrl(result.groupSlug, result.thread);
+    return redirectAfterPost(request, reply, `${target}?notice=postDeleted`);
+  });
+
+  app.get<{ Params: { id: string } }>('/posts/:id/history', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const history = await forum.postHistory(db, request.viewer, parseId(request.params.id));
+    return sendPage(reply, HistoryPage({ ctx: pageContext(request, reply), ...history }));
+  });
+
+  for (const [action, hidden] of [
+    ['hide', true],
+    ['restore', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/posts/:id/${action}`, async (request, reply) => {
+      if (!requireViewer(request, reply)) return reply;
+      const post = await forum.setPostHidden(db, request.viewer, parseId(request.params.id), hidden);
+      const { access, thread } = await forum.readPost(db, request.viewer, post.id);
+      return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}#post-${post.id}`);
+    });
+  }
+
+  for (const [action, flag, on] of [
+    ['lock', 'locked', true],
+    ['unlock', 'locked', false],
+    ['pin', 'pinned', true],
+    ['unpin', 'pinned', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/threads/:id/${action}`, async (request, reply) => {
+      if (!requireViewer(request, reply)) return reply;
+      const thread = await forum.setThreadFlag(db, request.viewer, parseId(request.params.id), flag, on);
+      const { access } = await forum.accessThread(db, request.viewer, thread.id);
+      return redirectAfterPost(request, reply, threadUrl(access.group.slug, thread));
+    });
+  }
+
+}

@@ -1,0 +1,426 @@
+import type { PageContext } from '../../platform/http/page.js';
+import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
+import { Layout } from '../../platform/views/layout.js';
+import { RelativeTime } from '../../platform/views/time.js';
+import { canModerate, canReadDiscussions, canTakePart, GroupHeader, type GroupAccess } from '../groups/index.js';
+import type { Thread } from './schema.js';
+import type { PostView, Revision, ThreadSummary } from './service.js';
+
+export const threadUrl = (slug: string, thread: Pick<Thread, 'id'>) => `/g/${slug}/t/${thread.id}`;
+
+export function GroupPage({
+  ctx,
+  access,
+  threads,
+  total,
+  page,
+  pageSize,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  threads: ThreadSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}) {
+  const { t } = ctx;
+  const { group } = access;
+  const readable = canReadDiscussions(access);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <Layout
+      ctx={ctx}
+      title={group.name}
+      description={group.summary}
+      noindex={group.visibility === 'members'}
+    >
+      <GroupHeader ctx={ctx} access={access} />
+      <section aria-labelledby="discussions-heading">
+        <div class="section-head">
+          <h2 id="discussions-heading">{t('forum.discussions')}</h2>
+          {canTakePart(access) ? (
+            <a class="button" href={`/g/${group.slug}/threads/new`}>
+              {t('forum.newThread.link')}
+            </a>
+          ) : null}
+        </div>
+        {!readable ? (
+          <p class="panel">{t('groups.errors.membersOnly')}</p>
+        ) : threads.length === 0 ? (
+          <p class="empty">{t('forum.noThreads')}</p>
+        ) : (
+          <ul class="threads">
+            {threads.map(({ thread, author }) => (
+              <li key={thread.id} class="thread-row">
+                <a href={threadUrl(group.slug, thread)} class="thread-title">
+                  {thread.title}
+                </a>
+                <p class="meta">
+                  {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
+                  {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}{' '}
+                  <span>{t('forum.startedBy', { name: author ?? t('forum.formerMember') })}</span>
+                  {' · '}
+                  <span>{t('forum.replyCount', { count: thread.replyCount })}</span>
+                  {' · '}
+                  <span>
+                    {t('forum.lastActivity')} <RelativeTime ctx={ctx} date={thread.lastPostAt} />
+                  </span>
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+        {pages > 1 ? (
+          <nav aria-label={t('directory.pages')} class="pager">
+            {page > 1 ? <a href={`/g/${group.slug}?page=${page - 1}`}>{t('directory.previous')}</a> : null}
+            <span>{t('directory.pageOf', { page, pages })}</span>
+            {page < pages ? <a href={`/g/${group.slug}?page=${page + 1}`}>{t('directory.next')}</a> : null}
+          </nav>
+        ) : null}
+      </section>
+    </Layout>
+  );
+}
+
+export function NewThreadPage({
+  ctx,
+  access,
+  errors = {},
+  values = {},
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
+  const { t } = ctx;
+  const { group } = access;
+  return (
+    <Layout ctx={ctx} title={t('forum.newThread.title', { name: group.name })} noindex>
+      <p class="breadcrumb">
+        <a href={`/g/${group.slug}`}>{group.name}</a>
+      </p>
+      <section class="panel">
+        <h1>{t('forum.newThread.heading')}</h1>
+        <p class="lede">{t('forum.newThread.intro')}</p>
+        <FormErrors ctx={ctx} errors={errors} />
+        <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
+          <CsrfField ctx={ctx} />
+          <Field ctx={ctx} name="title" label={t('forum.fields.title')} errors={errors} value={values.title} required maxLength={200} />
+          <Field
+            ctx={ctx}
+            name="body"
+            label={t('forum.fields.body')}
+            hint={t('forum.fields.markdownHint')}
+            errors={errors}
+            value={values.body}
+            multiline
+            rows={10}
+            required
+          />
+          <button type="submit" class="button">
+            {t('forum.newThread.submit')}
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+const reactionLabels = {
+  support: 'forum.reactions.support',
+  me_too: 'forum.reactions.meToo',
+  thinking_of_you: 'forum.reactions.thinkingOfYou',
+  helpful: 'forum.reactions.helpful',
+} as const;
+
+/** Empathy reactions: each a button that toggles, with its count; htmx swaps the bar in place. */
+export function ReactionBar({ ctx, view, canReact }: { ctx: PageContext; view: PostView; canReact: boolean }) {
+  const { t } = ctx;
+  const id = view.post.id;
+  return (
+    <div class="reactions" id={`reactions-${id}`}>
+      {view.reactions.map((r) =>
+        canReact ? (
+          <form
+            key={r.kind}
+            method="post"
+            action={`/posts/${id}/reactions/${r.kind}`}
+            class="inline-form"
+            hx-post={`/posts/${id}/reactions/${r.kind}`}
+            hx-target={`#reactions-${id}`}
+            hx-swap="outerHTML"
+          >
+            <CsrfField ctx={ctx} />
+            <button type="submit" class={r.mine ? 'reaction reaction-mine' : 'reaction'} aria-pressed={r.mine ? 'true' : 'false'}>
+              {t(reactionLabels[r.kind])} <span class="count">{r.count}</span>
+            </button>
+          </form>
+        ) : r.count > 0 ? (
+          <span key={r.kind} class="reaction reaction-static">
+            {t(reactionLabels[r.kind])} <span class="count">{r.count}</span>
+          </span>
+        ) : null,
+      )}
+    </div>
+  );
+}
+
+export function PostItem({ ctx, access, view }: { ctx: PageContext; access: GroupAccess; view: PostView }) {
+  const { t } = ctx;
+  const { post } = view;
+  const mine = ctx.viewer !== null && post.authorId === ctx.viewer.id;
+  const moderator = canModerate(access);
+  return (
+    <article class={post.hiddenAt ? 'post post-hidden' : 'post'} id={`post-${post.id}`} aria-labelledby={`post-${post.id}-by`}>
+      <header class="post-head">
+        <strong id={`post-${post.id}-by`}>{view.author ?? t('forum.formerMember')}</strong>{' '}
+        <span class="meta">
+          <RelativeTime ctx={ctx} date={post.createdAt} />
+          {post.editedAt ? <> · {t('forum.edited')}</> : null}
+        </span>
+        {post.hiddenAt ? <p class="badge badge-warning">{t('forum.hiddenNotice')}</p> : null}
+      </header>
+      {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
+      <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+      <ReactionBar ctx={ctx} view={view} canReact={canTakePart(access)} />
+      {mine || moderator ? (
+        <div class="post-actions">
+          {mine ? <a href={`/posts/${post.id}/edit`}>{t('forum.edit')}</a> : null}
+          {mine ? <a href={`/posts/${post.id}/delete`}>{t('forum.delete')}</a> : null}
+          {moderator && post.editedAt ? <a href={`/posts/${post.id}/history`}>{t('forum.history')}</a> : null}
+          {moderator ? (
+            <PostButton
+              ctx={ctx}
+              action={`/posts/${post.id}/${post.hiddenAt ? 'restore' : 'hide'}`}
+              label={post.hiddenAt ? t('forum.restore') : t('forum.hide')}
+              className="link-button"
+            />
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+export function ReplyForm({
+  ctx,
+  threadId,
+  errors = {},
+  values = {},
+}: {
+  ctx: PageContext;
+  threadId: number;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
+  const { t } = ctx;
+  return (
+    <form
+      id="reply-form"
+      method="post"
+      action={`/threads/${threadId}/replies`}
+      hx-post={`/threads/${threadId}/replies`}
+      hx-target="#posts"
+      hx-swap="beforeend"
+      novalidate
+    >
+      <CsrfField ctx={ctx} />
+      <FormErrors ctx={ctx} errors={errors} />
+      <Field
+        ctx={ctx}
+        name="body"
+        label={t('forum.reply.label')}
+        hint={t('forum.fields.markdownHint')}
+        errors={errors}
+        value={values.body}
+        multiline
+        rows={6}
+        required
+      />
+      <button type="submit" class="button">
+        {t('forum.reply.submit')}
+      </button>
+    </form>
+  );
+}
+
+export function ThreadPage({
+  ctx,
+  access,
+  thread,
+  posts,
+  errors,
+  values,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  posts: PostView[];
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
+  const { t } = ctx;
+  const { group } = access;
+  const moderator = canModerate(access);
+  const [opening, ...replies] = posts;
+  return (
+    <Layout ctx={ctx} title={thread.title} noindex={group.visibility === 'members'}>
+      <p class="breadcrumb">
+        <a href={`/g/${group.slug}`}>{group.name}</a>
+      </p>
+      <h1>{thread.title}</h1>
+      <p class="meta">
+        {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
+        {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}
+      </p>
+      {moderator ? (
+        <div class="mod-actions" aria-label={t('forum.moderation')} role="group">
+          <PostButton ctx={ctx} action={`/threads/${thread.id}/${thread.locked ? 'unlock' : 'lock'}`} label={thread.locked ? t('forum.unlock') : t('forum.lock')} />
+          <PostButton ctx={ctx} action={`/threads/${thread.id}/${thread.pinned ? 'unpin' : 'pin'}`} label={thread.pinned ? t('forum.unpin') : t('forum.pin')} />
+        </div>
+      ) : null}
+      {opening ? <PostItem ctx={ctx} access={access} view={opening} /> : null}
+      <h2 class="replies-heading">{t('forum.replyCount', { count: replies.filter((r) => !r.post.hiddenAt).length })}</h2>
+      <div id="posts" class="posts">
+        {replies.map((view) => (
+          <PostItem key={view.post.id} ctx={ctx} access={access} view={view} />
+        ))}
+      </div>
+      <section class="panel" aria-labelledby="reply-heading">
+        <h2 id="reply-heading">{t('forum.reply.heading')}</h2>
+        {thread.locked && !moderator ? (
+          <p>{t('forum.errors.locked')}</p>
+        ) : canTakePart(access) ? (
+          <ReplyForm ctx={ctx} threadId={thread.id} errors={errors} values={values} />
+        ) : ctx.viewer ? (
+          <p>{t('forum.reply.joinToReply')}</p>
+        ) : (
+          <p>
+            <a href={`/login?next=${encodeURIComponent(threadUrl(group.slug, thread))}`}>{t('forum.reply.logInToReply')}</a>
+          </p>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** What htmx appends after a reply: the new post, and a fresh, empty form in place of the old one. */
+export function ReplyAdded({ ctx, access, view, threadId }: { ctx: PageContext; access: GroupAccess; view: PostView; threadId: number }) {
+  return (
+    <>
+      <PostItem ctx={ctx} access={access} view={view} />
+      <div hx-swap-oob="outerHTML:#reply-form">
+        <ReplyForm ctx={ctx} threadId={threadId} />
+      </div>
+    </>
+  );
+}
+
+export function EditPostPage({
+  ctx,
+  access,
+  thread,
+  view,
+  errors = {},
+  values,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
+  const { t } = ctx;
+  const v = values ?? { title: thread.title, body: view.post.body };
+  return (
+    <Layout ctx={ctx} title={t('forum.editPost.title')} noindex>
+      <p class="breadcrumb">
+        <a href={`/g/${access.group.slug}`}>{access.group.name}</a> ›{' '}
+        <a href={threadUrl(access.group.slug, thread)}>{thread.title}</a>
+      </p>
+      <section class="panel">
+        <h1>{t('forum.editPost.title')}</h1>
+        <FormErrors ctx={ctx} errors={errors} />
+        <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
+          <CsrfField ctx={ctx} />
+          {view.post.isOpening ? (
+            <Field ctx={ctx} name="title" label={t('forum.fields.title')} errors={errors} value={v.title} required maxLength={200} />
+          ) : null}
+          <Field
+            ctx={ctx}
+            name="body"
+            label={t('forum.fields.body')}
+            hint={t('forum.fields.markdownHint')}
+            errors={errors}
+            value={v.body}
+            multiline
+            rows={10}
+            required
+          />
+          <button type="submit" class="button">
+            {t('forum.editPost.submit')}
+          </button>{' '}
+          <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{t('forum.cancel')}</a>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function DeletePostPage({ ctx, access, thread, view }: { ctx: PageContext; access: GroupAccess; thread: Thread; view: PostView }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forum.deletePost.title')} noindex>
+      <section class="panel narrow">
+        <h1>{t('forum.deletePost.title')}</h1>
+        <p>{view.post.isOpening ? t('forum.deletePost.wholeThread') : t('forum.deletePost.confirm')}</p>
+        <form method="post" action={`/posts/${view.post.id}/delete`}>
+          <CsrfField ctx={ctx} />
+          <button type="submit" class="button button-danger">
+            {t('forum.deletePost.submit')}
+          </button>{' '}
+          <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{t('forum.cancel')}</a>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function HistoryPage({
+  ctx,
+  access,
+  thread,
+  view,
+  revisions,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+  revisions: Revision[];
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forum.history')} noindex>
+      <p class="breadcrumb">
+        <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{thread.title}</a>
+      </p>
+      <h1>{t('forum.historyOf', { name: view.author ?? t('forum.formerMember') })}</h1>
+      <section class="panel">
+        <h2>{t('forum.currentVersion')}</h2>
+        <pre class="source">{view.post.body}</pre>
+      </section>
+      {revisions.map((r, i) => (
+        <section class="panel" key={i}>
+          <h2>
+            {t('forum.replacedVersion')} <RelativeTime ctx={ctx} date={r.replacedAt} />
+          </h2>
+          {r.title ? <p><strong>{r.title}</strong></p> : null}
+          <pre class="source">{r.body}</pre>
+        </section>
+      ))}
+    </Layout>
+  );
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../platform/deps.js';
+import { Forbidden, Invalid } from '../../platform/errors.js';
+import { formValues } from '../../platform/http/forms.js';
+import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
+import { requireViewer } from '../accounts/index.js';
+import { accessGroup } from './policy.js';
+import * as service from './service.js';
+import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage, MembersPage } from './views.js';
+
+const PAGE_SIZE = 20;
+const directoryQuery = z.object({
+  sort: z.enum(['newest', 'active']).catch('active'),
+  page: z.coerce.number().int().min(1).max(10000).catch(1),
+});
+
+type SlugParams = { slug: string };
+
+export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { db } = deps;
+
+  app.get('/', async (request, reply) => {
+    const [newest, active] = await Promise.all([
+      service.listGroups(db, { sort: 'newest', limit: 6 }),
+      service.listGroups(db, { sort: 'active', limit: 6 }),
+    ]);
+    return sendPage(reply, HomePage({ ctx: pageContext(request, reply), newest: newest.groups, active: active.groups }));
+  });
+
+  app.get('/groups', async (request, reply) => {
+    const { sort, page } = directoryQuery.parse(request.query ?? {});
+    const listing = await service.listGroups(db, { sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    return sendPage(reply, DirectoryPage({ ctx: pageContext(request, reply), listing, sort, page, pageSize: PAGE_SIZE }));
+  });
+
+  app.get('/groups/new', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    return sendPage(reply, GroupFormPage({ ctx: pageContext(request, reply) }));
+  });
+
+  app.post('/groups/new', { config: { rateLimit: deps.limits.post } }, async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    try {
+      const group = await service.createGroup(db, request.viewer, request.body);
+      return redirectAfterPost(request, reply, `/g/${group.slug}?notice=groupCreated`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const ctx = pageContext(request, reply);
+      return sendPage(reply, GroupFormPage({ ctx, errors: error.fieldErrors, values: formValues(request.body) }), 400);
+    }
+  });
+
+  app.get<{ Params: SlugParams }>('/g/:slug/about', async (request, reply) => {
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    return sendPage(reply, GroupAboutPage({ ctx: pageContext(request, reply), access }));
+  });
+
+  app.get<{ Params: SlugParams }>('/g/:slug/edit', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    if (access.role !== 'owner' && !request.viewer?.isAdmin) throw new Forbidden();
+    const g = access.group;
+    const values = {
+      name: g.name,
+      summary: g.summary,
+      description: g.description,
+      tags: g.tags.join(', '),
+      language: g.language,
+      leadership: g.leadership,
+      visibility: g.visibility,
+    };
+    return sendPage(reply, GroupFormPage({ ctx: pageContext(request, reply), values, slug: g.slug }));
+  });
+
+  app.post<{ Params: SlugParams }>('/g/:slug/edit', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    try {
+      const group = await service.updateGroup(db, request.viewer, request.params.slug, request.body);
+      return redirectAfterPost(request, reply, `/g/${group.slug}/about?notice=groupUpdated`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const ctx = pageContext(request, reply);
+      const values = formValues(request.body);
+      return sendPage(reply, GroupFormPage({ ctx, errors: error.fieldErrors, values, slug: request.params.slug }), 400);
+    }
+  });
+
+  app.post<{ Params: SlugParams }>('/g/:slug/join', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const access = await service.joinGroup(db, request.viewer, request.params.slug);
+    return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
+  });
+
+  app.post<{ Params: SlugParams }>('/g/:slug/leave', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    try {
+      await service.leaveGroup(db, request.viewer, request.params.slug);
+      return redirectAfterPost(request, reply, `/g/${request.params.slug}?notice=left`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderMembers(request, reply, error.fieldErrors, 400);
+    }
+  });
+
+  async function renderMembers(request: FastifyRequest<{ Params: SlugParams }>, reply: FastifyReply, errors = {}, status = 200) {
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    if (!access.role && !request.viewer?.isAdmin) throw new Forbidden('groups.errors.joinFirst');
+    const members = await service.listMembers(db, access.group.id);
+    return sendPage(reply, MembersPage({ ctx: pageContext(request, reply), access, members, errors }), status);
+  }
+
+  app.get<{ Params: SlugParams }>('/g/:slug/members', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    return renderMembers(request, reply);
+  });
+
+  app.post<{ Params: SlugParams & { pseudonym: string } }>('/g/:slug/members/:pseudonym/role', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    try {
+      await service.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
+      return redirectAfterPost(request, reply, `/g/${request.params.slug}/members?notice=roleChanged`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderMembers(request, reply, error.fieldErrors, 400);
+    }
+  });
+}

@@ -1,0 +1,371 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from '../../platform/http/page.js';
+import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
+import { Layout } from '../../platform/views/layout.js';
+import { canManage, canModerate, type GroupAccess } from './policy.js';
+import type { Group } from './schema.js';
+import { groupLanguages, type GroupListing, type GroupSort, type MemberRow } from './service.js';
+
+function languageName(ctx: PageContext, code: string): string {
+  try {
+    return new Intl.DisplayNames([ctx.locale], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function LeadershipBadge({ ctx, group }: { ctx: PageContext; group: Group }) {
+  return (
+    <span class={`badge badge-${group.leadership}`}>
+      {group.leadership === 'peer' ? ctx.t('groups.leadership.peer') : ctx.t('groups.leadership.professional')}
+    </span>
+  );
+}
+
+/** One group in a list: name, summary, kind and size. */
+export function GroupCard({ ctx, group }: { ctx: PageContext; group: Group }) {
+  const { t } = ctx;
+  return (
+    <li class="card">
+      <h3 class="card-title">
+        <a href={`/g/${group.slug}`}>{group.name}</a>
+      </h3>
+      <p>{group.summary}</p>
+      <p class="meta">
+        <LeadershipBadge ctx={ctx} group={group} />{' '}
+        <span>{t('groups.memberCount', { count: group.memberCount })}</span>
+        {' · '}
+        <span>{languageName(ctx, group.language)}</span>
+        {group.visibility === 'members' ? (
+          <>
+            {' · '}
+            <span>{t('groups.visibility.membersShort')}</span>
+          </>
+        ) : null}
+      </p>
+      {group.tags.length ? (
+        <ul class="tags" aria-label={t('groups.fields.tags')}>
+          {group.tags.map((tag) => (
+            <li key={tag}>{tag}</li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+export function GroupList({ ctx, groups }: { ctx: PageContext; groups: Group[] }) {
+  if (groups.length === 0) return <p class="empty">{ctx.t('groups.none')}</p>;
+  return (
+    <ul class="cards">
+      {groups.map((g) => (
+        <GroupCard key={g.id} ctx={ctx} group={g} />
+      ))}
+    </ul>
+  );
+}
+
+export function HomePage({ ctx, newest, active }: { ctx: PageContext; newest: Group[]; active: Group[] }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('home.title')} description={t('home.description')}>
+      <section class="hero">
+        <h1>{t('home.heading')}</h1>
+        <p class="lede">{t('home.intro')}</p>
+        <p class="actions">
+          <a class="button" href="/groups">
+            {t('home.findGroup')}
+          </a>
+          {ctx.viewer ? (
+            <a class="button button-secondary" href="/groups/new">
+              {t('home.startGroup')}
+            </a>
+          ) : (
+            <a class="button button-secondary" href="/signup">
+              {t('home.join')}
+            </a>
+          )}
+        </p>
+      </section>
+      <section aria-labelledby="active-groups">
+        <h2 id="active-groups">{t('home.active')}</h2>
+        <GroupList ctx={ctx} groups={active} />
+      </section>
+      <section aria-labelledby="new-groups">
+        <h2 id="new-groups">{t('home.newest')}</h2>
+        <GroupList ctx={ctx} groups={newest} />
+      </section>
+    </Layout>
+  );
+}
+
+export function DirectoryPage({
+  ctx,
+  listing,
+  sort,
+  page,
+  pageSize,
+}: {
+  ctx: PageContext;
+  listing: GroupListing;
+  sort: GroupSort;
+  page: number;
+  pageSize: number;
+}) {
+  const { t } = ctx;
+  const pages = Math.max(1, Math.ceil(listing.total / pageSize));
+  const link = (s: GroupSort, p = 1) => `/groups?sort=${s}${p > 1 ? `&page=${p}` : ''}`;
+  return (
+    <Layout ctx={ctx} title={t('directory.title')} description={t('directory.description')}>
+      <h1>{t('directory.title')}</h1>
+      <p>{t('directory.count', { count: listing.total })}</p>
+      <nav aria-label={t('directory.sortLabel')} class="tabs">
+        <a href={link('active')} aria-current={sort === 'active' ? 'page' : undefined}>
+          {t('directory.sortActive')}
+        </a>
+        <a href={link('newest')} aria-current={sort === 'newest' ? 'page' : undefined}>
+          {t('directory.sortNewest')}
+        </a>
+      </nav>
+      <GroupList ctx={ctx} groups={listing.groups} />
+      {pages > 1 ? (
+        <nav aria-label={t('directory.pages')} class="pager">
+          {page > 1 ? <a href={link(sort, page - 1)}>{t('directory.previous')}</a> : null}
+          <span>{t('directory.pageOf', { page, pages })}</span>
+          {page < pages ? <a href={link(sort, page + 1)}>{t('directory.next')}</a> : null}
+        </nav>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function GroupFormPage({
+  ctx,
+  errors = {},
+  values = {},
+  slug,
+}: {
+  ctx: PageContext;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+  slug?: string;
+}) {
+  const { t } = ctx;
+  const title = slug ? t('groups.edit.title') : t('groups.new.title');
+  const radio = (name: string, value: string, label: string, hint: string, fallback: string) => (
+    <div class="choice">
+      <input
+        type="radio"
+        id={`${name}-${value}`}
+        name={name}
+        value={value}
+        checked={(values[name] ?? fallback) === value}
+        aria-describedby={`${name}-${value}-hint`}
+      />
+      <label for={`${name}-${value}`}>{label}</label>
+      <p class="hint" id={`${name}-${value}-hint`}>
+        {hint}
+      </p>
+    </div>
+  );
+  return (
+    <Layout ctx={ctx} title={title} noindex>
+      <section class="panel">
+        <h1>{title}</h1>
+        {slug ? null : <p class="lede">{t('groups.new.intro')}</p>}
+        <FormErrors ctx={ctx} errors={errors} />
+        <form method="post" action={slug ? `/g/${slug}/edit` : '/groups/new'} novalidate>
+          <CsrfField ctx={ctx} />
+          <Field ctx={ctx} name="name" label={t('groups.fields.name')} errors={errors} value={values.name} required maxLength={80} />
+          <Field
+            ctx={ctx}
+            name="summary"
+            label={t('groups.fields.summary')}
+            hint={t('groups.fields.summaryHint')}
+            errors={errors}
+            value={values.summary}
+            required
+            maxLength={200}
+          />
+          <Field
+            ctx={ctx}
+            name="description"
+            label={t('groups.fields.description')}
+            hint={t('groups.fields.descriptionHint')}
+            errors={errors}
+            value={values.description}
+            multiline
+          />
+          <Field
+            ctx={ctx}
+            name="tags"
+            label={t('groups.fields.tags')}
+            hint={t('groups.fields.tagsHint')}
+            errors={errors}
+            value={values.tags}
+          />
+          <div class={errors.language ? 'field field-error' : 'field'}>
+            <label for="field-language">{t('groups.fields.language')}</label>
+            {errors.language ? <p class="error">{t('groups.errors.language')}</p> : null}
+            <select id="field-language" name="language">
+              {groupLanguages.map((code) => (
+                <option key={code} value={code} selected={(values.language ?? ctx.locale) === code}>
+                  {languageName(ctx, code)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset class={errors.leadership ? 'field field-error' : 'field'}>
+            <legend>{t('groups.fields.leadership')}</legend>
+            {errors.leadership ? <p class="error">{t('groups.errors.leadership')}</p> : null}
+            {radio('leadership', 'peer', t('groups.leadership.peer'), t('groups.leadership.peerHint'), 'peer')}
+            {radio(
+              'leadership',
+              'professional',
+              t('groups.leadership.professional'),
+              t('groups.leadership.professionalHint'),
+              'peer',
+            )}
+          </fieldset>
+          <fieldset class={errors.visibility ? 'field field-error' : 'field'}>
+            <legend>{t('groups.fields.visibility')}</legend>
+            {errors.visibility ? <p class="error">{t('groups.errors.visibility')}</p> : null}
+            {radio('visibility', 'public', t('groups.visibility.public'), t('groups.visibility.publicHint'), 'public')}
+            {radio('visibility', 'members', t('groups.visibility.members'), t('groups.visibility.membersHint'), 'public')}
+          </fieldset>
+          <button type="submit" class="button">
+            {slug ? t('groups.edit.submit') : t('groups.new.submit')}
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+/** The top of every group page: what the group is, who leads it, and joining or leaving. */
+export function GroupHeader({ ctx, access, children }: { ctx: PageContext; access: GroupAccess; children?: ComponentChildren }) {
+  const { t } = ctx;
+  const { group, role } = access;
+  return (
+    <header class="group-header">
+      <h1>{group.name}</h1>
+      <p class="lede">{group.summary}</p>
+      <p class="meta">
+        <LeadershipBadge ctx={ctx} group={group} /> <span>{t('groups.memberCount', { count: group.memberCount })}</span>
+        {' · '}
+        <span>{languageName(ctx, group.language)}</span>
+        {' · '}
+        <span>{group.visibility === 'public' ? t('groups.visibility.publicShort') : t('groups.visibility.membersShort')}</span>
+        {role ? (
+          <>
+            {' · '}
+            <strong>{t(`groups.roles.you.${role}`)}</strong>
+          </>
+        ) : null}
+      </p>
+      <div class="actions">
+        {!ctx.viewer ? (
+          <a class="button" href={`/login?next=${encodeURIComponent(`/g/${group.slug}`)}`}>
+            {t('groups.logInToJoin')}
+          </a>
+        ) : role ? (
+          <PostButton ctx={ctx} action={`/g/${group.slug}/leave`} label={t('groups.leave')} />
+        ) : (
+          <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />
+        )}
+        <a href={`/g/${group.slug}/about`}>{t('groups.aboutLink')}</a>
+        {role || ctx.viewer?.isAdmin ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
+        {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
+      </div>
+      {children}
+    </header>
+  );
+}
+
+export function GroupAboutPage({ ctx, access }: { ctx: PageContext; access: GroupAccess }) {
+  const { t } = ctx;
+  const { group } = access;
+  return (
+    <Layout ctx={ctx} title={t('groups.about.title', { name: group.name })} description={group.summary}>
+      <GroupHeader ctx={ctx} access={access} />
+      <section class="panel" aria-labelledby="about-heading">
+        <h2 id="about-heading">{t('groups.about.heading')}</h2>
+        {group.descriptionHtml ? (
+          // Sanitised Markdown, rendered by renderMarkdown when the description was saved.
+          <div class="prose" dangerouslySetInnerHTML={{ __html: group.descriptionHtml }} />
+        ) : (
+          <p>{group.summary}</p>
+        )}
+        <p>
+          {group.leadership === 'peer' ? t('groups.leadership.peerHint') : t('groups.leadership.professionalHint')}
+        </p>
+        <p>
+          <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function MembersPage({
+  ctx,
+  access,
+  members,
+  errors = {},
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  members: MemberRow[];
+  errors?: FieldErrors;
+}) {
+  const { t } = ctx;
+  const manage = canManage(access);
+  const { group } = access;
+  return (
+    <Layout ctx={ctx} title={t('groups.members.title', { name: group.name })} noindex>
+      <GroupHeader ctx={ctx} access={access} />
+      <section class="panel" aria-labelledby="members-heading">
+        <h2 id="members-heading">{t('groups.members.heading')}</h2>
+        <FormErrors ctx={ctx} errors={errors} />
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('groups.members.name')}</th>
+              <th scope="col">{t('groups.members.role')}</th>
+              {manage ? <th scope="col">{t('groups.members.change')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.pseudonym}>
+                <td>{m.pseudonym}</td>
+                <td>{t(`groups.roles.${m.role}`)}</td>
+                {manage ? (
+                  <td>
+                    <form method="post" action={`/g/${group.slug}/members/${encodeURIComponent(m.pseudonym)}/role`} class="inline-form">
+                      <CsrfField ctx={ctx} />
+                      <label for={`role-${m.pseudonym}`} class="visually-hidden">
+                        {t('groups.members.roleFor', { pseudonym: m.pseudonym })}
+                      </label>
+                      <select id={`role-${m.pseudonym}`} name="role">
+                        {(['member', 'moderator', 'owner'] as const).map((r) => (
+                          <option key={r} value={r} selected={m.role === r}>
+                            {t(`groups.roles.${r}`)}
+                          </option>
+                        ))}
+                      </select>{' '}
+                      <button type="submit" class="button button-small button-secondary">
+                        {t('groups.members.save')}
+                      </button>
+                    </form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canModerate(access) && !manage ? <p class="hint">{t('groups.members.ownerOnly')}</p> : null}
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Db } from './db/client.js';
+import type { Mailer } from './mail/mailer.js';
+
+/** Per-route request limits; tests lower them to prove they hold. */
+export interface RateLimits {
+  signUp: { max: number; timeWindow: number };
+  logIn: { max: number; timeWindow: number };
+  post: { max: number; timeWindow: number };
+  passwordReset: { max: number; timeWindow: number };
+}
+
+export const defaultRateLimits: RateLimits = {
+  signUp: { max: 5, timeWindow: 60 * 60 * 1000 },
+  logIn: { max: 10, timeWindow: 15 * 60 * 1000 },
+  post: { max: 30, timeWindow: 60 * 1000 },
+  passwordReset: { max: 5, timeWindow: 60 * 60 * 1000 },
+};
+
+/** What every feature's routes are given by app.ts. */
+export interface Deps {
+  db: Db;
+  mailer: Mailer;
+  baseUrl: string;
+  secureCookies: boolean;
+  limits: RateLimits;
+}

@@ -1,0 +1,29 @@
+/**
+ * Errors a service throws so that people can read them. One Fastify error handler maps them to
+ * status codes and pages (src/platform/http/errors-plugin.ts). A 500 is always a bug.
+ */
+export class NotFound extends Error {
+  constructor(what = 'not found') {
+    super(what);
+  }
+}
+
+export class Forbidden extends Error {
+  /** An i18n key explaining, kindly, why the action is not allowed. */
+  constructor(public readonly reason = 'errors.notAllowed') {
+    super(reason);
+  }
+}
+
+/** Field errors are i18n keys, keyed by field name ('' for the form as a whole). */
+export class Invalid extends Error {
+  constructor(public readonly fieldErrors: Record<string, string>) {
+    super(`invalid: ${Object.keys(fieldErrors).join(', ')}`);
+  }
+}
+
+export class RateLimited extends Error {
+  constructor() {
+    super('rate limited');
+  }
+}

@@ -1,0 +1,94 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from '../http/page.js';
+import { assetUrl } from './assets.js';
+
+interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  description?: string;
+  children: ComponentChildren;
+  /** Pages a search engine should not list (forms, account pages, members-only content). */
+  noindex?: boolean;
+}
+
+export function Layout({ ctx, title, description, children, noindex }: LayoutProps) {
+  const { t, viewer } = ctx;
+  return (
+    <html lang={ctx.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('site.name')}`}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        {noindex ? <meta name="robots" content="noindex" /> : null}
+        <meta
+          name="htmx-config"
+          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}'
+        />
+        <link rel="stylesheet" href={assetUrl('styles.css')} />
+        <script src={assetUrl('htmx.min.js')} defer></script>
+      </head>
+      <body hx-headers={JSON.stringify({ 'x-csrf-token': ctx.csrfToken })}>
+        <a class="skip-link" href="#main">
+          {t('layout.skipToContent')}
+        </a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              {t('site.name')}
+            </a>
+            <nav aria-label={t('layout.mainNav')}>
+              <ul class="nav-list">
+                <li>
+                  <a href="/groups">{t('layout.findGroup')}</a>
+                </li>
+                {viewer ? (
+                  <>
+                    <li>
+                      <a href="/groups/new">{t('layout.startGroup')}</a>
+                    </li>
+                    <li>
+                      <a href="/account">{t('layout.account', { pseudonym: viewer.pseudonym })}</a>
+                    </li>
+                    <li>
+                      <form method="post" action="/logout" class="inline-form">
+                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                        <button type="submit" class="link-button">
+                          {t('layout.logOut')}
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/login">{t('layout.logIn')}</a>
+                    </li>
+                    <li>
+                      <a href="/signup" class="button button-small">
+                        {t('layout.signUp')}
+                      </a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {ctx.notice ? (
+            <p class="notice" role="status">
+              {ctx.notice}
+            </p>
+          ) : null}
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t('layout.footer')}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

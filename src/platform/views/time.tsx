@@ -1,0 +1,27 @@
+import type { PageContext } from '../http/page.js';
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/**
+ * "3 hours ago": relative times read the same in every time zone, so a page rendered on the
+ * server is right for a reader anywhere. The exact UTC time is in the datetime attribute.
+ */
+export function RelativeTime({ ctx, date, now = new Date() }: { ctx: PageContext; date: Date; now?: Date }) {
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const format = new Intl.RelativeTimeFormat(ctx.locale, { numeric: 'auto' });
+  let text = ctx.t('time.justNow');
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) {
+      text = format.format(Math.trunc(seconds / size), unit);
+      break;
+    }
+  }
+  return <time dateTime={date.toISOString()}>{text}</time>;
+}
