@@ -24,7 +24,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
     trustProxy: opts.trustProxy ?? false,
-    disableRequestLogging: opts.logLevel === 'silent',
   });
   const secureCookies = opts.secureCookies ?? opts.baseUrl.startsWith('https:');
   await registerHttpPlatform(app, { cookieSecret: opts.cookieSecret, secureCookies });

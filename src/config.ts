@@ -47,9 +47,7 @@ const envSchema = z.object({
     .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://'),
   BASE_URL: z.url(),
   SESSION_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters'),
-  SMTP_URL: z
-    .string()
-    .refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
+  SMTP_URL: z.string().refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
   MAIL_FROM: z.string().min(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
@@ -73,9 +71,7 @@ export class ConfigError extends Error {}
 
 /** Reads the environment into a typed config; a bad value stops start-up with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw = Object.fromEntries(
-    Object.entries(settings).map(([name, s]) => [name, env[name] ?? s.default]),
-  );
+  const raw = Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, env[name] ?? s.default]));
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DbOrTx } from "../../platform/db/client.js";
+import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
@@ -17,10 +17,7 @@ const email = z
   .min(1, 'accounts.errors.emailRequired')
   .max(254, 'accounts.errors.emailInvalid')
   .pipe(z.email('accounts.errors.emailInvalid'));
-const password = z
-  .string()
-  .min(10, 'accounts.errors.passwordLength')
-  .max(200, 'accounts.errors.passwordLength');
+const password = z.string().min(10, 'accounts.errors.passwordLength').max(200, 'accounts.errors.passwordLength');
 export const pseudonymSchema = z
   .string()
   .trim()

@@ -36,7 +36,13 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get<{ Params: { slug: string } }>('/g/:slug', async (request, reply) => {
     const access = await accessGroup(db, request.viewer, request.params.slug);
-    const page = z.coerce.number().int().min(1).max(100000).catch(1).parse((request.query as { page?: string }).page);
+    const page = z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .catch(1)
+      .parse((request.query as { page?: string }).page);
     const listing = canReadDiscussions(access)
       ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
       : { threads: [], total: 0 };
@@ -60,14 +66,19 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       if (!(error instanceof Invalid)) throw error;
       const access = await accessGroup(db, request.viewer, request.params.slug);
       const ctx = pageContext(request, reply);
-      return sendPage(reply, NewThreadPage({ ctx, access, errors: error.fieldErrors, values: formValues(request.body) }), 400);
+      return sendPage(
+        reply,
+        NewThreadPage({ ctx, access, errors: error.fieldErrors, values: formValues(request.body) }),
+        400,
+      );
     }
   });
 
   app.get<{ Params: { slug: string; id: string } }>('/g/:slug/t/:id', async (request, reply) => {
     const page = await forum.readThread(db, request.viewer, parseId(request.params.id));
     // Old links keep working after a group is renamed.
-    if (page.access.group.slug !== request.params.slug) return reply.redirect(threadUrl(page.access.group.slug, page.thread), 301);
+    if (page.access.group.slug !== request.params.slug)
+      return reply.redirect(threadUrl(page.access.group.slug, page.thread), 301);
     return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page }));
   });
 
@@ -77,7 +88,8 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     try {
       const post = await forum.replyToThread(db, request.viewer, threadId, request.body);
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
-      if (isHtmx(request)) return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, view, threadId }));
+      if (isHtmx(request))
+        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, view, threadId }));
       return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=replied#post-${post.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
@@ -95,7 +107,8 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post<{ Params: { id: string; kind: string } }>('/posts/:id/reactions/:kind', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const view = await forum.toggleReaction(db, request.viewer, parseId(request.params.id), request.params.kind);
-    if (isHtmx(request)) return sendFragment(reply, ReactionBar({ ctx: pageContext(request, reply), view, canReact: true }));
+    if (isHtmx(request))
+      return sendFragment(reply, ReactionBar({ ctx: pageContext(request, reply), view, canReact: true }));
     const { access, thread } = await forum.readPost(db, request.viewer, view.post.id);
     return reply.redirect(`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`, 303);
   });
@@ -121,12 +134,20 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     try {
       await forum.editPost(db, request.viewer, postId, request.body);
       const { access, thread } = await forum.readPost(db, request.viewer, postId);
-      return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited#post-${postId}`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `${threadUrl(access.group.slug, thread)}?notice=postEdited#post-${postId}`,
+      );
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const found = await forum.readPost(db, request.viewer, postId);
       const ctx = pageContext(request, reply);
-      return sendPage(reply, EditPostPage({ ctx, ...found, errors: error.fieldErrors, values: formValues(request.body) }), 400);
+      return sendPage(
+        reply,
+        EditPostPage({ ctx, ...found, errors: error.fieldErrors, values: formValues(request.body) }),
+        400,
+      );
     }
   });
 
@@ -172,5 +193,4 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return redirectAfterPost(request, reply, threadUrl(access.group.slug, thread));
     });
   }
-
 }

@@ -16,7 +16,17 @@ import {
   type Actor,
   type GroupAccess,
 } from '../groups/index.js';
-import { moderationLog, postRevisions, posts, reactionKinds, reactions, threads, type Post, type ReactionKind, type Thread } from './schema.js';
+import {
+  moderationLog,
+  postRevisions,
+  posts,
+  reactionKinds,
+  reactions,
+  threads,
+  type Post,
+  type ReactionKind,
+  type Thread,
+} from './schema.js';
 
 const title = z.string().trim().min(3, 'forum.errors.titleLength').max(200, 'forum.errors.titleLength');
 const body = z.string().trim().min(1, 'forum.errors.bodyRequired').max(50000, 'forum.errors.bodyLength');
@@ -50,7 +60,11 @@ export async function createThread(db: Db, actor: Actor, slug: string, input: un
 }
 
 /** A thread with the group it is in, as this person may see it. */
-export async function accessThread(db: DbOrTx, actor: Actor, threadId: number): Promise<{ access: GroupAccess; thread: Thread }> {
+export async function accessThread(
+  db: DbOrTx,
+  actor: Actor,
+  threadId: number,
+): Promise<{ access: GroupAccess; thread: Thread }> {
   const [thread] = await db.select().from(threads).where(eq(threads.id, threadId));
   if (!thread) throw new NotFound();
   const access = await accessGroupById(db, actor, thread.groupId);
@@ -131,7 +145,11 @@ export async function editPost(db: Db, actor: Actor, postId: number, input: unkn
  * Authors delete their posts. Deleting the opening post removes the whole thread from view,
  * since the replies answer something no longer there.
  */
-export async function deletePost(db: Db, actor: Actor, postId: number): Promise<{ thread: Thread; wholeThread: boolean; groupSlug: string }> {
+export async function deletePost(
+  db: Db,
+  actor: Actor,
+  postId: number,
+): Promise<{ thread: Thread; wholeThread: boolean; groupSlug: string }> {
   return db.transaction(async (tx) => {
     const { access, thread, post } = await accessPost(tx, actor, postId);
     if (!actor || post.authorId !== actor.id) throw new Forbidden('forum.errors.notAuthor');
@@ -154,7 +172,13 @@ async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number) {
     .where(eq(threads.id, threadId));
 }
 
-async function logModeration(tx: DbOrTx, groupId: number, actor: Actor, action: string, ids: { threadId?: number; postId?: number }) {
+async function logModeration(
+  tx: DbOrTx,
+  groupId: number,
+  actor: Actor,
+  action: string,
+  ids: { threadId?: number; postId?: number },
+) {
   await tx.insert(moderationLog).values({ groupId, actorId: actor?.id ?? null, action, ...ids });
 }
 
@@ -177,7 +201,13 @@ export async function setPostHidden(db: Db, actor: Actor, postId: number, hidden
 
 export type ThreadFlag = 'locked' | 'pinned';
 
-export async function setThreadFlag(db: Db, actor: Actor, threadId: number, flag: ThreadFlag, on: boolean): Promise<Thread> {
+export async function setThreadFlag(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+  flag: ThreadFlag,
+  on: boolean,
+): Promise<Thread> {
   return db.transaction(async (tx) => {
     const { access, thread } = await accessThread(tx, actor, threadId);
     assertCanModerate(access);
@@ -206,7 +236,10 @@ export async function toggleReaction(db: Db, actor: Actor, postId: number, kind:
       .where(and(eq(reactions.postId, postId), eq(reactions.userId, actor!.id), eq(reactions.kind, reaction.data)))
       .returning({ kind: reactions.kind });
     if (removed.length === 0) {
-      await tx.insert(reactions).values({ groupId: post.groupId, postId, userId: actor!.id, kind: reaction.data }).onConflictDoNothing();
+      await tx
+        .insert(reactions)
+        .values({ groupId: post.groupId, postId, userId: actor!.id, kind: reaction.data })
+        .onConflictDoNothing();
     }
     const [view] = await postViews(tx, actor, [post]);
     return view!;
@@ -230,7 +263,10 @@ async function postViews(db: DbOrTx, actor: Actor, list: Post[]): Promise<PostVi
   if (list.length === 0) return [];
   const ids = list.map((p) => p.id);
   const [names, counts] = await Promise.all([
-    pseudonymsByIds(db, list.map((p) => p.authorId)),
+    pseudonymsByIds(
+      db,
+      list.map((p) => p.authorId),
+    ),
     db
       .select({
         postId: reactions.postId,
@@ -269,7 +305,11 @@ export async function readThread(db: Db, actor: Actor, threadId: number): Promis
   return { access, thread, posts: await postViews(db, actor, rows) };
 }
 
-export async function readPost(db: Db, actor: Actor, postId: number): Promise<{ access: GroupAccess; thread: Thread; view: PostView }> {
+export async function readPost(
+  db: Db,
+  actor: Actor,
+  postId: number,
+): Promise<{ access: GroupAccess; thread: Thread; view: PostView }> {
   const { access, thread, post } = await accessPost(db, actor, postId);
   const [view] = await postViews(db, actor, [post]);
   return { access, thread, view: view! };
@@ -280,7 +320,11 @@ export interface ThreadSummary {
   author: string | null;
 }
 
-export async function listThreads(db: Db, access: GroupAccess, opts: { limit: number; offset: number }): Promise<{ threads: ThreadSummary[]; total: number }> {
+export async function listThreads(
+  db: Db,
+  access: GroupAccess,
+  opts: { limit: number; offset: number },
+): Promise<{ threads: ThreadSummary[]; total: number }> {
   assertCanReadDiscussions(access);
   const visible = and(
     eq(threads.groupId, access.group.id),
@@ -298,9 +342,15 @@ export async function listThreads(db: Db, access: GroupAccess, opts: { limit: nu
       .offset(opts.offset),
     db.select({ n: count() }).from(threads).where(visible),
   ]);
-  const names = await pseudonymsByIds(db, rows.map((r) => r.authorId));
+  const names = await pseudonymsByIds(
+    db,
+    rows.map((r) => r.authorId),
+  );
   return {
-    threads: rows.map((thread) => ({ thread, author: thread.authorId === null ? null : (names.get(thread.authorId) ?? null) })),
+    threads: rows.map((thread) => ({
+      thread,
+      author: thread.authorId === null ? null : (names.get(thread.authorId) ?? null),
+    })),
     total: total?.n ?? 0,
   };
 }
@@ -312,7 +362,11 @@ export interface Revision {
 }
 
 /** Earlier versions of a post, newest first: for moderators only. */
-export async function postHistory(db: Db, actor: Actor, postId: number): Promise<{ access: GroupAccess; thread: Thread; view: PostView; revisions: Revision[] }> {
+export async function postHistory(
+  db: Db,
+  actor: Actor,
+  postId: number,
+): Promise<{ access: GroupAccess; thread: Thread; view: PostView; revisions: Revision[] }> {
   const { access, thread, view } = await readPost(db, actor, postId);
   assertCanModerate(access);
   const revisions = await db
@@ -322,4 +376,3 @@ export async function postHistory(db: Db, actor: Actor, postId: number): Promise
     .orderBy(desc(postRevisions.replacedAt), desc(postRevisions.id));
   return { access, thread, view, revisions };
 }
-

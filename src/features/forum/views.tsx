@@ -28,12 +28,7 @@ export function GroupPage({
   const readable = canReadDiscussions(access);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
-    <Layout
-      ctx={ctx}
-      title={group.name}
-      description={group.summary}
-      noindex={group.visibility === 'members'}
-    >
+    <Layout ctx={ctx} title={group.name} description={group.summary} noindex={group.visibility === 'members'}>
       <GroupHeader ctx={ctx} access={access} />
       <section aria-labelledby="discussions-heading">
         <div class="section-head">
@@ -106,7 +101,15 @@ export function NewThreadPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
           <CsrfField ctx={ctx} />
-          <Field ctx={ctx} name="title" label={t('forum.fields.title')} errors={errors} value={values.title} required maxLength={200} />
+          <Field
+            ctx={ctx}
+            name="title"
+            label={t('forum.fields.title')}
+            errors={errors}
+            value={values.title}
+            required
+            maxLength={200}
+          />
           <Field
             ctx={ctx}
             name="body"
@@ -152,7 +155,11 @@ export function ReactionBar({ ctx, view, canReact }: { ctx: PageContext; view: P
             hx-swap="outerHTML"
           >
             <CsrfField ctx={ctx} />
-            <button type="submit" class={r.mine ? 'reaction reaction-mine' : 'reaction'} aria-pressed={r.mine ? 'true' : 'false'}>
+            <button
+              type="submit"
+              class={r.mine ? 'reaction reaction-mine' : 'reaction'}
+              aria-pressed={r.mine ? 'true' : 'false'}
+            >
               {t(reactionLabels[r.kind])} <span class="count">{r.count}</span>
             </button>
           </form>
@@ -172,7 +179,11 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
   const mine = ctx.viewer !== null && post.authorId === ctx.viewer.id;
   const moderator = canModerate(access);
   return (
-    <article class={post.hiddenAt ? 'post post-hidden' : 'post'} id={`post-${post.id}`} aria-labelledby={`post-${post.id}-by`}>
+    <article
+      class={post.hiddenAt ? 'post post-hidden' : 'post'}
+      id={`post-${post.id}`}
+      aria-labelledby={`post-${post.id}-by`}
+    >
       <header class="post-head">
         <strong id={`post-${post.id}-by`}>{view.author ?? t('forum.formerMember')}</strong>{' '}
         <span class="meta">
@@ -276,12 +287,22 @@ export function ThreadPage({
       </p>
       {moderator ? (
         <div class="mod-actions" aria-label={t('forum.moderation')} role="group">
-          <PostButton ctx={ctx} action={`/threads/${thread.id}/${thread.locked ? 'unlock' : 'lock'}`} label={thread.locked ? t('forum.unlock') : t('forum.lock')} />
-          <PostButton ctx={ctx} action={`/threads/${thread.id}/${thread.pinned ? 'unpin' : 'pin'}`} label={thread.pinned ? t('forum.unpin') : t('forum.pin')} />
+          <PostButton
+            ctx={ctx}
+            action={`/threads/${thread.id}/${thread.locked ? 'unlock' : 'lock'}`}
+            label={thread.locked ? t('forum.unlock') : t('forum.lock')}
+          />
+          <PostButton
+            ctx={ctx}
+            action={`/threads/${thread.id}/${thread.pinned ? 'unpin' : 'pin'}`}
+            label={thread.pinned ? t('forum.unpin') : t('forum.pin')}
+          />
         </div>
       ) : null}
       {opening ? <PostItem ctx={ctx} access={access} view={opening} /> : null}
-      <h2 class="replies-heading">{t('forum.replyCount', { count: replies.filter((r) => !r.post.hiddenAt).length })}</h2>
+      <h2 class="replies-heading">
+        {t('forum.replyCount', { count: replies.filter((r) => !r.post.hiddenAt).length })}
+      </h2>
       <div id="posts" class="posts">
         {replies.map((view) => (
           <PostItem key={view.post.id} ctx={ctx} access={access} view={view} />
@@ -297,7 +318,9 @@ export function ThreadPage({
           <p>{t('forum.reply.joinToReply')}</p>
         ) : (
           <p>
-            <a href={`/login?next=${encodeURIComponent(threadUrl(group.slug, thread))}`}>{t('forum.reply.logInToReply')}</a>
+            <a href={`/login?next=${encodeURIComponent(threadUrl(group.slug, thread))}`}>
+              {t('forum.reply.logInToReply')}
+            </a>
           </p>
         )}
       </section>
@@ -306,7 +329,17 @@ export function ThreadPage({
 }
 
 /** What htmx appends after a reply: the new post, and a fresh, empty form in place of the old one. */
-export function ReplyAdded({ ctx, access, view, threadId }: { ctx: PageContext; access: GroupAccess; view: PostView; threadId: number }) {
+export function ReplyAdded({
+  ctx,
+  access,
+  view,
+  threadId,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  view: PostView;
+  threadId: number;
+}) {
   return (
     <>
       <PostItem ctx={ctx} access={access} view={view} />
@@ -346,7 +379,15 @@ export function EditPostPage({
         <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
           <CsrfField ctx={ctx} />
           {view.post.isOpening ? (
-            <Field ctx={ctx} name="title" label={t('forum.fields.title')} errors={errors} value={v.title} required maxLength={200} />
+            <Field
+              ctx={ctx}
+              name="title"
+              label={t('forum.fields.title')}
+              errors={errors}
+              value={v.title}
+              required
+              maxLength={200}
+            />
           ) : null}
           <Field
             ctx={ctx}
@@ -369,7 +410,17 @@ export function EditPostPage({
   );
 }
 
-export function DeletePostPage({ ctx, access, thread, view }: { ctx: PageContext; access: GroupAccess; thread: Thread; view: PostView }) {
+export function DeletePostPage({
+  ctx,
+  access,
+  thread,
+  view,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('forum.deletePost.title')} noindex>
@@ -417,7 +468,11 @@ export function HistoryPage({
           <h2>
             {t('forum.replacedVersion')} <RelativeTime ctx={ctx} date={r.replacedAt} />
           </h2>
-          {r.title ? <p><strong>{r.title}</strong></p> : null}
+          {r.title ? (
+            <p>
+              <strong>{r.title}</strong>
+            </p>
+          ) : null}
           <pre class="source">{r.body}</pre>
         </section>
       ))}

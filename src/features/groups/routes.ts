@@ -25,13 +25,19 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       service.listGroups(db, { sort: 'newest', limit: 6 }),
       service.listGroups(db, { sort: 'active', limit: 6 }),
     ]);
-    return sendPage(reply, HomePage({ ctx: pageContext(request, reply), newest: newest.groups, active: active.groups }));
+    return sendPage(
+      reply,
+      HomePage({ ctx: pageContext(request, reply), newest: newest.groups, active: active.groups }),
+    );
   });
 
   app.get('/groups', async (request, reply) => {
     const { sort, page } = directoryQuery.parse(request.query ?? {});
     const listing = await service.listGroups(db, { sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return sendPage(reply, DirectoryPage({ ctx: pageContext(request, reply), listing, sort, page, pageSize: PAGE_SIZE }));
+    return sendPage(
+      reply,
+      DirectoryPage({ ctx: pageContext(request, reply), listing, sort, page, pageSize: PAGE_SIZE }),
+    );
   });
 
   app.get('/groups/new', async (request, reply) => {
@@ -103,7 +109,12 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     }
   });
 
-  async function renderMembers(request: FastifyRequest<{ Params: SlugParams }>, reply: FastifyReply, errors = {}, status = 200) {
+  async function renderMembers(
+    request: FastifyRequest<{ Params: SlugParams }>,
+    reply: FastifyReply,
+    errors = {},
+    status = 200,
+  ) {
     const access = await accessGroup(db, request.viewer, request.params.slug);
     if (!access.role && !request.viewer?.isAdmin) throw new Forbidden('groups.errors.joinFirst');
     const members = await service.listMembers(db, access.group.id);
@@ -115,14 +126,17 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return renderMembers(request, reply);
   });
 
-  app.post<{ Params: SlugParams & { pseudonym: string } }>('/g/:slug/members/:pseudonym/role', async (request, reply) => {
-    if (!requireViewer(request, reply)) return reply;
-    try {
-      await service.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
-      return redirectAfterPost(request, reply, `/g/${request.params.slug}/members?notice=roleChanged`);
-    } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderMembers(request, reply, error.fieldErrors, 400);
-    }
-  });
+  app.post<{ Params: SlugParams & { pseudonym: string } }>(
+    '/g/:slug/members/:pseudonym/role',
+    async (request, reply) => {
+      if (!requireViewer(request, reply)) return reply;
+      try {
+        await service.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
+        return redirectAfterPost(request, reply, `/g/${request.params.slug}/members?notice=roleChanged`);
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        return renderMembers(request, reply, error.fieldErrors, 400);
+      }
+    },
+  );
 }

@@ -15,7 +15,10 @@ export const groups = pgTable(
     summary: text('summary').notNull(),
     description: text('description').notNull().default(''),
     descriptionHtml: text('description_html').notNull().default(''),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     language: text('language').notNull().default('en'),
     leadership: leadershipEnum('leadership').notNull().default('peer'),
     visibility: visibilityEnum('visibility').notNull().default('public'),

@@ -8,22 +8,35 @@ import { pseudonymsByIds, findUserIdByPseudonym } from '../accounts/index.js';
 import { accessGroup, assertCanManage, type Actor, type GroupAccess } from './policy.js';
 import { groups, memberships, type Group, type GroupRole } from './schema.js';
 
-export const groupLanguages = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'pl', 'ar', 'zh', 'hi', 'ja', 'uk', 'tr'] as const;
+export const groupLanguages = [
+  'en',
+  'es',
+  'fr',
+  'de',
+  'it',
+  'pt',
+  'nl',
+  'pl',
+  'ar',
+  'zh',
+  'hi',
+  'ja',
+  'uk',
+  'tr',
+] as const;
 
 const tagsInput = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (Array.isArray(v) ? v.join(',') : (v ?? '')))
-  .transform((v) =>
-    [
-      ...new Set(
-        v
-          .split(',')
-          .map((tag) => tag.trim().toLowerCase().replace(/\s+/g, ' '))
-          .filter(Boolean),
-      ),
-    ],
-  )
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((tag) => tag.trim().toLowerCase().replace(/\s+/g, ' '))
+        .filter(Boolean),
+    ),
+  ])
   .refine((tags) => tags.length <= 8, 'groups.errors.tooManyTags')
   .refine((tags) => tags.every((tag) => tag.length <= 30), 'groups.errors.tagLength');
 
@@ -113,7 +126,10 @@ export async function joinGroup(db: Db, actor: Actor, slug: string): Promise<Gro
   return db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     if (access.role) return access;
-    await tx.insert(memberships).values({ groupId: access.group.id, userId: actor.id, role: 'member' }).onConflictDoNothing();
+    await tx
+      .insert(memberships)
+      .values({ groupId: access.group.id, userId: actor.id, role: 'member' })
+      .onConflictDoNothing();
     await tx
       .update(groups)
       .set({ memberCount: sql`${groups.memberCount} + 1` })
@@ -130,9 +146,7 @@ export async function leaveGroup(db: Db, actor: Actor, slug: string): Promise<vo
     if (access.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
       throw new Invalid({ '': 'groups.errors.lastOwner' });
     }
-    await tx
-      .delete(memberships)
-      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, actor.id)));
+    await tx.delete(memberships).where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, actor.id)));
     await tx
       .update(groups)
       .set({ memberCount: sql`greatest(${groups.memberCount} - 1, 0)` })
@@ -151,7 +165,13 @@ async function countOwners(db: DbOrTx, groupId: number): Promise<number> {
 const roleInput = z.object({ role: z.enum(['owner', 'moderator', 'member'], 'groups.errors.role') });
 
 /** The owner (or a site admin) appoints moderators and co-owners, or returns them to members. */
-export async function setMemberRole(db: Db, actor: Actor, slug: string, pseudonym: string, input: unknown): Promise<void> {
+export async function setMemberRole(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  pseudonym: string,
+  input: unknown,
+): Promise<void> {
   const { role } = parseInput(roleInput, input);
   await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
@@ -180,10 +200,19 @@ export interface GroupListing {
   total: number;
 }
 
-export async function listGroups(db: Db, opts: { sort: GroupSort; limit: number; offset?: number }): Promise<GroupListing> {
-  const order = opts.sort === 'active' ? [desc(groups.lastActivityAt), desc(groups.id)] : [desc(groups.createdAt), desc(groups.id)];
+export async function listGroups(
+  db: Db,
+  opts: { sort: GroupSort; limit: number; offset?: number },
+): Promise<GroupListing> {
+  const order =
+    opts.sort === 'active' ? [desc(groups.lastActivityAt), desc(groups.id)] : [desc(groups.createdAt), desc(groups.id)];
   const [rows, [total]] = await Promise.all([
-    db.select().from(groups).orderBy(...order).limit(opts.limit).offset(opts.offset ?? 0),
+    db
+      .select()
+      .from(groups)
+      .orderBy(...order)
+      .limit(opts.limit)
+      .offset(opts.offset ?? 0),
     db.select({ n: count() }).from(groups),
   ]);
   return { groups: rows, total: total?.n ?? 0 };
@@ -201,8 +230,14 @@ export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]>
     .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.joinedAt })
     .from(memberships)
     .where(eq(memberships.groupId, groupId))
-    .orderBy(sql`case ${memberships.role} when 'owner' then 0 when 'moderator' then 1 else 2 end`, memberships.joinedAt);
-  const names = await pseudonymsByIds(db, rows.map((r) => r.userId));
+    .orderBy(
+      sql`case ${memberships.role} when 'owner' then 0 when 'moderator' then 1 else 2 end`,
+      memberships.joinedAt,
+    );
+  const names = await pseudonymsByIds(
+    db,
+    rows.map((r) => r.userId),
+  );
   return rows.map((r) => ({ pseudonym: names.get(r.userId) ?? '', role: r.role, joinedAt: r.joinedAt }));
 }
 

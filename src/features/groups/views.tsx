@@ -32,8 +32,7 @@ export function GroupCard({ ctx, group }: { ctx: PageContext; group: Group }) {
       </h3>
       <p>{group.summary}</p>
       <p class="meta">
-        <LeadershipBadge ctx={ctx} group={group} />{' '}
-        <span>{t('groups.memberCount', { count: group.memberCount })}</span>
+        <LeadershipBadge ctx={ctx} group={group} /> <span>{t('groups.memberCount', { count: group.memberCount })}</span>
         {' · '}
         <span>{languageName(ctx, group.language)}</span>
         {group.visibility === 'members' ? (
@@ -176,7 +175,15 @@ export function GroupFormPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={slug ? `/g/${slug}/edit` : '/groups/new'} novalidate>
           <CsrfField ctx={ctx} />
-          <Field ctx={ctx} name="name" label={t('groups.fields.name')} errors={errors} value={values.name} required maxLength={80} />
+          <Field
+            ctx={ctx}
+            name="name"
+            label={t('groups.fields.name')}
+            errors={errors}
+            value={values.name}
+            required
+            maxLength={80}
+          />
           <Field
             ctx={ctx}
             name="summary"
@@ -231,7 +238,13 @@ export function GroupFormPage({
             <legend>{t('groups.fields.visibility')}</legend>
             {errors.visibility ? <p class="error">{t('groups.errors.visibility')}</p> : null}
             {radio('visibility', 'public', t('groups.visibility.public'), t('groups.visibility.publicHint'), 'public')}
-            {radio('visibility', 'members', t('groups.visibility.members'), t('groups.visibility.membersHint'), 'public')}
+            {radio(
+              'visibility',
+              'members',
+              t('groups.visibility.members'),
+              t('groups.visibility.membersHint'),
+              'public',
+            )}
           </fieldset>
           <button type="submit" class="button">
             {slug ? t('groups.edit.submit') : t('groups.new.submit')}
@@ -243,7 +256,15 @@ export function GroupFormPage({
 }
 
 /** The top of every group page: what the group is, who leads it, and joining or leaving. */
-export function GroupHeader({ ctx, access, children }: { ctx: PageContext; access: GroupAccess; children?: ComponentChildren }) {
+export function GroupHeader({
+  ctx,
+  access,
+  children,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  children?: ComponentChildren;
+}) {
   const { t } = ctx;
   const { group, role } = access;
   return (
@@ -255,7 +276,9 @@ export function GroupHeader({ ctx, access, children }: { ctx: PageContext; acces
         {' · '}
         <span>{languageName(ctx, group.language)}</span>
         {' · '}
-        <span>{group.visibility === 'public' ? t('groups.visibility.publicShort') : t('groups.visibility.membersShort')}</span>
+        <span>
+          {group.visibility === 'public' ? t('groups.visibility.publicShort') : t('groups.visibility.membersShort')}
+        </span>
         {role ? (
           <>
             {' · '}
@@ -296,9 +319,7 @@ export function GroupAboutPage({ ctx, access }: { ctx: PageContext; access: Grou
         ) : (
           <p>{group.summary}</p>
         )}
-        <p>
-          {group.leadership === 'peer' ? t('groups.leadership.peerHint') : t('groups.leadership.professionalHint')}
-        </p>
+        <p>{group.leadership === 'peer' ? t('groups.leadership.peerHint') : t('groups.leadership.professionalHint')}</p>
         <p>
           <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
         </p>
@@ -342,7 +363,11 @@ export function MembersPage({
                 <td>{t(`groups.roles.${m.role}`)}</td>
                 {manage ? (
                   <td>
-                    <form method="post" action={`/g/${group.slug}/members/${encodeURIComponent(m.pseudonym)}/role`} class="inline-form">
+                    <form
+                      method="post"
+                      action={`/g/${group.slug}/members/${encodeURIComponent(m.pseudonym)}/role`}
+                      class="inline-form"
+                    >
                       <CsrfField ctx={ctx} />
                       <label for={`role-${m.pseudonym}`} class="visually-hidden">
                         {t('groups.members.roleFor', { pseudonym: m.pseudonym })}

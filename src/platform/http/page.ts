@@ -29,7 +29,8 @@ export interface PageContext {
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   const locale = negotiateLocale(request.headers['accept-language']);
-  const notice = request.query && typeof request.query === 'object' ? (request.query as Record<string, unknown>).notice : undefined;
+  const notice =
+    request.query && typeof request.query === 'object' ? (request.query as Record<string, unknown>).notice : undefined;
   const t = translator(locale);
   return {
     t,

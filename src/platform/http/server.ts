@@ -93,7 +93,10 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
   const ctx = pageContext(request, reply);
   if (isHtmx(request)) {
     // htmx does not swap error responses by default; a message in a header is shown by the page.
-    return reply.status(status).type('text/plain; charset=utf-8').send(reason ? ctx.t(reason as MessageKey) : ctx.t(`errors.${kind}.title`));
+    return reply
+      .status(status)
+      .type('text/plain; charset=utf-8')
+      .send(reason ? ctx.t(reason as MessageKey) : ctx.t(`errors.${kind}.title`));
   }
   return sendPage(reply, ErrorPage({ ctx, kind, reason }), status);
 }

@@ -37,9 +37,7 @@ export function translator(locale: string): Translate {
       const count = Number(vars.count ?? 0);
       message = plurals.select(count) === 'one' ? message.one : message.other;
     }
-    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in vars ? String(vars[name]) : whole,
-    );
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   };
 }
 

@@ -17,7 +17,10 @@ export const en = {
   },
   time: { justNow: 'just now' },
   forms: {
-    problems: { one: 'There is 1 problem with what you entered. Your text is kept below.', other: 'There are {count} problems with what you entered. Your text is kept below.' },
+    problems: {
+      one: 'There is 1 problem with what you entered. Your text is kept below.',
+      other: 'There are {count} problems with what you entered. Your text is kept below.',
+    },
     invalid: 'Please check this field.',
   },
   notices: {
@@ -72,7 +75,8 @@ export const en = {
   accounts: {
     fields: {
       pseudonym: 'Public name (pseudonym)',
-      pseudonymHint: 'This is how other members see you. It does not need to be your real name, and we never ask for one. 2 to 40 letters, numbers, spaces, dots, dashes or underscores.',
+      pseudonymHint:
+        'This is how other members see you. It does not need to be your real name, and we never ask for one. 2 to 40 letters, numbers, spaces, dots, dashes or underscores.',
       email: 'Email address',
       emailHint: 'Only you can see this. It is never shown to anyone else.',
       password: 'Password',
@@ -126,7 +130,8 @@ export const en = {
       pseudonymLength: 'Your public name needs 2 to 40 characters.',
       pseudonymChars: 'Use letters, numbers, spaces, dots, dashes or underscores, starting with a letter or number.',
       pseudonymTaken: 'Someone already uses that public name. Please choose another.',
-      cannotSignUp: 'We could not create an account with these details. If you already have an account, log in or reset your password.',
+      cannotSignUp:
+        'We could not create an account with these details. If you already have an account, log in or reset your password.',
       badLogin: 'That email and password do not match an account. Check them and try again.',
       wrongPassword: 'That is not your current password.',
       resetExpired: 'This link has expired or has already been used.',
@@ -136,7 +141,8 @@ export const en = {
     title: 'Support groups, online',
     description: 'Find a support group for what you are going through, talk with people who understand, and give back.',
     heading: 'You don’t have to go through it alone',
-    intro: 'Mutual hosts support groups for illness, grief, recovery, caregiving and more: peer-led circles and groups run by professionals. Use a pseudonym; your email stays private.',
+    intro:
+      'Mutual hosts support groups for illness, grief, recovery, caregiving and more: peer-led circles and groups run by professionals. Use a pseudonym; your email stays private.',
     findGroup: 'Find a group',
     startGroup: 'Start a group',
     join: 'Join Mutual',
@@ -168,14 +174,16 @@ export const en = {
       peer: 'Peer-led',
       peerHint: 'Run by volunteer members with lived experience: mutual aid.',
       professional: 'Professionally facilitated',
-      professionalHint: 'Led by a professional (such as a social worker, psychologist or chaplain) who guides the discussion.',
+      professionalHint:
+        'Led by a professional (such as a social worker, psychologist or chaplain) who guides the discussion.',
     },
     visibility: {
       public: 'Public discussions',
       publicHint: 'Anyone can read the discussions; only members can post.',
       publicShort: 'Public',
       members: 'Members only',
-      membersHint: 'Only members can read the discussions. The group’s name and description are still listed so people can find it.',
+      membersHint:
+        'Only members can read the discussions. The group’s name and description are still listed so people can find it.',
       membersShort: 'Members only',
     },
     roles: {
@@ -279,7 +287,8 @@ export const en = {
     deletePost: {
       title: 'Delete your post?',
       confirm: 'Your post will be removed from the discussion. This cannot be undone.',
-      wholeThread: 'This is the opening post: the whole discussion, with its replies, will be removed. This cannot be undone.',
+      wholeThread:
+        'This is the opening post: the whole discussion, with its replies, will be removed. This cannot be undone.',
       submit: 'Delete',
     },
     reactions: {

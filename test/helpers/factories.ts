@@ -1,0 +1,42 @@
+import type { TestWorld } from './app.js';
+import { createGroup } from '../../src/features/groups/index.js';
+import { createThread } from '../../src/features/forum/index.js';
+
+let counter = 0;
+
+export async function makeGroup(
+  world: TestWorld,
+  owner: { id: number; pseudonym: string },
+  overrides: Partial<
+    Record<'name' | 'summary' | 'description' | 'tags' | 'language' | 'leadership' | 'visibility', string>
+  > = {},
+) {
+  counter += 1;
+  return createGroup(
+    world.database.db,
+    { id: owner.id, pseudonym: owner.pseudonym, isAdmin: false },
+    {
+      name: `Test group ${counter}`,
+      summary: 'A group for testing how people support each other.',
+      description: 'We meet here.',
+      tags: 'testing',
+      language: 'en',
+      leadership: 'peer',
+      visibility: 'public',
+      ...overrides,
+    },
+  );
+}
+
+export async function makeThread(
+  world: TestWorld,
+  author: { id: number; pseudonym: string },
+  slug: string,
+  title = 'A hard week',
+  body = 'It has been a hard week.',
+) {
+  return createThread(world.database.db, { id: author.id, pseudonym: author.pseudonym, isAdmin: false }, slug, {
+    title,
+    body,
+  });
+}
