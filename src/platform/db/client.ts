@@ -32,6 +32,12 @@ export type DatabaseTarget =
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    let closing = false;
+    // An idle connection the server drops (a restart, a failover) must not crash the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => {
+      if (!closing) console.error('database connection lost:', error.message);
+    });
     const db = drizzleNodePg(pool);
     return {
       db: db as unknown as Db,
@@ -40,7 +46,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       ping: async () => {
         await db.execute(sql`select 1`);
       },
-      close: () => pool.end(),
+      close: () => {
+        closing = true;
+        return pool.end();
+      },
     };
   }
   let dataDir: string | undefined;
