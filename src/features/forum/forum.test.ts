@@ -83,6 +83,7 @@ describe('forum', () => {
     expect(htmx.statusCode).toBe(200);
     expect(htmx.body).toContain('Thank you, that helps.');
     expect(htmx.body).toContain('hx-swap-oob="outerHTML:#reply-form"');
+    expect(htmx.body).toMatch(/<h2 id="reply-count"[^>]*hx-swap-oob="true"[^>]*>2 replies<\/h2>/);
     expect(htmx.body).not.toContain('<html');
     const bad = await member.post(`/threads/${id}/replies`, { body: '' }, { htmx: true });
     expect(bad.statusCode).toBe(422);

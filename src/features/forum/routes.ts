@@ -89,7 +89,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const post = await forum.replyToThread(db, request.viewer, threadId, request.body);
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
       if (isHtmx(request))
-        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, view, threadId }));
+        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view }));
       return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=replied#post-${post.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

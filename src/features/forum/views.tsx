@@ -291,18 +291,18 @@ export function ThreadPage({
             ctx={ctx}
             action={`/threads/${thread.id}/${thread.locked ? 'unlock' : 'lock'}`}
             label={thread.locked ? t('forum.unlock') : t('forum.lock')}
+            className="button button-small button-secondary"
           />
           <PostButton
             ctx={ctx}
             action={`/threads/${thread.id}/${thread.pinned ? 'unpin' : 'pin'}`}
             label={thread.pinned ? t('forum.unpin') : t('forum.pin')}
+            className="button button-small button-secondary"
           />
         </div>
       ) : null}
       {opening ? <PostItem ctx={ctx} access={access} view={opening} /> : null}
-      <h2 class="replies-heading">
-        {t('forum.replyCount', { count: replies.filter((r) => !r.post.hiddenAt).length })}
-      </h2>
+      <ReplyCount ctx={ctx} count={thread.replyCount} />
       <div id="posts" class="posts">
         {replies.map((view) => (
           <PostItem key={view.post.id} ctx={ctx} access={access} view={view} />
@@ -328,23 +328,35 @@ export function ThreadPage({
   );
 }
 
-/** What htmx appends after a reply: the new post, and a fresh, empty form in place of the old one. */
+function ReplyCount({ ctx, count, oob }: { ctx: PageContext; count: number; oob?: boolean }) {
+  return (
+    <h2 id="reply-count" class="replies-heading" hx-swap-oob={oob ? 'true' : undefined}>
+      {ctx.t('forum.replyCount', { count })}
+    </h2>
+  );
+}
+
+/**
+ * What htmx appends after a reply: the new post, plus (out of band) the new reply count and a
+ * fresh, empty form in place of the old one.
+ */
 export function ReplyAdded({
   ctx,
   access,
+  thread,
   view,
-  threadId,
 }: {
   ctx: PageContext;
   access: GroupAccess;
+  thread: Thread;
   view: PostView;
-  threadId: number;
 }) {
   return (
     <>
       <PostItem ctx={ctx} access={access} view={view} />
+      <ReplyCount ctx={ctx} count={thread.replyCount} oob />
       <div hx-swap-oob="outerHTML:#reply-form">
-        <ReplyForm ctx={ctx} threadId={threadId} />
+        <ReplyForm ctx={ctx} threadId={thread.id} />
       </div>
     </>
   );
