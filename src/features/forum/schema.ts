@@ -2,6 +2,8 @@ import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp }
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
 
+export const postStatusEnum = pgEnum('post_status', ['published', 'pending', 'rejected']);
+
 export const threads = pgTable(
   'threads',
   {
@@ -33,6 +35,8 @@ export const posts = pgTable(
       .references(() => threads.id, { onDelete: 'cascade' }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     isOpening: boolean('is_opening').notNull().default(false),
+    /** Pre-moderated groups: a member's post is pending until a leader approves (or rejects) it. */
+    status: postStatusEnum('status').notNull().default('published'),
     body: text('body').notNull(),
     /** Sanitised HTML rendered from the Markdown body when it is written. */
     bodyHtml: text('body_html').notNull(),
@@ -82,23 +86,6 @@ export const reactions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.postId, t.userId, t.kind] }), index('reactions_group_idx').on(t.groupId)],
-);
-
-/** What moderators did, kept so a group's leaders can see who hid, locked or pinned what. */
-export const moderationLog = pgTable(
-  'moderation_log',
-  {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    groupId: integer('group_id')
-      .notNull()
-      .references(() => groups.id, { onDelete: 'cascade' }),
-    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
-    action: text('action').notNull(),
-    threadId: integer('thread_id'),
-    postId: integer('post_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('moderation_log_group_idx').on(t.groupId, t.createdAt)],
 );
 
 export const reactionKinds = reactionKindEnum.enumValues;

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { Forbidden, NotFound } from '../../platform/errors.js';
+import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
 import { pseudonymsByIds } from '../accounts/index.js';
@@ -12,12 +12,14 @@ import {
   assertCanReadDiscussions,
   assertCanTakePart,
   canModerate,
+  needsPreModeration,
+  recordAudit,
   touchGroup,
   type Actor,
+  type AuditAction,
   type GroupAccess,
 } from '../groups/index.js';
 import {
-  moderationLog,
   postRevisions,
   posts,
   reactionKinds,
@@ -34,13 +36,40 @@ export const threadInput = z.object({ title, body });
 export const replyInput = z.object({ body });
 export const editInput = z.object({ title: title.optional(), body });
 
-/** Starts a discussion thread in a group: its opening post is the first post. */
+/**
+ * Slow mode: one post per member per N minutes. Leaders and moderators are not slowed, so they
+ * can always step in.
+ */
+async function assertNotTooSoon(tx: DbOrTx, access: GroupAccess, now: Date): Promise<void> {
+  const minutes = access.group.slowModeMinutes;
+  if (minutes <= 0 || canModerate(access)) return;
+  const since = new Date(now.getTime() - minutes * 60_000);
+  const [recent] = await tx
+    .select({ n: count() })
+    .from(posts)
+    .where(
+      and(
+        eq(posts.groupId, access.group.id),
+        eq(posts.authorId, access.actor!.id),
+        isNull(posts.deletedAt),
+        sql`${posts.createdAt} > ${since}`,
+      ),
+    );
+  if ((recent?.n ?? 0) > 0) throw new Invalid({ '': 'forum.errors.slowMode' });
+}
+
+/**
+ * Starts a discussion thread in a group: its opening post is the first post. In a pre-moderated
+ * group it waits, with the whole thread, until a leader approves it.
+ */
 export async function createThread(db: Db, actor: Actor, slug: string, input: unknown): Promise<Thread> {
   const data = parseInput(threadInput, input);
   return db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanTakePart(access);
     const now = new Date();
+    await assertNotTooSoon(tx, access, now);
+    const status = needsPreModeration(access) ? 'pending' : 'published';
     const [thread] = await tx
       .insert(threads)
       .values({ groupId: access.group.id, authorId: actor!.id, title: data.title, createdAt: now, lastPostAt: now })
@@ -50,13 +79,29 @@ export async function createThread(db: Db, actor: Actor, slug: string, input: un
       threadId: thread!.id,
       authorId: actor!.id,
       isOpening: true,
+      status,
       body: data.body,
       bodyHtml: renderMarkdown(data.body),
       createdAt: now,
     });
-    await touchGroup(tx, access.group.id, now);
+    if (status === 'published') await touchGroup(tx, access.group.id, now);
     return thread!;
   });
+}
+
+/**
+ * Who sees a post: published ones everyone who may read the group; pending and rejected ones
+ * only their author and the group's moderators; hidden ones only moderators.
+ */
+export function canSeePost(
+  access: GroupAccess,
+  post: Pick<Post, 'status' | 'hiddenAt' | 'authorId' | 'deletedAt'>,
+): boolean {
+  if (post.deletedAt) return false;
+  if (canModerate(access)) return true;
+  if (post.hiddenAt) return false;
+  if (post.status === 'published') return true;
+  return access.actor !== null && post.authorId === access.actor.id;
 }
 
 /** A thread with the group it is in, as this person may see it. */
@@ -69,13 +114,13 @@ export async function accessThread(
   if (!thread) throw new NotFound();
   const access = await accessGroupById(db, actor, thread.groupId);
   assertCanReadDiscussions(access);
-  // A thread whose opening post a moderator hid is gone for everyone else.
+  // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
   if (!canModerate(access)) {
     const [opening] = await db
-      .select({ hiddenAt: posts.hiddenAt })
+      .select({ status: posts.status, hiddenAt: posts.hiddenAt, authorId: posts.authorId, deletedAt: posts.deletedAt })
       .from(posts)
       .where(and(eq(posts.threadId, threadId), eq(posts.isOpening, true)));
-    if (opening?.hiddenAt) throw new NotFound();
+    if (!opening || !canSeePost(access, opening)) throw new NotFound();
   }
   return { access, thread };
 }
@@ -84,8 +129,7 @@ async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
   const [post] = await db.select().from(posts).where(eq(posts.id, postId));
   if (!post || post.deletedAt) throw new NotFound();
   const { access, thread } = await accessThread(db, actor, post.threadId);
-  // A hidden post is gone for everyone but moderators.
-  if (post.hiddenAt && !canModerate(access)) throw new NotFound();
+  if (!canSeePost(access, post)) throw new NotFound();
   return { access, thread, post };
 }
 
@@ -96,22 +140,21 @@ export async function replyToThread(db: Db, actor: Actor, threadId: number, inpu
     assertCanTakePart(access);
     if (thread.locked && !canModerate(access)) throw new Forbidden('forum.errors.locked');
     const now = new Date();
+    await assertNotTooSoon(tx, access, now);
+    const status = needsPreModeration(access) ? 'pending' : 'published';
     const [post] = await tx
       .insert(posts)
       .values({
         groupId: thread.groupId,
         threadId,
         authorId: actor!.id,
+        status,
         body: data.body,
         bodyHtml: renderMarkdown(data.body),
         createdAt: now,
       })
       .returning();
-    await tx
-      .update(threads)
-      .set({ replyCount: sql`${threads.replyCount} + 1`, lastPostAt: now })
-      .where(eq(threads.id, threadId));
-    await touchGroup(tx, thread.groupId, now);
+    if (status === 'published') await countReply(tx, thread.id, thread.groupId, now);
     return post!;
   });
 }
@@ -160,9 +203,18 @@ export async function deletePost(
       return { thread, wholeThread: true, groupSlug: access.group.slug };
     }
     await tx.update(posts).set({ deletedAt: now }).where(eq(posts.id, postId));
-    if (!post.hiddenAt) await adjustReplyCount(tx, thread.id, -1);
+    if (!post.hiddenAt && post.status === 'published') await adjustReplyCount(tx, thread.id, -1);
     return { thread, wholeThread: false, groupSlug: access.group.slug };
   });
+}
+
+/** A reply became visible to members: count it and mark the thread and group active. */
+export async function countReply(tx: DbOrTx, threadId: number, groupId: number, at: Date): Promise<void> {
+  await tx
+    .update(threads)
+    .set({ replyCount: sql`${threads.replyCount} + 1`, lastPostAt: at })
+    .where(eq(threads.id, threadId));
+  await touchGroup(tx, groupId, at);
 }
 
 async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number) {
@@ -176,10 +228,10 @@ async function logModeration(
   tx: DbOrTx,
   groupId: number,
   actor: Actor,
-  action: string,
-  ids: { threadId?: number; postId?: number },
+  action: AuditAction,
+  ids: { threadId?: number; postId?: number; subjectUserId?: number | null },
 ) {
-  await tx.insert(moderationLog).values({ groupId, actorId: actor?.id ?? null, action, ...ids });
+  await recordAudit(tx, { groupId, actorId: actor?.id ?? null, action, ...ids });
 }
 
 /** Moderators hide a post from members (it stays for moderators, who can restore it). */
@@ -193,8 +245,12 @@ export async function setPostHidden(db: Db, actor: Actor, postId: number, hidden
       .set(hidden ? { hiddenAt: new Date(), hiddenBy: actor!.id } : { hiddenAt: null, hiddenBy: null })
       .where(eq(posts.id, postId))
       .returning();
-    if (!post.isOpening) await adjustReplyCount(tx, thread.id, hidden ? -1 : 1);
-    await logModeration(tx, post.groupId, actor, hidden ? 'hide' : 'restore', { threadId: thread.id, postId });
+    if (!post.isOpening && post.status === 'published') await adjustReplyCount(tx, thread.id, hidden ? -1 : 1);
+    await logModeration(tx, post.groupId, actor, hidden ? 'hide_post' : 'restore_post', {
+      threadId: thread.id,
+      postId,
+      subjectUserId: post.authorId,
+    });
     return updated!;
   });
 }
@@ -216,7 +272,7 @@ export async function setThreadFlag(
       .set(flag === 'locked' ? { locked: on } : { pinned: on })
       .where(eq(threads.id, threadId))
       .returning();
-    const action = flag === 'locked' ? (on ? 'lock' : 'unlock') : on ? 'pin' : 'unpin';
+    const action = flag === 'locked' ? (on ? 'lock_thread' : 'unlock_thread') : on ? 'pin_thread' : 'unpin_thread';
     await logModeration(tx, thread.groupId, actor, action, { threadId });
     return updated!;
   });
@@ -296,13 +352,13 @@ export interface ThreadPage {
 
 export async function readThread(db: Db, actor: Actor, threadId: number): Promise<ThreadPage> {
   const { access, thread } = await accessThread(db, actor, threadId);
-  const moderator = canModerate(access);
   const rows = await db
     .select()
     .from(posts)
-    .where(and(eq(posts.threadId, threadId), isNull(posts.deletedAt), moderator ? undefined : isNull(posts.hiddenAt)))
+    .where(and(eq(posts.threadId, threadId), isNull(posts.deletedAt)))
     .orderBy(asc(posts.createdAt), asc(posts.id));
-  return { access, thread, posts: await postViews(db, actor, rows) };
+  const visible = rows.filter((post) => canSeePost(access, post));
+  return { access, thread, posts: await postViews(db, actor, visible) };
 }
 
 export async function readPost(
@@ -328,9 +384,12 @@ export async function listThreads(
   assertCanReadDiscussions(access);
   const visible = and(
     eq(threads.groupId, access.group.id),
+    // The same rule as canSeePost, for the opening post, in SQL.
     canModerate(access)
       ? undefined
-      : sql`not exists (select 1 from ${posts} where ${posts.threadId} = ${threads.id} and ${posts.isOpening} and ${posts.hiddenAt} is not null)`,
+      : sql`exists (select 1 from ${posts} where ${posts.threadId} = ${threads.id} and ${posts.isOpening}
+          and ${posts.hiddenAt} is null and ${posts.deletedAt} is null
+          and (${posts.status} = 'published' or ${posts.authorId} = ${access.actor?.id ?? -1}))`,
   );
   const [rows, [total]] = await Promise.all([
     db

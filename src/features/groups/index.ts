@@ -2,15 +2,21 @@
 export {
   accessGroup,
   accessGroupById,
+  assertCanManage,
   assertCanModerate,
   assertCanReadDiscussions,
   assertCanTakePart,
+  assertIsLeader,
+  canManage,
   canModerate,
   canReadDiscussions,
   canTakePart,
+  isLeader,
+  needsPreModeration,
   type Actor,
   type GroupAccess,
 } from './policy.js';
+export { recordAudit, type AuditAction } from './audit.js';
 export { createGroup, joinGroup, setMemberRole, touchGroup } from './service.js';
 export { groupRoutes } from './routes.js';
 export { GroupHeader } from './views.js';

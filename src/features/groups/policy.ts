@@ -2,70 +2,141 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
-import { groups, memberships, type Group, type GroupRole } from './schema.js';
+import { isOrganisationAdmin } from '../organisations/index.js';
+import { bans, groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
 export type Actor = Viewer | null;
 
-/** A group as one person may see it, with that person's role in it (null when not a member). */
+/** Members of a paid group keep access this long after their paid period ends, as card retries take that long. */
+export const GRACE_DAYS = 7;
+
+/**
+ * A group as one person may see it: their membership (null when not a member), whether they are
+ * banned, and whether they administer the organisation that runs the group.
+ */
 export interface GroupAccess {
   group: Group;
+  membership: Membership | null;
+  /** The member's role, or null for non-members. A lapsed member keeps the role but not access. */
   role: GroupRole | null;
+  banned: boolean;
+  orgAdmin: boolean;
   actor: Actor;
 }
 
-/** Loads a group that anyone may know exists (every group has a public page). */
+/** Loads a group anyone may reach by its address (unlisted groups too: "only by link"). */
 export async function accessGroup(db: DbOrTx, actor: Actor, slug: string): Promise<GroupAccess> {
   const [group] = await db.select().from(groups).where(eq(groups.slug, slug));
   if (!group) throw new NotFound();
-  return { group, role: await roleOf(db, actor, group.id), actor };
+  return withViewer(db, actor, group);
 }
 
 export async function accessGroupById(db: DbOrTx, actor: Actor, groupId: number): Promise<GroupAccess> {
   const [group] = await db.select().from(groups).where(eq(groups.id, groupId));
   if (!group) throw new NotFound();
-  return { group, role: await roleOf(db, actor, group.id), actor };
+  return withViewer(db, actor, group);
 }
 
-async function roleOf(db: DbOrTx, actor: Actor, groupId: number): Promise<GroupRole | null> {
-  if (!actor) return null;
-  const [m] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.groupId, groupId), eq(memberships.userId, actor.id)));
-  return m?.role ?? null;
+async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<GroupAccess> {
+  if (!actor) return { group, membership: null, role: null, banned: false, orgAdmin: false, actor };
+  const [[membership], [ban], orgAdmin] = await Promise.all([
+    db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.groupId, group.id), eq(memberships.userId, actor.id))),
+    db
+      .select({ userId: bans.userId })
+      .from(bans)
+      .where(and(eq(bans.groupId, group.id), eq(bans.userId, actor.id))),
+    group.organisationId === null ? false : isOrganisationAdmin(db, group.organisationId, actor.id),
+  ]);
+  return {
+    group,
+    membership: membership ?? null,
+    role: membership?.role ?? null,
+    banned: Boolean(ban),
+    orgAdmin,
+    actor,
+  };
 }
 
-/** Discussions of a public group are open to all; a members-only group's to members and site admins. */
+const isSiteAdmin = (a: GroupAccess) => a.actor?.isAdmin === true;
+
+/** A paid group's member whose payment ran out more than the grace period ago. */
+export function isLapsed(a: GroupAccess, now = new Date()): boolean {
+  const m = a.membership;
+  if (!m || a.group.joinPolicy !== 'paid' || m.feeWaived) return false;
+  if (m.role !== 'member') return false;
+  if (!m.paidUntil) return true;
+  return m.paidUntil.getTime() + GRACE_DAYS * 24 * 3600 * 1000 < now.getTime();
+}
+
+/** A member in good standing: joined, not lapsed. */
+export function isActiveMember(a: GroupAccess): boolean {
+  return a.membership !== null && !isLapsed(a);
+}
+
+/** Owners, facilitators, organisation admins and site admins: the people who lead a group. */
+export function isLeader(a: GroupAccess): boolean {
+  if (a.role === 'owner' || a.role === 'facilitator') return true;
+  return a.orgAdmin || isSiteAdmin(a);
+}
+
+/** Public discussions are open to all; a members-only group's to members in good standing and leaders. */
 export function canReadDiscussions(a: GroupAccess): boolean {
   if (a.group.visibility === 'public') return true;
-  if (a.role !== null) return true;
-  return a.actor?.isAdmin === true;
+  return isActiveMember(a) || canModerate(a);
 }
 
-/** Starting threads, replying and reacting are for members. */
+/** Starting threads, replying and reacting: members in good standing (leaders even when closed). */
 export function canTakePart(a: GroupAccess): boolean {
-  return a.role !== null;
+  if (!isActiveMember(a) || a.banned) return false;
+  if (a.group.closedToPosts && !canModerate(a)) return false;
+  return true;
 }
 
-/** Hiding posts, locking and pinning threads, reading edit histories. */
+/** Hiding posts, locking and pinning threads, reviewing applications and pre-moderated posts. */
 export function canModerate(a: GroupAccess): boolean {
-  if (a.role === 'owner' || a.role === 'moderator') return true;
-  return a.actor?.isAdmin === true;
+  if (a.role === 'owner' || a.role === 'moderator' || a.role === 'facilitator') return true;
+  return a.orgAdmin || isSiteAdmin(a);
 }
 
-/** Appointing moderators and owners, editing the group's description. */
+/** Appointing moderators, facilitators and owners; editing the group's settings; granting waivers. */
 export function canManage(a: GroupAccess): boolean {
   if (a.role === 'owner') return true;
-  return a.actor?.isAdmin === true;
+  return a.orgAdmin || isSiteAdmin(a);
+}
+
+/** Verifying a facilitator's credential is for the organisation's admins and site admins only. */
+export function canVerifyCredentials(a: GroupAccess): boolean {
+  return a.orgAdmin || isSiteAdmin(a);
+}
+
+/** Facilitator notes and the audit log are for the group's leaders. */
+export function canReadLeadersRecords(a: GroupAccess): boolean {
+  return isLeader(a);
+}
+
+/** Seeing who is in a group: members in good standing and those who moderate it. */
+export function canSeeMembers(a: GroupAccess): boolean {
+  return isActiveMember(a) || canModerate(a);
+}
+
+/** Members skip pre-moderation when they lead or moderate the group. */
+export function needsPreModeration(a: GroupAccess): boolean {
+  return a.group.preModeration && !canModerate(a);
 }
 
 export function assertCanReadDiscussions(a: GroupAccess): void {
-  if (!canReadDiscussions(a)) throw new Forbidden('groups.errors.membersOnly');
+  if (!canReadDiscussions(a)) throw new Forbidden(a.membership ? 'groups.errors.lapsed' : 'groups.errors.membersOnly');
 }
 
 export function assertCanTakePart(a: GroupAccess): void {
   if (!a.actor) throw new Forbidden('groups.errors.logInFirst');
-  if (!canTakePart(a)) throw new Forbidden('groups.errors.joinFirst');
+  if (a.banned) throw new Forbidden('groups.errors.banned');
+  if (!a.membership) throw new Forbidden('groups.errors.joinFirst');
+  if (isLapsed(a)) throw new Forbidden('groups.errors.lapsed');
+  if (!canTakePart(a)) throw new Forbidden('groups.errors.closed');
 }
 
 export function assertCanModerate(a: GroupAccess): void {
@@ -74,4 +145,8 @@ export function assertCanModerate(a: GroupAccess): void {
 
 export function assertCanManage(a: GroupAccess): void {
   if (!canManage(a)) throw new Forbidden('groups.errors.notOwner');
+}
+
+export function assertIsLeader(a: GroupAccess): void {
+  if (!isLeader(a)) throw new Forbidden('groups.errors.notLeader');
 }

@@ -22,14 +22,18 @@ export function LeadershipBadge({ ctx, group }: { ctx: PageContext; group: Group
   );
 }
 
+/** Where a list of groups sits in the page's outline: its cards' names are one heading level below. */
+type CardHeading = 'h2' | 'h3';
+
 /** One group in a list: name, summary, kind and size. */
-export function GroupCard({ ctx, group }: { ctx: PageContext; group: Group }) {
+export function GroupCard({ ctx, group, heading = 'h3' }: { ctx: PageContext; group: Group; heading?: CardHeading }) {
   const { t } = ctx;
+  const Heading = heading;
   return (
     <li class="card">
-      <h3 class="card-title">
+      <Heading class="card-title">
         <a href={`/g/${group.slug}`}>{group.name}</a>
-      </h3>
+      </Heading>
       <p>{group.summary}</p>
       <p class="meta">
         <LeadershipBadge ctx={ctx} group={group} /> <span>{t('groups.memberCount', { count: group.memberCount })}</span>
@@ -53,12 +57,12 @@ export function GroupCard({ ctx, group }: { ctx: PageContext; group: Group }) {
   );
 }
 
-export function GroupList({ ctx, groups }: { ctx: PageContext; groups: Group[] }) {
+export function GroupList({ ctx, groups, heading }: { ctx: PageContext; groups: Group[]; heading?: CardHeading }) {
   if (groups.length === 0) return <p class="empty">{ctx.t('groups.none')}</p>;
   return (
     <ul class="cards">
       {groups.map((g) => (
-        <GroupCard key={g.id} ctx={ctx} group={g} />
+        <GroupCard key={g.id} ctx={ctx} group={g} heading={heading} />
       ))}
     </ul>
   );
@@ -126,7 +130,8 @@ export function DirectoryPage({
           {t('directory.sortNewest')}
         </a>
       </nav>
-      <GroupList ctx={ctx} groups={listing.groups} />
+      {/* Directly under the page's h1, with no section heading between. */}
+      <GroupList ctx={ctx} groups={listing.groups} heading="h2" />
       {pages > 1 ? (
         <nav aria-label={t('directory.pages')} class="pager">
           {page > 1 ? <a href={link(sort, page - 1)}>{t('directory.previous')}</a> : null}

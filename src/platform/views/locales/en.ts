@@ -188,9 +188,15 @@ export const en = {
     },
     roles: {
       owner: 'Owner',
+      facilitator: 'Facilitator',
       moderator: 'Moderator',
       member: 'Member',
-      you: { owner: 'You own this group', moderator: 'You moderate this group', member: 'You are a member' },
+      you: {
+        owner: 'You own this group',
+        facilitator: 'You facilitate this group',
+        moderator: 'You moderate this group',
+        member: 'You are a member',
+      },
     },
     fields: {
       name: 'Group name',
@@ -236,6 +242,11 @@ export const en = {
       joinFirst: 'Join this group to take part in it.',
       notModerator: 'Only the group’s moderators can do that.',
       notOwner: 'Only the group’s owners can do that.',
+      notLeader: 'Only the group’s owners and facilitators can do that.',
+      banned: 'You can no longer take part in this group.',
+      lapsed:
+        'Your membership has lapsed. Renew it, or ask the group’s owner about a hardship waiver, to take part again.',
+      closed: 'This group is closed to new posts for now.',
       lastOwner: 'You are this group’s only owner. Make another member an owner first, so the group is looked after.',
     },
   },
@@ -303,6 +314,10 @@ export const en = {
       bodyLength: 'A message can be at most 50,000 characters.',
       locked: 'This discussion is locked: no new replies can be added.',
       notAuthor: 'Only the author can change this post.',
+      slowMode:
+        'This group has slow mode on, so each member posts at most once every few minutes. Your text is kept: please try again a little later.',
+      decision: 'Choose to approve or reject the post.',
+      reasonLength: 'A reason can be at most 1,000 characters.',
     },
   },
   admin: {
