@@ -227,3 +227,9 @@ export async function findUserIdByPseudonym(db: DbOrTx, pseudonym: string): Prom
     .where(sql`lower(${users.pseudonym}) = lower(${pseudonym})`);
   return row?.id ?? null;
 }
+
+/** An account's email, for rules that depend on it (an organisation's domain) and for mail. Never for pages. */
+export async function emailOf(db: DbOrTx, userId: number): Promise<string | null> {
+  const [row] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return row?.email ?? null;
+}

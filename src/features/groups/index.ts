@@ -8,6 +8,9 @@ export {
   assertCanTakePart,
   assertIsLeader,
   canManage,
+  GRACE_DAYS,
+  isLapsed,
+  isActiveMember,
   canModerate,
   canReadDiscussions,
   canTakePart,
@@ -17,7 +20,16 @@ export {
   type GroupAccess,
 } from './policy.js';
 export { recordAudit, type AuditAction } from './audit.js';
-export { createGroup, joinGroup, setMemberRole, touchGroup } from './service.js';
+export { createGroup, touchGroup } from './service.js';
+export {
+  addMember,
+  assertMayEnter,
+  grantPaidAccess,
+  joinGroup,
+  setFeeWaived,
+  setGroupFees,
+  setMemberRole,
+} from './membership.js';
 export { groupRoutes } from './routes.js';
 export { GroupHeader } from './views.js';
 export type { Group } from './schema.js';

@@ -6,6 +6,7 @@ import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessGroup } from './policy.js';
+import * as membership from './membership.js';
 import * as service from './service.js';
 import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage, MembersPage } from './views.js';
 
@@ -94,14 +95,14 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.post<{ Params: SlugParams }>('/g/:slug/join', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const access = await service.joinGroup(db, request.viewer, request.params.slug);
+    const access = await membership.joinGroup(db, request.viewer, request.params.slug);
     return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
   });
 
   app.post<{ Params: SlugParams }>('/g/:slug/leave', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      await service.leaveGroup(db, request.viewer, request.params.slug);
+      await membership.leaveGroup(db, request.viewer, request.params.slug);
       return redirectAfterPost(request, reply, `/g/${request.params.slug}?notice=left`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
@@ -131,7 +132,7 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     async (request, reply) => {
       if (!requireViewer(request, reply)) return reply;
       try {
-        await service.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
+        await membership.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
         return redirectAfterPost(request, reply, `/g/${request.params.slug}/members?notice=roleChanged`);
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;

@@ -5,6 +5,7 @@ import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
 import { pseudonymsByIds, findUserIdByPseudonym } from '../accounts/index.js';
+import { isOrganisationAdmin } from '../organisations/index.js';
 import { accessGroup, assertCanManage, type Actor, type GroupAccess } from './policy.js';
 import { groups, memberships, type Group, type GroupRole } from './schema.js';
 
@@ -73,11 +74,23 @@ async function uniqueSlug(db: DbOrTx, name: string): Promise<string> {
   for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-/** Creates a support group; its creator becomes its owner. */
-export async function createGroup(db: Db, actor: Actor, input: unknown): Promise<Group> {
+/**
+ * Creates a support group; its creator becomes its owner. With an organisation, the creator must
+ * administer that organisation (or the site), and the group is listed on the organisation's page.
+ */
+export async function createGroup(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+  opts: { organisationId?: number } = {},
+): Promise<Group> {
   if (!actor) throw new Forbidden('groups.errors.logInFirst');
   const data = parseInput(groupInput, input);
   return db.transaction(async (tx) => {
+    if (opts.organisationId !== undefined && !actor.isAdmin) {
+      if (!(await isOrganisationAdmin(tx, opts.organisationId, actor.id)))
+        throw new Forbidden('groups.errors.notOrgAdmin');
+    }
     const [group] = await tx
       .insert(groups)
       .values({
@@ -92,6 +105,7 @@ export async function createGroup(db: Db, actor: Actor, input: unknown): Promise
         visibility: data.visibility,
         memberCount: 1,
         createdBy: actor.id,
+        organisationId: opts.organisationId ?? null,
       })
       .returning();
     await tx.insert(memberships).values({ groupId: group!.id, userId: actor.id, role: 'owner' });
@@ -118,79 +132,6 @@ export async function updateGroup(db: Db, actor: Actor, slug: string, input: unk
     .where(eq(groups.id, access.group.id))
     .returning();
   return group!;
-}
-
-/** Joins an open group at once. (Controlled groups come with the membership issue.) */
-export async function joinGroup(db: Db, actor: Actor, slug: string): Promise<GroupAccess> {
-  if (!actor) throw new Forbidden('groups.errors.logInFirst');
-  return db.transaction(async (tx) => {
-    const access = await accessGroup(tx, actor, slug);
-    if (access.role) return access;
-    await tx
-      .insert(memberships)
-      .values({ groupId: access.group.id, userId: actor.id, role: 'member' })
-      .onConflictDoNothing();
-    await tx
-      .update(groups)
-      .set({ memberCount: sql`${groups.memberCount} + 1` })
-      .where(eq(groups.id, access.group.id));
-    return { ...access, role: 'member' };
-  });
-}
-
-export async function leaveGroup(db: Db, actor: Actor, slug: string): Promise<void> {
-  if (!actor) throw new Forbidden('groups.errors.logInFirst');
-  await db.transaction(async (tx) => {
-    const access = await accessGroup(tx, actor, slug);
-    if (!access.role) return;
-    if (access.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
-      throw new Invalid({ '': 'groups.errors.lastOwner' });
-    }
-    await tx.delete(memberships).where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, actor.id)));
-    await tx
-      .update(groups)
-      .set({ memberCount: sql`greatest(${groups.memberCount} - 1, 0)` })
-      .where(eq(groups.id, access.group.id));
-  });
-}
-
-async function countOwners(db: DbOrTx, groupId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.groupId, groupId), eq(memberships.role, 'owner')));
-  return row?.n ?? 0;
-}
-
-const roleInput = z.object({ role: z.enum(['owner', 'moderator', 'member'], 'groups.errors.role') });
-
-/** The owner (or a site admin) appoints moderators and co-owners, or returns them to members. */
-export async function setMemberRole(
-  db: Db,
-  actor: Actor,
-  slug: string,
-  pseudonym: string,
-  input: unknown,
-): Promise<void> {
-  const { role } = parseInput(roleInput, input);
-  await db.transaction(async (tx) => {
-    const access = await accessGroup(tx, actor, slug);
-    assertCanManage(access);
-    const userId = await findUserIdByPseudonym(tx, pseudonym);
-    if (userId === null) throw new NotFound();
-    const [m] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, userId)));
-    if (!m) throw new NotFound();
-    if (m.role === 'owner' && role !== 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
-      throw new Invalid({ '': 'groups.errors.lastOwner' });
-    }
-    await tx
-      .update(memberships)
-      .set({ role })
-      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, userId)));
-  });
 }
 
 export type GroupSort = 'newest' | 'active';

@@ -1,0 +1,263 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { parseInput } from '../../platform/http/forms.js';
+import { emailOf, findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
+import { recordAudit } from './audit.js';
+import { accessGroup, assertCanManage, assertCanModerate, canManage, type Actor, type GroupAccess } from './policy.js';
+import { bans, groups, memberships, type Group, type GroupRole } from './schema.js';
+
+/** Adds a member (if not one already) and keeps the group's member count right. */
+export async function addMember(
+  tx: DbOrTx,
+  groupId: number,
+  userId: number,
+  role: GroupRole = 'member',
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(memberships)
+    .values({ groupId, userId, role })
+    .onConflictDoNothing()
+    .returning({ userId: memberships.userId });
+  if (inserted.length === 0) return false;
+  await tx
+    .update(groups)
+    .set({ memberCount: sql`${groups.memberCount} + 1` })
+    .where(eq(groups.id, groupId));
+  return true;
+}
+
+async function dropMember(tx: DbOrTx, groupId: number, userId: number): Promise<void> {
+  const removed = await tx
+    .delete(memberships)
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.userId, userId)))
+    .returning({ userId: memberships.userId });
+  if (removed.length === 0) return;
+  await tx
+    .update(groups)
+    .set({ memberCount: sql`greatest(${groups.memberCount} - 1, 0)` })
+    .where(eq(groups.id, groupId));
+}
+
+/**
+ * Checks the rules every way into a group shares (joining, applying, accepting an invitation):
+ * signed in, not banned, and with an email at the group's required domain when it names one.
+ */
+export async function assertMayEnter(db: DbOrTx, access: GroupAccess): Promise<void> {
+  if (!access.actor) throw new Forbidden('groups.errors.logInFirst');
+  if (access.banned) throw new Forbidden('groups.errors.banned');
+  const domain = access.group.allowedEmailDomain;
+  if (domain) {
+    const email = await emailOf(db, access.actor.id);
+    if (!email || !email.endsWith(`@${domain}`)) throw new Forbidden('groups.errors.wrongDomain');
+  }
+}
+
+/** Joins an open group at once. Other join policies have their own way in (apply, invitation, payment). */
+export async function joinGroup(db: Db, actor: Actor, slug: string): Promise<GroupAccess> {
+  return db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    await assertMayEnter(tx, access);
+    if (access.membership) return access;
+    const policy = access.group.joinPolicy;
+    if (policy === 'approval') throw new Forbidden('groups.errors.needsApproval');
+    if (policy === 'invitation') throw new Forbidden('groups.errors.invitationOnly');
+    if (policy === 'paid') throw new Forbidden('groups.errors.paidGroup');
+    await addMember(tx, access.group.id, actor!.id);
+    return accessGroup(tx, actor, slug);
+  });
+}
+
+export async function leaveGroup(db: Db, actor: Actor, slug: string): Promise<void> {
+  if (!actor) throw new Forbidden('groups.errors.logInFirst');
+  await db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    if (!access.membership) return;
+    if (access.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
+      throw new Invalid({ '': 'groups.errors.lastOwner' });
+    }
+    await dropMember(tx, access.group.id, actor.id);
+  });
+}
+
+async function countOwners(db: DbOrTx, groupId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.role, 'owner')));
+  return row?.n ?? 0;
+}
+
+const roleInput = z.object({ role: z.enum(['owner', 'facilitator', 'moderator', 'member'], 'groups.errors.role') });
+
+async function memberByPseudonym(tx: DbOrTx, group: Group, pseudonym: string) {
+  const userId = await findUserIdByPseudonym(tx, pseudonym);
+  if (userId === null) throw new NotFound();
+  const [m] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.groupId, group.id), eq(memberships.userId, userId)));
+  if (!m) throw new NotFound();
+  return m;
+}
+
+/** The owner (or an organisation or site admin) appoints moderators, facilitators and co-owners. */
+export async function setMemberRole(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  pseudonym: string,
+  input: unknown,
+): Promise<void> {
+  const { role } = parseInput(roleInput, input);
+  await db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    assertCanManage(access);
+    if (role === 'facilitator' && access.group.leadership !== 'professional') {
+      throw new Invalid({ '': 'groups.errors.facilitatorNeedsProfessional' });
+    }
+    const m = await memberByPseudonym(tx, access.group, pseudonym);
+    if (m.role === role) return;
+    if (m.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
+      throw new Invalid({ '': 'groups.errors.lastOwner' });
+    }
+    await tx
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, m.userId)));
+    await recordAudit(tx, {
+      groupId: access.group.id,
+      actorId: actor!.id,
+      action: 'change_role',
+      subjectUserId: m.userId,
+      reason: `${m.role} → ${role}`,
+    });
+  });
+}
+
+const removalInput = z.object({
+  reason: z.string().trim().min(3, 'groups.errors.reasonRequired').max(1000, 'groups.errors.reasonLength'),
+  ban: z
+    .union([z.literal('on'), z.literal('true'), z.literal(''), z.boolean()])
+    .optional()
+    .transform((v) => v === 'on' || v === 'true' || v === true),
+});
+
+/**
+ * Moderators remove a member, with a reason; with a ban they cannot rejoin or apply again.
+ * Leaders (owners, facilitators) can only be removed by those who manage the group.
+ */
+export async function removeMember(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  pseudonym: string,
+  input: unknown,
+): Promise<void> {
+  const { reason, ban } = parseInput(removalInput, input);
+  await db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    assertCanModerate(access);
+    const m = await memberByPseudonym(tx, access.group, pseudonym);
+    if (m.userId === actor!.id) throw new Invalid({ '': 'groups.errors.removeSelf' });
+    if (m.role !== 'member' && !canManage(access)) throw new Forbidden('groups.errors.notOwner');
+    if (m.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
+      throw new Invalid({ '': 'groups.errors.lastOwner' });
+    }
+    await dropMember(tx, access.group.id, m.userId);
+    if (ban) {
+      await tx
+        .insert(bans)
+        .values({ groupId: access.group.id, userId: m.userId, reason, bannedBy: actor!.id })
+        .onConflictDoNothing();
+    }
+    await recordAudit(tx, {
+      groupId: access.group.id,
+      actorId: actor!.id,
+      action: ban ? 'ban_member' : 'remove_member',
+      subjectUserId: m.userId,
+      reason,
+    });
+  });
+}
+
+export async function unbanMember(db: Db, actor: Actor, slug: string, pseudonym: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    assertCanModerate(access);
+    const userId = await findUserIdByPseudonym(tx, pseudonym);
+    if (userId === null) throw new NotFound();
+    const removed = await tx
+      .delete(bans)
+      .where(and(eq(bans.groupId, access.group.id), eq(bans.userId, userId)))
+      .returning({ userId: bans.userId });
+    if (removed.length === 0) throw new NotFound();
+    await recordAudit(tx, {
+      groupId: access.group.id,
+      actorId: actor!.id,
+      action: 'unban_member',
+      subjectUserId: userId,
+    });
+  });
+}
+
+export interface BanRow {
+  pseudonym: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export async function listBans(db: Db, access: GroupAccess): Promise<BanRow[]> {
+  assertCanModerate(access);
+  const rows = await db.select().from(bans).where(eq(bans.groupId, access.group.id)).orderBy(bans.createdAt);
+  const names = await pseudonymsByIds(
+    db,
+    rows.map((r) => r.userId),
+  );
+  return rows.map((r) => ({ pseudonym: names.get(r.userId) ?? '', reason: r.reason, createdAt: r.createdAt }));
+}
+
+/**
+ * Paid groups: makes someone a member whose access runs to `paidUntil` (the payments feature
+ * calls this when a payment is recorded or confirmed). Returns whether they were newly added.
+ */
+export async function grantPaidAccess(tx: DbOrTx, groupId: number, userId: number, paidUntil: Date): Promise<boolean> {
+  const added = await addMember(tx, groupId, userId);
+  await tx
+    .update(memberships)
+    .set({ paidUntil: sql`greatest(coalesce(${memberships.paidUntil}, ${paidUntil}), ${paidUntil})` })
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.userId, userId)));
+  return added;
+}
+
+/** Paid groups: a hardship waiver means no fee is due; the member keeps full access. */
+export async function setFeeWaived(tx: DbOrTx, groupId: number, userId: number, waived: boolean): Promise<void> {
+  if (waived) await addMember(tx, groupId, userId);
+  await tx
+    .update(memberships)
+    .set({ feeWaived: waived })
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.userId, userId)));
+}
+
+/** Paid groups: sets the fee (amounts in the currency's minor unit); null amount makes the group free. */
+export async function setGroupFees(
+  tx: DbOrTx,
+  groupId: number,
+  fees: {
+    amountCents: number | null;
+    minimumCents: number | null;
+    currency: string;
+    interval: 'once' | 'month' | 'year' | null;
+  },
+): Promise<void> {
+  await tx
+    .update(groups)
+    .set({
+      feeAmountCents: fees.amountCents,
+      feeMinimumCents: fees.minimumCents,
+      feeCurrency: fees.currency,
+      feeInterval: fees.interval,
+    })
+    .where(eq(groups.id, groupId));
+}
