@@ -6,6 +6,7 @@ import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
+import * as premoderation from './premoderation.js';
 import * as forum from './service.js';
 import {
   DeletePostPage,
@@ -16,6 +17,7 @@ import {
   ReactionBar,
   ReplyAdded,
   ReplyForm,
+  ReviewPage,
   ThreadPage,
   threadUrl,
 } from './views.js';
@@ -193,4 +195,17 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return redirectAfterPost(request, reply, threadUrl(access.group.slug, thread));
     });
   }
+
+  app.get<{ Params: { slug: string } }>('/g/:slug/review', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const access = await accessGroup(db, request.viewer, request.params.slug);
+    const pending = await premoderation.pendingPosts(db, access);
+    return sendPage(reply, ReviewPage({ ctx: pageContext(request, reply), access, pending }));
+  });
+
+  app.post<{ Params: { id: string } }>('/posts/:id/review', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const access = await premoderation.decidePendingPost(db, request.viewer, parseId(request.params.id), request.body);
+    return redirectAfterPost(request, reply, `/g/${access.group.slug}/review?notice=reviewed`);
+  });
 }

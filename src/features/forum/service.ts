@@ -13,11 +13,13 @@ import {
   assertCanTakePart,
   canModerate,
   needsPreModeration,
+  leaderBadges,
   recordAudit,
   touchGroup,
   type Actor,
   type AuditAction,
   type GroupAccess,
+  type LeaderBadge,
 } from '../groups/index.js';
 import {
   postRevisions,
@@ -311,6 +313,8 @@ export interface ReactionSummary {
 export interface PostView {
   post: Post;
   author: string | null;
+  /** The author's role in the group when they lead it, with a verified facilitator's credential. */
+  badge: LeaderBadge | null;
   reactions: ReactionSummary[];
 }
 
@@ -318,11 +322,10 @@ export interface PostView {
 async function postViews(db: DbOrTx, actor: Actor, list: Post[]): Promise<PostView[]> {
   if (list.length === 0) return [];
   const ids = list.map((p) => p.id);
-  const [names, counts] = await Promise.all([
-    pseudonymsByIds(
-      db,
-      list.map((p) => p.authorId),
-    ),
+  const authors = list.map((p) => p.authorId);
+  const [names, badges, counts] = await Promise.all([
+    pseudonymsByIds(db, authors),
+    leaderBadges(db, list[0]!.groupId, authors),
     db
       .select({
         postId: reactions.postId,
@@ -337,6 +340,7 @@ async function postViews(db: DbOrTx, actor: Actor, list: Post[]): Promise<PostVi
   return list.map((post) => ({
     post,
     author: post.authorId === null ? null : (names.get(post.authorId) ?? null),
+    badge: post.authorId === null ? null : (badges.get(post.authorId) ?? null),
     reactions: reactionKinds.map((kind) => {
       const row = counts.find((c) => c.postId === post.id && c.kind === kind);
       return { kind, count: row?.n ?? 0, mine: row?.mine ?? false };

@@ -4,6 +4,7 @@ import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { canModerate, canReadDiscussions, canTakePart, GroupHeader, type GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
+import type { PendingPost } from './premoderation.js';
 import type { PostView, Revision, ThreadSummary } from './service.js';
 
 export const threadUrl = (slug: string, thread: Pick<Thread, 'id'>) => `/g/${slug}/t/${thread.id}`;
@@ -186,11 +187,19 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
     >
       <header class="post-head">
         <strong id={`post-${post.id}-by`}>{view.author ?? t('forum.formerMember')}</strong>{' '}
+        {view.badge ? (
+          <span class="badge badge-professional">
+            {t(`groups.roles.${view.badge.role}`)}
+            {view.badge.credential ? ` · ${view.badge.credential} ✓` : ''}
+          </span>
+        ) : null}{' '}
         <span class="meta">
           <RelativeTime ctx={ctx} date={post.createdAt} />
           {post.editedAt ? <> · {t('forum.edited')}</> : null}
         </span>
         {post.hiddenAt ? <p class="badge badge-warning">{t('forum.hiddenNotice')}</p> : null}
+        {post.status === 'pending' ? <p class="badge badge-warning">{t('forum.pendingNotice')}</p> : null}
+        {post.status === 'rejected' ? <p class="badge badge-warning">{t('forum.rejectedNotice')}</p> : null}
       </header>
       {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
       <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
@@ -487,6 +496,56 @@ export function HistoryPage({
           ) : null}
           <pre class="source">{r.body}</pre>
         </section>
+      ))}
+    </Layout>
+  );
+}
+
+export function ReviewPage({
+  ctx,
+  access,
+  pending,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  pending: PendingPost[];
+}) {
+  const { t } = ctx;
+  const { group } = access;
+  return (
+    <Layout ctx={ctx} title={t('forum.review.title', { name: group.name })} noindex>
+      <GroupHeader ctx={ctx} access={access} />
+      <h2>{t('forum.review.heading')}</h2>
+      <p>{group.preModeration ? t('forum.review.on') : t('forum.review.off')}</p>
+      {pending.length === 0 ? <p class="empty">{t('forum.review.none')}</p> : null}
+      {pending.map((p) => (
+        <article class="panel" key={p.id} aria-labelledby={`pending-${p.id}`}>
+          <h3 id={`pending-${p.id}`}>
+            {p.isOpening
+              ? t('forum.review.newThread', { title: p.threadTitle })
+              : t('forum.review.reply', { title: p.threadTitle })}
+          </h3>
+          <p class="meta">
+            {p.author ?? t('forum.formerMember')} · <RelativeTime ctx={ctx} date={p.createdAt} />
+          </p>
+          {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
+          <div class="prose" dangerouslySetInnerHTML={{ __html: p.bodyHtml }} />
+          <form method="post" action={`/posts/${p.id}/review`}>
+            <CsrfField ctx={ctx} />
+            <div class="field">
+              <label for={`reason-${p.id}`}>{t('forum.review.reason')}</label>
+              <input type="text" id={`reason-${p.id}`} name="reason" maxLength={1000} />
+            </div>
+            <div class="actions">
+              <button type="submit" name="decision" value="approve" class="button">
+                {t('forum.review.approve')}
+              </button>
+              <button type="submit" name="decision" value="reject" class="button button-secondary">
+                {t('forum.review.reject')}
+              </button>
+            </div>
+          </form>
+        </article>
       ))}
     </Layout>
   );

@@ -31,5 +31,8 @@ export {
   setMemberRole,
 } from './membership.js';
 export { groupRoutes } from './routes.js';
+export { accessRoutes } from './access-routes.js';
+export { memberRoutes } from './members-routes.js';
+export { leaderBadges, type LeaderBadge } from './leadership.js';
 export { GroupHeader } from './views.js';
 export type { Group } from './schema.js';

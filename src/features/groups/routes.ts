@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { Forbidden, Invalid } from '../../platform/errors.js';
+import { Invalid } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
-import { accessGroup } from './policy.js';
+import { accessGroup, assertCanManage } from './policy.js';
 import * as membership from './membership.js';
 import * as service from './service.js';
-import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage, MembersPage } from './views.js';
+import { renderMembers } from './members-routes.js';
+import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage } from './views.js';
 
 const PAGE_SIZE = 20;
 const directoryQuery = z.object({
@@ -66,7 +67,7 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get<{ Params: SlugParams }>('/g/:slug/edit', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const access = await accessGroup(db, request.viewer, request.params.slug);
-    if (access.role !== 'owner' && !request.viewer?.isAdmin) throw new Forbidden();
+    assertCanManage(access);
     const g = access.group;
     const values = {
       name: g.name,
@@ -106,38 +107,7 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return redirectAfterPost(request, reply, `/g/${request.params.slug}?notice=left`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return renderMembers(request, reply, error.fieldErrors, 400);
+      return renderMembers(db, request, reply, error.fieldErrors, 400);
     }
   });
-
-  async function renderMembers(
-    request: FastifyRequest<{ Params: SlugParams }>,
-    reply: FastifyReply,
-    errors = {},
-    status = 200,
-  ) {
-    const access = await accessGroup(db, request.viewer, request.params.slug);
-    if (!access.role && !request.viewer?.isAdmin) throw new Forbidden('groups.errors.joinFirst');
-    const members = await service.listMembers(db, access.group.id);
-    return sendPage(reply, MembersPage({ ctx: pageContext(request, reply), access, members, errors }), status);
-  }
-
-  app.get<{ Params: SlugParams }>('/g/:slug/members', async (request, reply) => {
-    if (!requireViewer(request, reply)) return reply;
-    return renderMembers(request, reply);
-  });
-
-  app.post<{ Params: SlugParams & { pseudonym: string } }>(
-    '/g/:slug/members/:pseudonym/role',
-    async (request, reply) => {
-      if (!requireViewer(request, reply)) return reply;
-      try {
-        await membership.setMemberRole(db, request.viewer, request.params.slug, request.params.pseudonym, request.body);
-        return redirectAfterPost(request, reply, `/g/${request.params.slug}/members?notice=roleChanged`);
-      } catch (error) {
-        if (!(error instanceof Invalid)) throw error;
-        return renderMembers(request, reply, error.fieldErrors, 400);
-      }
-    },
-  );
 }

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
-import { canManage, canModerate, type GroupAccess } from './policy.js';
+import { canManage, canModerate, canSeeMembers, isLapsed, isLeader, type GroupAccess } from './policy.js';
 import type { Group } from './schema.js';
 import { groupLanguages, type GroupListing, type GroupSort, type MemberRow } from './service.js';
 
@@ -261,6 +261,50 @@ export function GroupFormPage({
 }
 
 /** The top of every group page: what the group is, who leads it, and joining or leaving. */
+/** How this person can come in: join, apply, pay, accept an invitation, or leave. */
+function JoinAction({ ctx, access }: { ctx: PageContext; access: GroupAccess }) {
+  const { t } = ctx;
+  const { group } = access;
+  if (!ctx.viewer) {
+    return (
+      <a class="button" href={`/login?next=${encodeURIComponent(`/g/${group.slug}`)}`}>
+        {t('groups.logInToJoin')}
+      </a>
+    );
+  }
+  if (access.banned) return <p class="muted">{t('groups.errors.banned')}</p>;
+  if (access.membership) {
+    return (
+      <>
+        {isLapsed(access) ? (
+          <a class="button" href={`/g/${group.slug}/pay`}>
+            {t('groups.renew')}
+          </a>
+        ) : null}
+        <PostButton ctx={ctx} action={`/g/${group.slug}/leave`} label={t('groups.leave')} />
+      </>
+    );
+  }
+  switch (group.joinPolicy) {
+    case 'open':
+      return <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />;
+    case 'approval':
+      return (
+        <a class="button" href={`/g/${group.slug}/apply`}>
+          {t('groups.apply.link')}
+        </a>
+      );
+    case 'paid':
+      return (
+        <a class="button" href={`/g/${group.slug}/pay`}>
+          {t('groups.payToJoin')}
+        </a>
+      );
+    case 'invitation':
+      return <p class="muted">{t('groups.invitationOnly')}</p>;
+  }
+}
+
 export function GroupHeader({
   ctx,
   access,
@@ -292,19 +336,20 @@ export function GroupHeader({
         ) : null}
       </p>
       <div class="actions">
-        {!ctx.viewer ? (
-          <a class="button" href={`/login?next=${encodeURIComponent(`/g/${group.slug}`)}`}>
-            {t('groups.logInToJoin')}
-          </a>
-        ) : role ? (
-          <PostButton ctx={ctx} action={`/g/${group.slug}/leave`} label={t('groups.leave')} />
-        ) : (
-          <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />
-        )}
+        <JoinAction ctx={ctx} access={access} />
         <a href={`/g/${group.slug}/about`}>{t('groups.aboutLink')}</a>
-        {role || ctx.viewer?.isAdmin ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
+        {canSeeMembers(access) ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
+      {canModerate(access) ? (
+        <nav class="leader-nav" aria-label={t('groups.leaderNav.label')}>
+          <a href={`/g/${group.slug}/applications`}>{t('groups.leaderNav.applications')}</a>
+          <a href={`/g/${group.slug}/invitations`}>{t('groups.leaderNav.invitations')}</a>
+          <a href={`/g/${group.slug}/review`}>{t('groups.leaderNav.review')}</a>
+          {isLeader(access) ? <a href={`/g/${group.slug}/audit`}>{t('groups.leaderNav.audit')}</a> : null}
+          {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
+        </nav>
+      ) : null}
       {children}
     </header>
   );
@@ -328,73 +373,6 @@ export function GroupAboutPage({ ctx, access }: { ctx: PageContext; access: Grou
         <p>
           <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
         </p>
-      </section>
-    </Layout>
-  );
-}
-
-export function MembersPage({
-  ctx,
-  access,
-  members,
-  errors = {},
-}: {
-  ctx: PageContext;
-  access: GroupAccess;
-  members: MemberRow[];
-  errors?: FieldErrors;
-}) {
-  const { t } = ctx;
-  const manage = canManage(access);
-  const { group } = access;
-  return (
-    <Layout ctx={ctx} title={t('groups.members.title', { name: group.name })} noindex>
-      <GroupHeader ctx={ctx} access={access} />
-      <section class="panel" aria-labelledby="members-heading">
-        <h2 id="members-heading">{t('groups.members.heading')}</h2>
-        <FormErrors ctx={ctx} errors={errors} />
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('groups.members.name')}</th>
-              <th scope="col">{t('groups.members.role')}</th>
-              {manage ? <th scope="col">{t('groups.members.change')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.pseudonym}>
-                <td>{m.pseudonym}</td>
-                <td>{t(`groups.roles.${m.role}`)}</td>
-                {manage ? (
-                  <td>
-                    <form
-                      method="post"
-                      action={`/g/${group.slug}/members/${encodeURIComponent(m.pseudonym)}/role`}
-                      class="inline-form"
-                    >
-                      <CsrfField ctx={ctx} />
-                      <label for={`role-${m.pseudonym}`} class="visually-hidden">
-                        {t('groups.members.roleFor', { pseudonym: m.pseudonym })}
-                      </label>
-                      <select id={`role-${m.pseudonym}`} name="role">
-                        {(['member', 'moderator', 'owner'] as const).map((r) => (
-                          <option key={r} value={r} selected={m.role === r}>
-                            {t(`groups.roles.${r}`)}
-                          </option>
-                        ))}
-                      </select>{' '}
-                      <button type="submit" class="button button-small button-secondary">
-                        {t('groups.members.save')}
-                      </button>
-                    </form>
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {canModerate(access) && !manage ? <p class="hint">{t('groups.members.ownerOnly')}</p> : null}
       </section>
     </Layout>
   );

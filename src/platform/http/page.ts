@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { negotiateLocale, translator, type Translate } from '../views/i18n.js';
+import { en } from '../views/locales/en.js';
 
 /** The signed-in person as the page layout needs them; set by the accounts feature's session hook. */
 export interface Viewer {
@@ -42,26 +43,10 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
   };
 }
 
-const noticeKeys = new Set([
-  'signedUp',
-  'loggedIn',
-  'loggedOut',
-  'loggedOutEverywhere',
-  'passwordChanged',
-  'joined',
-  'left',
-  'groupCreated',
-  'groupUpdated',
-  'threadCreated',
-  'replied',
-  'postEdited',
-  'postDeleted',
-  'resetSent',
-  'roleChanged',
-] as const);
-type NoticeKey = typeof noticeKeys extends Set<infer K> ? K : never;
+type NoticeKey = keyof typeof en.notices;
+/** Any message in the catalog's notices section may be shown with ?notice=…; nothing else can be. */
 function isNoticeKey(v: string): v is NoticeKey {
-  return (noticeKeys as Set<string>).has(v);
+  return Object.hasOwn(en.notices, v);
 }
 
 /** Sends a whole HTML page. */
