@@ -62,7 +62,7 @@ export async function updateAccessSettings(db: Db, actor: Actor, slug: string, i
     assertCanManage(access);
     // Only an organisation's group may be restricted to the organisation's email domain.
     if (data.allowedEmailDomain && access.group.organisationId === null) {
-      throw new Invalid({ allowedEmailDomain: 'groups.errors.domainNeedsOrganisation' });
+      throw new Invalid({ '': 'groups.errors.domainNeedsOrganisation' });
     }
     const [group] = await tx.update(groups).set(data).where(eq(groups.id, access.group.id)).returning();
     const changed = (Object.keys(data) as (keyof typeof data)[]).filter(

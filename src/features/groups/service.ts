@@ -147,14 +147,17 @@ export async function listGroups(
 ): Promise<GroupListing> {
   const order =
     opts.sort === 'active' ? [desc(groups.lastActivityAt), desc(groups.id)] : [desc(groups.createdAt), desc(groups.id)];
+  // Unlisted groups never appear in listings: they are reached only by link or invitation.
+  const listed = eq(groups.listed, true);
   const [rows, [total]] = await Promise.all([
     db
       .select()
       .from(groups)
+      .where(listed)
       .orderBy(...order)
       .limit(opts.limit)
       .offset(opts.offset ?? 0),
-    db.select({ n: count() }).from(groups),
+    db.select({ n: count() }).from(groups).where(listed),
   ]);
   return { groups: rows, total: total?.n ?? 0 };
 }
