@@ -1,12 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './platform/db/client.js';
-import { defaultRateLimits, type Deps, type RateLimits } from './platform/deps.js';
+import { defaultRateLimits, type Deps, type RateLimits, type StripeSettings } from './platform/deps.js';
 import { registerHttpPlatform } from './platform/http/server.js';
 import type { Mailer } from './platform/mail/mailer.js';
 import { accountRoutes } from './features/accounts/index.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { forumRoutes } from './features/forum/index.js';
-import { groupRoutes } from './features/groups/index.js';
+import { accessRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
+import { paymentRoutes } from './features/payments/index.js';
+import { organisationRoutes } from './features/organisations/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -17,6 +19,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   logLevel?: string;
   limits?: Partial<RateLimits>;
+  /** Card payments for group fees; off when absent. */
+  stripe?: StripeSettings | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -34,6 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     baseUrl: opts.baseUrl,
     secureCookies,
     limits: { ...defaultRateLimits, ...opts.limits },
+    stripe: opts.stripe,
   };
 
   app.get('/healthz', async (_request, reply) => {
@@ -48,6 +53,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Called directly rather than registered, so the session hook applies to every route.
   await accountRoutes(app, deps);
   await groupRoutes(app, deps);
+  await accessRoutes(app, deps);
+  await memberRoutes(app, deps);
+  await paymentRoutes(app, deps);
+  await organisationRoutes(app, deps);
   await forumRoutes(app, deps);
   await adminRoutes(app, deps);
   return app;

@@ -36,6 +36,14 @@ export const settings = {
     default: 'false',
     doc: 'Set to true behind a reverse proxy so client addresses (for rate limits) come from X-Forwarded-For.',
   },
+  STRIPE_SECRET_KEY: {
+    default: '',
+    doc: 'A Stripe secret key (sk_… or rk_…) to let members pay group fees by card. Without it, card payments are off and treasurers record payments by hand.',
+  },
+  STRIPE_WEBHOOK_SECRET: {
+    default: '',
+    doc: 'The signing secret (whsec_…) of the Stripe webhook endpoint BASE_URL/webhooks/stripe; needed with STRIPE_SECRET_KEY, so card payments are confirmed.',
+  },
 } as const;
 
 const envSchema = z.object({
@@ -51,6 +59,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  STRIPE_SECRET_KEY: z.string().refine((v) => v === '' || /^(sk|rk)_\w+$/.test(v), 'must start with sk_ or rk_'),
+  STRIPE_WEBHOOK_SECRET: z.string().refine((v) => v === '' || /^whsec_\w+$/.test(v), 'must start with whsec_'),
 });
 
 export interface Config {
@@ -65,6 +75,8 @@ export interface Config {
   mailFrom: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
+  /** Card payments for group fees; undefined when Stripe is not configured. */
+  stripe: { secretKey: string; webhookSecret: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // A key without the webhook secret would take members' money without ever recording it.
+  if (Boolean(e.STRIPE_SECRET_KEY) !== Boolean(e.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both to take card payments, or neither',
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -91,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET }
+      : undefined,
   };
 }
 

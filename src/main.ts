@@ -19,6 +19,7 @@ async function main() {
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
     logLevel: config.logLevel,
+    stripe: config.stripe,
   });
 
   let closing = false;

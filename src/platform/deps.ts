@@ -23,4 +23,11 @@ export interface Deps {
   baseUrl: string;
   secureCookies: boolean;
   limits: RateLimits;
+  /** Card payments through Stripe; absent when STRIPE_SECRET_KEY is not set. */
+  stripe?: StripeSettings | undefined;
+}
+
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
 }

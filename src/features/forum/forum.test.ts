@@ -194,9 +194,10 @@ describe('forum', () => {
     expect(groupPage.body).not.toContain('Private thoughts');
     expect(groupPage.body).toContain('<meta name="robots" content="noindex"/>');
     const threadPage = await visitor.get(`/g/${group.slug}/t/${thread.id}`);
-    expect(threadPage.statusCode).toBe(403);
+    // The same answer as for a thread that does not exist: nothing is revealed.
+    expect(threadPage.statusCode).toBe(404);
     expect(threadPage.body).not.toContain('Only for us.');
-    expect((await outsider.get(`/g/${group.slug}/t/${thread.id}`)).statusCode).toBe(403);
+    expect((await outsider.get(`/g/${group.slug}/t/${thread.id}`)).statusCode).toBe(404);
   });
 
   it('answers unknown or malformed ids with a friendly 404', async () => {

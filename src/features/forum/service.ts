@@ -12,6 +12,7 @@ import {
   assertCanReadDiscussions,
   assertCanTakePart,
   canModerate,
+  canReadDiscussions,
   needsPreModeration,
   leaderBadges,
   recordAudit,
@@ -115,7 +116,8 @@ export async function accessThread(
   const [thread] = await db.select().from(threads).where(eq(threads.id, threadId));
   if (!thread) throw new NotFound();
   const access = await accessGroupById(db, actor, thread.groupId);
-  assertCanReadDiscussions(access);
+  // Someone who may not read the group's discussions learns nothing, not even that the thread exists.
+  if (!canReadDiscussions(access)) throw new NotFound();
   // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
   if (!canModerate(access)) {
     const [opening] = await db

@@ -20,12 +20,19 @@ export {
   type GroupAccess,
 } from './policy.js';
 export { recordAudit, type AuditAction } from './audit.js';
-export { createGroup, touchGroup } from './service.js';
+export {
+  countListedGroupsByOrganisation,
+  createGroup,
+  groupLanguages,
+  listOrganisationGroups,
+  touchGroup,
+} from './service.js';
 export {
   addMember,
   assertMayEnter,
   grantPaidAccess,
   joinGroup,
+  membersPaidBefore,
   setFeeWaived,
   setGroupFees,
   setMemberRole,

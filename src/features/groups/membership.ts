@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
@@ -260,4 +260,27 @@ export async function setGroupFees(
       feeInterval: fees.interval,
     })
     .where(eq(groups.id, groupId));
+}
+
+/**
+ * Paid groups: members (not leaders, not waived) whose paid period ended before `now`, or who
+ * never paid; earliest first. The payments feature shows them as in grace or lapsed.
+ */
+export async function membersPaidBefore(
+  db: DbOrTx,
+  groupId: number,
+  now: Date,
+): Promise<{ userId: number; paidUntil: Date | null }[]> {
+  return db
+    .select({ userId: memberships.userId, paidUntil: memberships.paidUntil })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.groupId, groupId),
+        eq(memberships.role, 'member'),
+        eq(memberships.feeWaived, false),
+        or(isNull(memberships.paidUntil), lt(memberships.paidUntil, now)),
+      ),
+    )
+    .orderBy(asc(memberships.paidUntil));
 }

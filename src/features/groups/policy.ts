@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
-import { isOrganisationAdmin } from '../organisations/index.js';
+import { isOrganisationAdmin, organisationSummary } from '../organisations/index.js';
 import { bans, groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
 export type Actor = Viewer | null;
@@ -21,6 +21,8 @@ export interface GroupAccess {
   role: GroupRole | null;
   banned: boolean;
   orgAdmin: boolean;
+  /** The organisation that runs the group, if one does. */
+  organisation: { slug: string; name: string } | null;
   actor: Actor;
 }
 
@@ -38,8 +40,19 @@ export async function accessGroupById(db: DbOrTx, actor: Actor, groupId: number)
 }
 
 async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<GroupAccess> {
-  if (!actor) return { group, membership: null, role: null, banned: false, orgAdmin: false, actor };
-  const [[membership], [ban], orgAdmin] = await Promise.all([
+  const organisation = group.organisationId === null ? null : organisationSummary(db, group.organisationId);
+  if (!actor) {
+    return {
+      group,
+      membership: null,
+      role: null,
+      banned: false,
+      orgAdmin: false,
+      organisation: await organisation,
+      actor,
+    };
+  }
+  const [[membership], [ban], orgAdmin, org] = await Promise.all([
     db
       .select()
       .from(memberships)
@@ -49,6 +62,7 @@ async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<Group
       .from(bans)
       .where(and(eq(bans.groupId, group.id), eq(bans.userId, actor.id))),
     group.organisationId === null ? false : isOrganisationAdmin(db, group.organisationId, actor.id),
+    organisation,
   ]);
   return {
     group,
@@ -56,6 +70,7 @@ async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<Group
     role: membership?.role ?? null,
     banned: Boolean(ban),
     orgAdmin,
+    organisation: org,
     actor,
   };
 }

@@ -1,12 +1,12 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { Forbidden } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
-import { pseudonymsByIds, findUserIdByPseudonym } from '../accounts/index.js';
+import { pseudonymsByIds } from '../accounts/index.js';
 import { isOrganisationAdmin } from '../organisations/index.js';
-import { accessGroup, assertCanManage, type Actor, type GroupAccess } from './policy.js';
+import { accessGroup, assertCanManage, type Actor } from './policy.js';
 import { groups, memberships, type Group, type GroupRole } from './schema.js';
 
 export const groupLanguages = [
@@ -175,7 +175,7 @@ export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]>
     .from(memberships)
     .where(eq(memberships.groupId, groupId))
     .orderBy(
-      sql`case ${memberships.role} when 'owner' then 0 when 'moderator' then 1 else 2 end`,
+      sql`case ${memberships.role} when 'owner' then 0 when 'facilitator' then 1 when 'moderator' then 2 else 3 end`,
       memberships.joinedAt,
     );
   const names = await pseudonymsByIds(
@@ -188,4 +188,32 @@ export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]>
 /** Marks a group as active now; the forum calls this when someone posts. */
 export async function touchGroup(db: DbOrTx, groupId: number, at = new Date()): Promise<void> {
   await db.update(groups).set({ lastActivityAt: at }).where(eq(groups.id, groupId));
+}
+
+/** An organisation's groups, most active first; unlisted ones only when asked for (for its admins). */
+export async function listOrganisationGroups(
+  db: DbOrTx,
+  organisationId: number,
+  opts: { includeUnlisted: boolean },
+): Promise<Group[]> {
+  const ofOrganisation = eq(groups.organisationId, organisationId);
+  return db
+    .select()
+    .from(groups)
+    .where(opts.includeUnlisted ? ofOrganisation : and(ofOrganisation, eq(groups.listed, true)))
+    .orderBy(desc(groups.lastActivityAt), desc(groups.id));
+}
+
+/** How many listed groups each organisation runs; organisations without any are left out. */
+export async function countListedGroupsByOrganisation(
+  db: DbOrTx,
+  organisationIds: number[],
+): Promise<Map<number, number>> {
+  if (organisationIds.length === 0) return new Map();
+  const rows = await db
+    .select({ organisationId: groups.organisationId, n: count() })
+    .from(groups)
+    .where(and(inArray(groups.organisationId, organisationIds), eq(groups.listed, true)))
+    .groupBy(groups.organisationId);
+  return new Map(rows.map((r) => [r.organisationId!, r.n]));
 }

@@ -4,7 +4,7 @@ import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../.
 import { Layout } from '../../platform/views/layout.js';
 import { canManage, canModerate, canSeeMembers, isLapsed, isLeader, type GroupAccess } from './policy.js';
 import type { Group } from './schema.js';
-import { groupLanguages, type GroupListing, type GroupSort, type MemberRow } from './service.js';
+import { groupLanguages, type GroupListing, type GroupSort } from './service.js';
 
 function languageName(ctx: PageContext, code: string): string {
   try {
@@ -320,6 +320,11 @@ export function GroupHeader({
     <header class="group-header">
       <h1>{group.name}</h1>
       <p class="lede">{group.summary}</p>
+      {access.organisation ? (
+        <p class="meta">
+          {t('groups.runBy')} <a href={`/o/${access.organisation.slug}`}>{access.organisation.name}</a>
+        </p>
+      ) : null}
       <p class="meta">
         <LeadershipBadge ctx={ctx} group={group} /> <span>{t('groups.memberCount', { count: group.memberCount })}</span>
         {' · '}
@@ -348,6 +353,12 @@ export function GroupHeader({
           <a href={`/g/${group.slug}/review`}>{t('groups.leaderNav.review')}</a>
           {isLeader(access) ? <a href={`/g/${group.slug}/audit`}>{t('groups.leaderNav.audit')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
+          {canManage(access) && group.joinPolicy === 'paid' ? (
+            <>
+              <a href={`/g/${group.slug}/fees`}>{t('groups.leaderNav.fees')}</a>
+              <a href={`/g/${group.slug}/payments`}>{t('groups.leaderNav.payments')}</a>
+            </>
+          ) : null}
         </nav>
       ) : null}
       {children}

@@ -86,6 +86,9 @@ export function Layout({ ctx, title, description, children, noindex }: LayoutPro
         <footer class="site-footer">
           <div class="wrap">
             <p>{t('layout.footer')}</p>
+            <p>
+              <a href="/organisations">{t('layout.organisations')}</a>
+            </p>
           </div>
         </footer>
       </body>

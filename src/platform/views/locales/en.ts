@@ -8,6 +8,7 @@ export const en = {
     skipToContent: 'Skip to main content',
     mainNav: 'Main',
     findGroup: 'Find a group',
+    organisations: 'Organisations',
     startGroup: 'Start a group',
     account: 'Your account ({pseudonym})',
     logIn: 'Log in',
@@ -249,7 +250,10 @@ export const en = {
       review: 'Posts to review',
       audit: 'Audit log',
       settings: 'Access and leadership',
+      fees: 'Membership fee',
+      payments: 'Payments',
     },
+    runBy: 'Run by',
     applications: {
       title: 'Applications to {name}',
       heading: 'Applications waiting',

@@ -1,0 +1,62 @@
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { Forbidden, NotFound } from '../../platform/errors.js';
+import type { Viewer } from '../../platform/http/page.js';
+import { organisationAdmins, organisations, type Organisation } from './schema.js';
+
+export type Actor = Viewer | null;
+
+/** An organisation as one person may see it, and whether they administer it. */
+export interface OrganisationAccess {
+  organisation: Organisation;
+  /** The actor is one of the organisation's own administrators. */
+  orgAdmin: boolean;
+  actor: Actor;
+}
+
+export async function isOrganisationAdmin(db: DbOrTx, organisationId: number, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: organisationAdmins.userId })
+    .from(organisationAdmins)
+    .where(and(eq(organisationAdmins.organisationId, organisationId), eq(organisationAdmins.userId, userId)));
+  return Boolean(row);
+}
+
+/** Loads an organisation anyone may reach by its address; its page is public. */
+export async function accessOrganisation(db: DbOrTx, actor: Actor, slug: string): Promise<OrganisationAccess> {
+  const [organisation] = await db.select().from(organisations).where(eq(organisations.slug, slug));
+  if (!organisation) throw new NotFound();
+  const orgAdmin = actor ? await isOrganisationAdmin(db, organisation.id, actor.id) : false;
+  return { organisation, orgAdmin, actor };
+}
+
+/** Organisations vouch for professional groups, so only the site's administrators add them. */
+export function canCreateOrganisation(actor: Actor): boolean {
+  return actor?.isAdmin === true;
+}
+
+/** Starting groups, seeing unlisted ones and choosing administrators: the organisation's admins and site admins. */
+export function canManageOrganisation(a: OrganisationAccess): boolean {
+  if (a.orgAdmin) return true;
+  return a.actor?.isAdmin === true;
+}
+
+export function assertCanCreateOrganisation(actor: Actor): void {
+  if (!canCreateOrganisation(actor)) throw new Forbidden('organisations.errors.siteAdminsOnly');
+}
+
+export function assertCanManageOrganisation(a: OrganisationAccess): void {
+  if (!canManageOrganisation(a)) throw new Forbidden('organisations.errors.notAdmin');
+}
+
+/** The name and address of the organisation that runs a group, for the group's header. */
+export async function organisationSummary(
+  db: DbOrTx,
+  organisationId: number,
+): Promise<{ slug: string; name: string } | null> {
+  const [row] = await db
+    .select({ slug: organisations.slug, name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  return row ?? null;
+}
