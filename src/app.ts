@@ -30,6 +30,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? false,
   });
   const secureCookies = opts.secureCookies ?? opts.baseUrl.startsWith('https:');
+  // Every route, so the permission test can prove it covers them all.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('routeInventory', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   await registerHttpPlatform(app, { cookieSecret: opts.cookieSecret, secureCookies });
 
   const deps: Deps = {
@@ -60,4 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await forumRoutes(app, deps);
   await adminRoutes(app, deps);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeInventory: { method: string; url: string }[];
+  }
 }
