@@ -41,5 +41,5 @@ export { groupRoutes } from './routes.js';
 export { accessRoutes } from './access-routes.js';
 export { memberRoutes } from './members-routes.js';
 export { leaderBadges, type LeaderBadge } from './leadership.js';
-export { GroupHeader } from './views.js';
+export { GroupFields, GroupHeader } from './views.js';
 export type { Group } from './schema.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { firstFreeSlug, slugify } from '../../platform/text/slug.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
 import { pseudonymsByIds } from '../accounts/index.js';
 import { isOrganisationAdmin } from '../organisations/index.js';
@@ -52,26 +53,16 @@ export const groupInput = z.object({
 });
 export type GroupInput = z.infer<typeof groupInput>;
 
-function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return base || 'group';
-}
-
 async function uniqueSlug(db: DbOrTx, name: string): Promise<string> {
-  const base = slugify(name);
+  const base = slugify(name, 'group');
   const taken = await db
     .select({ slug: groups.slug })
     .from(groups)
     .where(sql`${groups.slug} = ${base} or ${groups.slug} like ${`${base}-%`}`);
-  const used = new Set(taken.map((r) => r.slug));
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+  return firstFreeSlug(
+    base,
+    taken.map((r) => r.slug),
+  );
 }
 
 /**

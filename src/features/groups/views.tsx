@@ -143,6 +143,108 @@ export function DirectoryPage({
   );
 }
 
+/**
+ * The fields that describe a group, shared by every form that starts or edits one (here and an
+ * organisation's "start a group"). `defaults` pre-select leadership and visibility.
+ */
+export function GroupFields({
+  ctx,
+  errors,
+  values,
+  defaults = { leadership: 'peer', visibility: 'public' },
+}: {
+  ctx: PageContext;
+  errors: FieldErrors;
+  values: Record<string, string>;
+  defaults?: { leadership: 'peer' | 'professional'; visibility: 'public' | 'members' };
+}) {
+  const { t } = ctx;
+  const radio = (name: 'leadership' | 'visibility', value: string, label: string, hint: string) => (
+    <div class="choice">
+      <input
+        type="radio"
+        id={`${name}-${value}`}
+        name={name}
+        value={value}
+        checked={(values[name] ?? defaults[name]) === value}
+        aria-describedby={`${name}-${value}-hint`}
+      />
+      <label for={`${name}-${value}`}>{label}</label>
+      <p class="hint" id={`${name}-${value}-hint`}>
+        {hint}
+      </p>
+    </div>
+  );
+  return (
+    <>
+      <Field
+        ctx={ctx}
+        name="name"
+        label={t('groups.fields.name')}
+        errors={errors}
+        value={values.name}
+        required
+        maxLength={80}
+      />
+      <Field
+        ctx={ctx}
+        name="summary"
+        label={t('groups.fields.summary')}
+        hint={t('groups.fields.summaryHint')}
+        errors={errors}
+        value={values.summary}
+        required
+        maxLength={200}
+      />
+      <Field
+        ctx={ctx}
+        name="description"
+        label={t('groups.fields.description')}
+        hint={t('groups.fields.descriptionHint')}
+        errors={errors}
+        value={values.description}
+        multiline
+      />
+      <Field
+        ctx={ctx}
+        name="tags"
+        label={t('groups.fields.tags')}
+        hint={t('groups.fields.tagsHint')}
+        errors={errors}
+        value={values.tags}
+      />
+      <div class={errors.language ? 'field field-error' : 'field'}>
+        <label for="field-language">{t('groups.fields.language')}</label>
+        {errors.language ? <p class="error">{t('groups.errors.language')}</p> : null}
+        <select id="field-language" name="language">
+          {groupLanguages.map((code) => (
+            <option key={code} value={code} selected={(values.language ?? ctx.locale) === code}>
+              {languageName(ctx, code)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset class={errors.leadership ? 'field field-error' : 'field'}>
+        <legend>{t('groups.fields.leadership')}</legend>
+        {errors.leadership ? <p class="error">{t('groups.errors.leadership')}</p> : null}
+        {radio('leadership', 'peer', t('groups.leadership.peer'), t('groups.leadership.peerHint'))}
+        {radio(
+          'leadership',
+          'professional',
+          t('groups.leadership.professional'),
+          t('groups.leadership.professionalHint'),
+        )}
+      </fieldset>
+      <fieldset class={errors.visibility ? 'field field-error' : 'field'}>
+        <legend>{t('groups.fields.visibility')}</legend>
+        {errors.visibility ? <p class="error">{t('groups.errors.visibility')}</p> : null}
+        {radio('visibility', 'public', t('groups.visibility.public'), t('groups.visibility.publicHint'))}
+        {radio('visibility', 'members', t('groups.visibility.members'), t('groups.visibility.membersHint'))}
+      </fieldset>
+    </>
+  );
+}
+
 export function GroupFormPage({
   ctx,
   errors = {},
@@ -156,22 +258,6 @@ export function GroupFormPage({
 }) {
   const { t } = ctx;
   const title = slug ? t('groups.edit.title') : t('groups.new.title');
-  const radio = (name: string, value: string, label: string, hint: string, fallback: string) => (
-    <div class="choice">
-      <input
-        type="radio"
-        id={`${name}-${value}`}
-        name={name}
-        value={value}
-        checked={(values[name] ?? fallback) === value}
-        aria-describedby={`${name}-${value}-hint`}
-      />
-      <label for={`${name}-${value}`}>{label}</label>
-      <p class="hint" id={`${name}-${value}-hint`}>
-        {hint}
-      </p>
-    </div>
-  );
   return (
     <Layout ctx={ctx} title={title} noindex>
       <section class="panel">
@@ -180,77 +266,7 @@ export function GroupFormPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={slug ? `/g/${slug}/edit` : '/groups/new'} novalidate>
           <CsrfField ctx={ctx} />
-          <Field
-            ctx={ctx}
-            name="name"
-            label={t('groups.fields.name')}
-            errors={errors}
-            value={values.name}
-            required
-            maxLength={80}
-          />
-          <Field
-            ctx={ctx}
-            name="summary"
-            label={t('groups.fields.summary')}
-            hint={t('groups.fields.summaryHint')}
-            errors={errors}
-            value={values.summary}
-            required
-            maxLength={200}
-          />
-          <Field
-            ctx={ctx}
-            name="description"
-            label={t('groups.fields.description')}
-            hint={t('groups.fields.descriptionHint')}
-            errors={errors}
-            value={values.description}
-            multiline
-          />
-          <Field
-            ctx={ctx}
-            name="tags"
-            label={t('groups.fields.tags')}
-            hint={t('groups.fields.tagsHint')}
-            errors={errors}
-            value={values.tags}
-          />
-          <div class={errors.language ? 'field field-error' : 'field'}>
-            <label for="field-language">{t('groups.fields.language')}</label>
-            {errors.language ? <p class="error">{t('groups.errors.language')}</p> : null}
-            <select id="field-language" name="language">
-              {groupLanguages.map((code) => (
-                <option key={code} value={code} selected={(values.language ?? ctx.locale) === code}>
-                  {languageName(ctx, code)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <fieldset class={errors.leadership ? 'field field-error' : 'field'}>
-            <legend>{t('groups.fields.leadership')}</legend>
-            {errors.leadership ? <p class="error">{t('groups.errors.leadership')}</p> : null}
-            {radio('leadership', 'peer', t('groups.leadership.peer'), t('groups.leadership.peerHint'), 'peer')}
-            {radio(
-              'leadership',
-              'professional',
-              t('groups.leadership.professional'),
-              t('groups.leadership.professionalHint'),
-              'peer',
-            )}
-          </fieldset>
-          <fieldset class={errors.visibility ? 'field field-error' : 'field'}>
-            <legend>{t('groups.fields.visibility')}</legend>
-            {errors.visibility ? <p class="error">{t('groups.errors.visibility')}</p> : null}
-            {radio('visibility', 'public', t('groups.visibility.public'), t('groups.visibility.publicHint'), 'public')}
-            {radio(
-              'visibility',
-              'members',
-              t('groups.visibility.members'),
-              t('groups.visibility.membersHint'),
-              'public',
-            )}
-          </fieldset>
+          <GroupFields ctx={ctx} errors={errors} values={values} />
           <button type="submit" class="button">
             {slug ? t('groups.edit.submit') : t('groups.new.submit')}
           </button>

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { firstFreeSlug, slugify } from '../../platform/text/slug.js';
 import { findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
 import { countListedGroupsByOrganisation, createGroup, listOrganisationGroups, type Group } from '../groups/index.js';
 import {
@@ -49,26 +50,16 @@ const adminInput = z.object({
   pseudonym: z.string('organisations.errors.pseudonymRequired').trim().min(1, 'organisations.errors.pseudonymRequired'),
 });
 
-function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return base || 'organisation';
-}
-
 async function uniqueSlug(db: DbOrTx, name: string): Promise<string> {
-  const base = slugify(name);
+  const base = slugify(name, 'organisation');
   const taken = await db
     .select({ slug: organisations.slug })
     .from(organisations)
     .where(sql`${organisations.slug} = ${base} or ${organisations.slug} like ${`${base}-%`}`);
-  const used = new Set(taken.map((r) => r.slug));
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+  return firstFreeSlug(
+    base,
+    taken.map((r) => r.slug),
+  );
 }
 
 /** A site admin adds an organisation and becomes its first administrator. */
