@@ -37,6 +37,14 @@ describe('the HTTP platform', () => {
     expect((await world.app.inject({ method: 'GET', url: '/assets/x/../../package.json' })).statusCode).toBe(404);
   });
 
+  it('compresses pages and assets for browsers that accept it', async () => {
+    const page = await world.app.inject({ method: 'GET', url: '/groups', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(page.headers['content-encoding']).toBe('br');
+    const css = /href="(\/assets\/[0-9a-f]{10}\/styles\.css)"/.exec((await world.agent().get('/')).body)![1]!;
+    const asset = await world.app.inject({ method: 'GET', url: css, headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.headers['content-encoding']).toBe('gzip');
+  });
+
   it('answers unknown pages with a kind 404 page, never a 500', async () => {
     const res = await world.agent().get('/no/such/page');
     expect(res.statusCode).toBe(404);

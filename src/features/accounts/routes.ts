@@ -43,11 +43,14 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   }
 
   // A fresh site has no accounts: its first visitor is asked to create the administrator.
+  // Once a site has an account it always will, so the question is asked only until then.
+  let siteIsSetUp = false;
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || request.viewer) return;
+    if (siteIsSetUp || request.method !== 'GET' || request.viewer) return;
     const path = request.url.split('?')[0] ?? '';
     if (path.startsWith('/assets/') || path === '/healthz' || path === '/setup') return;
-    if ((await accounts.countUsers(db)) === 0) return reply.redirect('/setup', 303);
+    if ((await accounts.countUsers(db)) > 0) siteIsSetUp = true;
+    else return reply.redirect('/setup', 303);
   });
 
   app.get('/setup', async (request, reply) => {
