@@ -1,7 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { pseudonymsByIds } from '../accounts/index.js';
-import { assertIsLeader, type GroupAccess } from './policy.js';
+import { assertIsLeader, canManage, type GroupAccess } from './policy.js';
 import { auditLog } from './schema.js';
 
 export type AuditAction =
@@ -26,6 +26,8 @@ export type AuditAction =
   | 'record_payment'
   | 'grant_waiver'
   | 'decline_waiver';
+
+const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 
 export interface AuditEntry {
   groupId: number;
@@ -56,10 +58,12 @@ export interface AuditRow {
 /** The group's audit log, newest first: for its leaders. */
 export async function readAudit(db: Db, access: GroupAccess, limit = 200): Promise<AuditRow[]> {
   assertIsLeader(access);
+  // Who paid and who was granted a waiver is for those who manage the group's money, not every facilitator.
+  const money = canManage(access) ? undefined : notInArray(auditLog.action, paymentActions);
   const rows = await db
     .select()
     .from(auditLog)
-    .where(eq(auditLog.groupId, access.group.id))
+    .where(and(eq(auditLog.groupId, access.group.id), money))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit);
   const names = await pseudonymsByIds(

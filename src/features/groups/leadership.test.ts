@@ -1,6 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
+import { users } from '../accounts/schema.js';
+import { recordAudit } from './audit.js';
+import { groups } from './schema.js';
 
 describe('professionally run groups', () => {
   let world: TestWorld;
@@ -126,6 +130,21 @@ describe('professionally run groups', () => {
     await facilitator.post(path, { body: 'Anxious before surgery; check in next week.' });
     expect(textOf((await owner.get(path)).body)).toContain('Anxious before surgery');
     expect((await member.get(`/g/${slug}/members`)).body).not.toContain('Anxious before surgery');
+  });
+
+  it('shows who paid only to those who manage the group, not to every facilitator', async () => {
+    const [group] = await world.database.db.select().from(groups).where(eq(groups.slug, slug));
+    const [pat] = await world.database.db.select().from(users).where(eq(users.pseudonym, 'Patient Pat'));
+    await recordAudit(world.database.db, {
+      groupId: group!.id,
+      actorId: null,
+      action: 'record_payment',
+      subjectUserId: pat!.id,
+    });
+    expect(textOf((await owner.get(`/g/${slug}/audit`)).body)).toContain('Recorded a payment · Patient Pat');
+    const seenByFacilitator = textOf((await facilitator.get(`/g/${slug}/audit`)).body);
+    expect(seenByFacilitator).toContain('Audit log');
+    expect(seenByFacilitator).not.toContain('Recorded a payment');
   });
 
   it('only lets professionally run groups have facilitators', async () => {
