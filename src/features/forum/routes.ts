@@ -63,7 +63,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     try {
       const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body);
-      return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=threadCreated`);
+      const { view } = await forum.readThreadOpening(db, request.viewer, thread.id);
+      const notice = view.post.status === 'pending' ? 'awaitingApproval' : 'threadCreated';
+      return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=${notice}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const access = await accessGroup(db, request.viewer, request.params.slug);
@@ -92,7 +94,8 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
       if (isHtmx(request))
         return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view }));
-      return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=replied#post-${post.id}`, 303);
+      const notice = post.status === 'pending' ? 'awaitingApproval' : 'replied';
+      return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=${notice}#post-${post.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const ctx = pageContext(request, reply);

@@ -377,6 +377,20 @@ export async function readPost(
   return { access, thread, view: view! };
 }
 
+/** The opening post of a thread, as this person may see it. */
+export async function readThreadOpening(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+): Promise<{ access: GroupAccess; thread: Thread; view: PostView }> {
+  const [opening] = await db
+    .select({ id: posts.id })
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.isOpening, true)));
+  if (!opening) throw new NotFound();
+  return readPost(db, actor, opening.id);
+}
+
 export interface ThreadSummary {
   thread: Thread;
   author: string | null;

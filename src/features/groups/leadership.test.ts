@@ -62,6 +62,7 @@ describe('professionally run groups', () => {
       title: 'Scared about surgery',
       body: 'It is next week.',
     });
+    expect(res.headers.location).toContain('notice=awaitingApproval');
     const url = (res.headers.location as string).split('?')[0]!;
     expect(textOf((await member.get(url)).body)).toContain('Awaiting approval');
     const other = await world.member('Other Patient');

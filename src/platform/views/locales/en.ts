@@ -36,6 +36,8 @@ export const en = {
     groupUpdated: 'The group’s details are saved.',
     threadCreated: 'Your discussion is posted.',
     replied: 'Your reply is posted.',
+    awaitingApproval:
+      'Thank you. Your post is waiting for the group’s leaders to approve it; you can see it meanwhile.',
     postEdited: 'Your changes are saved.',
     postDeleted: 'Your post has been deleted.',
     resetSent: 'Check your email for a link to choose a new password.',
