@@ -6,7 +6,7 @@ import { parseInput } from '../../platform/http/forms.js';
 import { pseudonymsByIds } from '../accounts/index.js';
 import { assertCanModerate, recordAudit, touchGroup, type Actor, type GroupAccess } from '../groups/index.js';
 import { posts, threads } from './schema.js';
-import { accessThread, countReply } from './service.js';
+import { accessThread, canSeePost, countReply } from './service.js';
 
 export interface PendingPost {
   id: number;
@@ -56,6 +56,8 @@ export async function decidePendingPost(db: Db, actor: Actor, postId: number, in
     const [post] = await tx.select().from(posts).where(eq(posts.id, postId));
     if (!post || post.deletedAt || post.status !== 'pending') throw new NotFound();
     const { access, thread } = await accessThread(tx, actor, post.threadId);
+    // A pending post is seen only by its author and those who review it: to anyone else it does not exist.
+    if (!canSeePost(access, post)) throw new NotFound();
     assertCanModerate(access);
     const now = new Date();
     await tx

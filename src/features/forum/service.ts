@@ -394,6 +394,8 @@ export async function readThreadOpening(
 export interface ThreadSummary {
   thread: Thread;
   author: string | null;
+  /** Its opening post waits for approval (seen only by its author and the group's leaders). */
+  awaiting: boolean;
 }
 
 export async function listThreads(
@@ -413,7 +415,11 @@ export async function listThreads(
   );
   const [rows, [total]] = await Promise.all([
     db
-      .select()
+      .select({
+        thread: threads,
+        awaiting: sql<boolean>`exists (select 1 from ${posts} where ${posts.threadId} = ${threads.id}
+          and ${posts.isOpening} and ${posts.status} = 'pending')`,
+      })
       .from(threads)
       .where(visible)
       .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))
@@ -423,12 +429,13 @@ export async function listThreads(
   ]);
   const names = await pseudonymsByIds(
     db,
-    rows.map((r) => r.authorId),
+    rows.map((r) => r.thread.authorId),
   );
   return {
-    threads: rows.map((thread) => ({
+    threads: rows.map(({ thread, awaiting }) => ({
       thread,
       author: thread.authorId === null ? null : (names.get(thread.authorId) ?? null),
+      awaiting,
     })),
     total: total?.n ?? 0,
   };

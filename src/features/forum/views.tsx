@@ -46,7 +46,7 @@ export function GroupPage({
           <p class="empty">{t('forum.noThreads')}</p>
         ) : (
           <ul class="threads">
-            {threads.map(({ thread, author }) => (
+            {threads.map(({ thread, author, awaiting }) => (
               <li key={thread.id} class="thread-row">
                 <a href={threadUrl(group.slug, thread)} class="thread-title">
                   {thread.title}
@@ -54,6 +54,7 @@ export function GroupPage({
                 <p class="meta">
                   {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
                   {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}{' '}
+                  {awaiting ? <span class="badge badge-warning">{t('forum.awaiting')}</span> : null}{' '}
                   <span>{t('forum.startedBy', { name: author ?? t('forum.formerMember') })}</span>
                   {' · '}
                   <span>{t('forum.replyCount', { count: thread.replyCount })}</span>
@@ -526,7 +527,8 @@ export function ReviewPage({
               : t('forum.review.reply', { title: p.threadTitle })}
           </h3>
           <p class="meta">
-            {p.author ?? t('forum.formerMember')} · <RelativeTime ctx={ctx} date={p.createdAt} />
+            {p.author ?? t('forum.formerMember')} · <RelativeTime ctx={ctx} date={p.createdAt} /> ·{' '}
+            <a href={`${threadUrl(group.slug, { id: p.threadId })}#post-${p.id}`}>{t('forum.review.open')}</a>
           </p>
           {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
           <div class="prose" dangerouslySetInnerHTML={{ __html: p.bodyHtml }} />

@@ -31,7 +31,11 @@ export function ApplyPage({
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel" aria-labelledby="apply-heading">
         <h2 id="apply-heading">{t('groups.apply.heading')}</h2>
-        {application?.status === 'pending' ? (
+        {access.membership ? (
+          <p>
+            {t('groups.apply.member')} <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
+          </p>
+        ) : application?.status === 'pending' ? (
           <>
             <p role="status">{t('groups.apply.pending')}</p>
             <PostButton ctx={ctx} action={`/g/${group.slug}/apply/withdraw`} label={t('groups.apply.withdraw')} />

@@ -8,7 +8,7 @@ import { translator } from '../../platform/views/i18n.js';
 import { emailOf, pseudonymsByIds } from '../accounts/index.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
-import { accessGroup, accessGroupById, assertCanModerate, type Actor, type GroupAccess } from './policy.js';
+import { accessGroup, accessGroupById, assertCanModerate, canModerate, type Actor, type GroupAccess } from './policy.js';
 import { applications, type Application } from './schema.js';
 
 const answersInput = z.object({
@@ -136,7 +136,8 @@ export async function decideApplication(
     const [application] = await tx.select().from(applications).where(eq(applications.id, applicationId));
     if (!application) throw new NotFound();
     const access = await accessGroupById(tx, actor, application.groupId);
-    assertCanModerate(access);
+    // Only those who review applications see them: to anyone else one does not exist.
+    if (!canModerate(access)) throw new NotFound();
     if (application.status !== 'pending') throw new Invalid({ '': 'groups.errors.alreadyDecided' });
     await tx
       .update(applications)

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { isOrganisationAdmin, organisationSummary } from '../organisations/index.js';
-import { bans, groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
+import { applications, bans, groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
 export type Actor = Viewer | null;
 
@@ -20,6 +20,8 @@ export interface GroupAccess {
   /** The member's role, or null for non-members. A lapsed member keeps the role but not access. */
   role: GroupRole | null;
   banned: boolean;
+  /** The person has applied and is waiting for a decision (groups that approve members). */
+  applying: boolean;
   orgAdmin: boolean;
   /** The organisation that runs the group, if one does. */
   organisation: { slug: string; name: string } | null;
@@ -47,12 +49,13 @@ async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<Group
       membership: null,
       role: null,
       banned: false,
+      applying: false,
       orgAdmin: false,
       organisation: await organisation,
       actor,
     };
   }
-  const [[membership], [ban], orgAdmin, org] = await Promise.all([
+  const [[membership], [ban], orgAdmin, org, [application]] = await Promise.all([
     db
       .select()
       .from(memberships)
@@ -63,12 +66,25 @@ async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<Group
       .where(and(eq(bans.groupId, group.id), eq(bans.userId, actor.id))),
     group.organisationId === null ? false : isOrganisationAdmin(db, group.organisationId, actor.id),
     organisation,
+    group.joinPolicy === 'approval'
+      ? db
+          .select({ id: applications.id })
+          .from(applications)
+          .where(
+            and(
+              eq(applications.groupId, group.id),
+              eq(applications.userId, actor.id),
+              eq(applications.status, 'pending'),
+            ),
+          )
+      : Promise.resolve([]),
   ]);
   return {
     group,
     membership: membership ?? null,
     role: membership?.role ?? null,
     banned: Boolean(ban),
+    applying: Boolean(application) && !membership,
     orgAdmin,
     organisation: org,
     actor,

@@ -305,7 +305,9 @@ function JoinAction({ ctx, access }: { ctx: PageContext; access: GroupAccess }) 
     case 'open':
       return <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />;
     case 'approval':
-      return (
+      return access.applying ? (
+        <a href={`/g/${group.slug}/apply`}>{t('groups.apply.waiting')}</a>
+      ) : (
         <a class="button" href={`/g/${group.slug}/apply`}>
           {t('groups.apply.link')}
         </a>
