@@ -8,7 +8,14 @@ import { translator } from '../../platform/views/i18n.js';
 import { emailOf, pseudonymsByIds } from '../accounts/index.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
-import { accessGroup, accessGroupById, assertCanModerate, canModerate, type Actor, type GroupAccess } from './policy.js';
+import {
+  accessGroup,
+  accessGroupById,
+  assertCanModerate,
+  canModerate,
+  type Actor,
+  type GroupAccess,
+} from './policy.js';
 import { applications, type Application } from './schema.js';
 
 const answersInput = z.object({
