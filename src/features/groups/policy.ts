@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
@@ -30,63 +30,47 @@ export interface GroupAccess {
 
 /** Loads a group anyone may reach by its address (unlisted groups too: "only by link"). */
 export async function accessGroup(db: DbOrTx, actor: Actor, slug: string): Promise<GroupAccess> {
-  const [group] = await db.select().from(groups).where(eq(groups.slug, slug));
-  if (!group) throw new NotFound();
-  return withViewer(db, actor, group);
+  return loadAccess(db, actor, eq(groups.slug, slug));
 }
 
 export async function accessGroupById(db: DbOrTx, actor: Actor, groupId: number): Promise<GroupAccess> {
-  const [group] = await db.select().from(groups).where(eq(groups.id, groupId));
-  if (!group) throw new NotFound();
-  return withViewer(db, actor, group);
+  return loadAccess(db, actor, eq(groups.id, groupId));
 }
 
-async function withViewer(db: DbOrTx, actor: Actor, group: Group): Promise<GroupAccess> {
-  const organisation = group.organisationId === null ? null : organisationSummary(db, group.organisationId);
-  if (!actor) {
-    return {
-      group,
-      membership: null,
-      role: null,
-      banned: false,
-      applying: false,
-      orgAdmin: false,
-      organisation: await organisation,
-      actor,
-    };
-  }
-  const [[membership], [ban], orgAdmin, org, [application]] = await Promise.all([
-    db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.groupId, group.id), eq(memberships.userId, actor.id))),
-    db
-      .select({ userId: bans.userId })
-      .from(bans)
-      .where(and(eq(bans.groupId, group.id), eq(bans.userId, actor.id))),
-    group.organisationId === null ? false : isOrganisationAdmin(db, group.organisationId, actor.id),
-    organisation,
-    group.joinPolicy === 'approval'
-      ? db
-          .select({ id: applications.id })
-          .from(applications)
-          .where(
-            and(
-              eq(applications.groupId, group.id),
-              eq(applications.userId, actor.id),
-              eq(applications.status, 'pending'),
-            ),
-          )
-      : Promise.resolve([]),
-  ]);
+/**
+ * The group and this person's standing in it (membership, ban, pending application) in one
+ * query; the organisation's part, through its feature, only for organisations' groups.
+ */
+async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAccess> {
+  const viewerId = actor?.id ?? -1;
+  const [row] = await db
+    .select({
+      group: groups,
+      membership: memberships,
+      banned: sql<boolean>`exists (select 1 from ${bans} where ${bans.groupId} = ${groups.id} and ${bans.userId} = ${viewerId})`,
+      applying: sql<boolean>`exists (select 1 from ${applications} where ${applications.groupId} = ${groups.id}
+        and ${applications.userId} = ${viewerId} and ${applications.status} = 'pending')`,
+    })
+    .from(groups)
+    .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
+    .where(which);
+  if (!row) throw new NotFound();
+  const { group, membership } = row;
+  const [organisation, orgAdmin] =
+    group.organisationId === null
+      ? [null, false]
+      : await Promise.all([
+          organisationSummary(db, group.organisationId),
+          actor ? isOrganisationAdmin(db, group.organisationId, actor.id) : false,
+        ]);
   return {
     group,
-    membership: membership ?? null,
+    membership,
     role: membership?.role ?? null,
-    banned: Boolean(ban),
-    applying: Boolean(application) && !membership,
+    banned: row.banned,
+    applying: row.applying && !membership,
     orgAdmin,
-    organisation: org,
+    organisation,
     actor,
   };
 }
