@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { Invalid, NotFound } from '../../platform/errors.js';
+import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
@@ -39,6 +39,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<vo
   ) {
     const access = await accessGroup(db, request.viewer, request.params.slug);
     if (access.group.joinPolicy !== 'approval' && !access.membership) throw new NotFound();
+    if (access.banned) throw new Forbidden('groups.errors.banned');
     const application = await applications.myApplication(db, access);
     const ctx = pageContext(request, reply);
     return sendPage(reply, ApplyPage({ ctx, access, application, errors, values }), status);
