@@ -1,3 +1,4 @@
 /** The forum feature's public face. */
-export { createThread, replyToThread, toggleReaction, editPost, setPostHidden, setThreadFlag } from './service.js';
+export { createThread, replyToThread, toggleReaction, editPost } from './service.js';
+export { setPostHidden, setThreadFlag } from './moderation.js';
 export { forumRoutes } from './routes.js';

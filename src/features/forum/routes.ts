@@ -6,21 +6,12 @@ import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
+import * as moderation from './moderation.js';
 import * as premoderation from './premoderation.js';
 import * as forum from './service.js';
-import {
-  DeletePostPage,
-  EditPostPage,
-  GroupPage,
-  HistoryPage,
-  NewThreadPage,
-  ReactionBar,
-  ReplyAdded,
-  ReplyForm,
-  ReviewPage,
-  ThreadPage,
-  threadUrl,
-} from './views.js';
+import { DeletePostPage, EditPostPage, HistoryPage } from './post-pages.js';
+import { ReviewPage } from './review-views.js';
+import { GroupPage, NewThreadPage, ReactionBar, ReplyAdded, ReplyForm, ThreadPage, threadUrl } from './views.js';
 
 const PAGE_SIZE = 30;
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
@@ -179,7 +170,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   ] as const) {
     app.post<{ Params: { id: string } }>(`/posts/:id/${action}`, async (request, reply) => {
       if (!requireViewer(request, reply)) return reply;
-      const post = await forum.setPostHidden(db, request.viewer, parseId(request.params.id), hidden);
+      const post = await moderation.setPostHidden(db, request.viewer, parseId(request.params.id), hidden);
       const { access, thread } = await forum.readPost(db, request.viewer, post.id);
       return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}#post-${post.id}`);
     });
@@ -193,7 +184,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   ] as const) {
     app.post<{ Params: { id: string } }>(`/threads/:id/${action}`, async (request, reply) => {
       if (!requireViewer(request, reply)) return reply;
-      const thread = await forum.setThreadFlag(db, request.viewer, parseId(request.params.id), flag, on);
+      const thread = await moderation.setThreadFlag(db, request.viewer, parseId(request.params.id), flag, on);
       const { access } = await forum.accessThread(db, request.viewer, thread.id);
       return redirectAfterPost(request, reply, threadUrl(access.group.slug, thread));
     });

@@ -15,10 +15,8 @@ import {
   canReadDiscussions,
   needsPreModeration,
   leaderBadges,
-  recordAudit,
   touchGroup,
   type Actor,
-  type AuditAction,
   type GroupAccess,
   type LeaderBadge,
 } from '../groups/index.js';
@@ -129,7 +127,7 @@ export async function accessThread(
   return { access, thread };
 }
 
-async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
+export async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
   const [post] = await db.select().from(posts).where(eq(posts.id, postId));
   if (!post || post.deletedAt) throw new NotFound();
   const { access, thread } = await accessThread(db, actor, post.threadId);
@@ -221,65 +219,11 @@ export async function countReply(tx: DbOrTx, threadId: number, groupId: number, 
   await touchGroup(tx, groupId, at);
 }
 
-async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number) {
+export async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number) {
   await tx
     .update(threads)
     .set({ replyCount: sql`greatest(${threads.replyCount} + ${by}, 0)` })
     .where(eq(threads.id, threadId));
-}
-
-async function logModeration(
-  tx: DbOrTx,
-  groupId: number,
-  actor: Actor,
-  action: AuditAction,
-  ids: { threadId?: number; postId?: number; subjectUserId?: number | null },
-) {
-  await recordAudit(tx, { groupId, actorId: actor?.id ?? null, action, ...ids });
-}
-
-/** Moderators hide a post from members (it stays for moderators, who can restore it). */
-export async function setPostHidden(db: Db, actor: Actor, postId: number, hidden: boolean): Promise<Post> {
-  return db.transaction(async (tx) => {
-    const { access, thread, post } = await accessPost(tx, actor, postId);
-    assertCanModerate(access);
-    if (Boolean(post.hiddenAt) === hidden) return post;
-    const [updated] = await tx
-      .update(posts)
-      .set(hidden ? { hiddenAt: new Date(), hiddenBy: actor!.id } : { hiddenAt: null, hiddenBy: null })
-      .where(eq(posts.id, postId))
-      .returning();
-    if (!post.isOpening && post.status === 'published') await adjustReplyCount(tx, thread.id, hidden ? -1 : 1);
-    await logModeration(tx, post.groupId, actor, hidden ? 'hide_post' : 'restore_post', {
-      threadId: thread.id,
-      postId,
-      subjectUserId: post.authorId,
-    });
-    return updated!;
-  });
-}
-
-export type ThreadFlag = 'locked' | 'pinned';
-
-export async function setThreadFlag(
-  db: Db,
-  actor: Actor,
-  threadId: number,
-  flag: ThreadFlag,
-  on: boolean,
-): Promise<Thread> {
-  return db.transaction(async (tx) => {
-    const { access, thread } = await accessThread(tx, actor, threadId);
-    assertCanModerate(access);
-    const [updated] = await tx
-      .update(threads)
-      .set(flag === 'locked' ? { locked: on } : { pinned: on })
-      .where(eq(threads.id, threadId))
-      .returning();
-    const action = flag === 'locked' ? (on ? 'lock_thread' : 'unlock_thread') : on ? 'pin_thread' : 'unpin_thread';
-    await logModeration(tx, thread.groupId, actor, action, { threadId });
-    return updated!;
-  });
 }
 
 export const reactionKindSchema = z.enum(reactionKinds);

@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { assertCanModerate, recordAudit, type Actor, type AuditAction } from '../groups/index.js';
+import { posts, threads, type Post, type Thread } from './schema.js';
+import { accessPost, accessThread, adjustReplyCount } from './service.js';
+
+async function logModeration(
+  tx: DbOrTx,
+  groupId: number,
+  actor: Actor,
+  action: AuditAction,
+  ids: { threadId?: number; postId?: number; subjectUserId?: number | null },
+) {
+  await recordAudit(tx, { groupId, actorId: actor?.id ?? null, action, ...ids });
+}
+
+/** Moderators hide a post from members (it stays for moderators, who can restore it). */
+export async function setPostHidden(db: Db, actor: Actor, postId: number, hidden: boolean): Promise<Post> {
+  return db.transaction(async (tx) => {
+    const { access, thread, post } = await accessPost(tx, actor, postId);
+    assertCanModerate(access);
+    if (Boolean(post.hiddenAt) === hidden) return post;
+    const [updated] = await tx
+      .update(posts)
+      .set(hidden ? { hiddenAt: new Date(), hiddenBy: actor!.id } : { hiddenAt: null, hiddenBy: null })
+      .where(eq(posts.id, postId))
+      .returning();
+    if (!post.isOpening && post.status === 'published') await adjustReplyCount(tx, thread.id, hidden ? -1 : 1);
+    await logModeration(tx, post.groupId, actor, hidden ? 'hide_post' : 'restore_post', {
+      threadId: thread.id,
+      postId,
+      subjectUserId: post.authorId,
+    });
+    return updated!;
+  });
+}
+
+export type ThreadFlag = 'locked' | 'pinned';
+
+export async function setThreadFlag(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+  flag: ThreadFlag,
+  on: boolean,
+): Promise<Thread> {
+  return db.transaction(async (tx) => {
+    const { access, thread } = await accessThread(tx, actor, threadId);
+    assertCanModerate(access);
+    const [updated] = await tx
+      .update(threads)
+      .set(flag === 'locked' ? { locked: on } : { pinned: on })
+      .where(eq(threads.id, threadId))
+      .returning();
+    const action = flag === 'locked' ? (on ? 'lock_thread' : 'unlock_thread') : on ? 'pin_thread' : 'unpin_thread';
+    await logModeration(tx, thread.groupId, actor, action, { threadId });
+    return updated!;
+  });
+}

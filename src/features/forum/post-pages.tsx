@@ -1,0 +1,138 @@
+import type { PageContext } from '../../platform/http/page.js';
+import { CsrfField, Field, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
+import { Layout } from '../../platform/views/layout.js';
+import { RelativeTime } from '../../platform/views/time.js';
+import type { GroupAccess } from '../groups/index.js';
+import type { Thread } from './schema.js';
+import type { PostView, Revision } from './service.js';
+import { threadUrl } from './views.js';
+
+export function EditPostPage({
+  ctx,
+  access,
+  thread,
+  view,
+  errors = {},
+  values,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
+  const { t } = ctx;
+  const v = values ?? { title: thread.title, body: view.post.body };
+  return (
+    <Layout ctx={ctx} title={t('forum.editPost.title')} noindex>
+      <p class="breadcrumb">
+        <a href={`/g/${access.group.slug}`}>{access.group.name}</a> ›{' '}
+        <a href={threadUrl(access.group.slug, thread)}>{thread.title}</a>
+      </p>
+      <section class="panel">
+        <h1>{t('forum.editPost.title')}</h1>
+        <FormErrors ctx={ctx} errors={errors} />
+        <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
+          <CsrfField ctx={ctx} />
+          {view.post.isOpening ? (
+            <Field
+              ctx={ctx}
+              name="title"
+              label={t('forum.fields.title')}
+              errors={errors}
+              value={v.title}
+              required
+              maxLength={200}
+            />
+          ) : null}
+          <Field
+            ctx={ctx}
+            name="body"
+            label={t('forum.fields.body')}
+            hint={t('forum.fields.markdownHint')}
+            errors={errors}
+            value={v.body}
+            multiline
+            rows={10}
+            required
+          />
+          <button type="submit" class="button">
+            {t('forum.editPost.submit')}
+          </button>{' '}
+          <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{t('forum.cancel')}</a>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function DeletePostPage({
+  ctx,
+  access,
+  thread,
+  view,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forum.deletePost.title')} noindex>
+      <section class="panel narrow">
+        <h1>{t('forum.deletePost.title')}</h1>
+        <p>{view.post.isOpening ? t('forum.deletePost.wholeThread') : t('forum.deletePost.confirm')}</p>
+        <form method="post" action={`/posts/${view.post.id}/delete`}>
+          <CsrfField ctx={ctx} />
+          <button type="submit" class="button button-danger">
+            {t('forum.deletePost.submit')}
+          </button>{' '}
+          <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{t('forum.cancel')}</a>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function HistoryPage({
+  ctx,
+  access,
+  thread,
+  view,
+  revisions,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  thread: Thread;
+  view: PostView;
+  revisions: Revision[];
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forum.history')} noindex>
+      <p class="breadcrumb">
+        <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{thread.title}</a>
+      </p>
+      <h1>{t('forum.historyOf', { name: view.author ?? t('forum.formerMember') })}</h1>
+      <section class="panel">
+        <h2>{t('forum.currentVersion')}</h2>
+        <pre class="source">{view.post.body}</pre>
+      </section>
+      {revisions.map((r, i) => (
+        <section class="panel" key={i}>
+          <h2>
+            {t('forum.replacedVersion')} <RelativeTime ctx={ctx} date={r.replacedAt} />
+          </h2>
+          {r.title ? (
+            <p>
+              <strong>{r.title}</strong>
+            </p>
+          ) : null}
+          <pre class="source">{r.body}</pre>
+        </section>
+      ))}
+    </Layout>
+  );
+}
