@@ -31,6 +31,10 @@ export const settings = {
     doc: 'Outgoing mail server, e.g. smtp://user:pass@host:587. Without it, mail is kept in an outbox that site admins read at /admin/outbox.',
   },
   MAIL_FROM: { default: 'Mutual <no-reply@localhost>', doc: 'The From address of mail Mutual sends.' },
+  RATE_LIMIT_FACTOR: {
+    default: '1',
+    doc: 'Multiplies every rate limit (sign-up, login, posting). Raise it only for load tests (npm run bench does).',
+  },
   LOG_LEVEL: { default: 'info', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
   TRUST_PROXY: {
     default: 'false',
@@ -57,6 +61,7 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters'),
   SMTP_URL: z.string().refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
   MAIL_FROM: z.string().min(3),
+  RATE_LIMIT_FACTOR: z.coerce.number().positive(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
   STRIPE_SECRET_KEY: z.string().refine((v) => v === '' || /^(sk|rk)_\w+$/.test(v), 'must start with sk_ or rk_'),
@@ -73,6 +78,7 @@ export interface Config {
   sessionSecret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  rateLimitFactor: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
   /** Card payments for group fees; undefined when Stripe is not configured. */
@@ -107,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET || loadOrCreateSecret(dataDir),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
+    rateLimitFactor: e.RATE_LIMIT_FACTOR,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     stripe: e.STRIPE_SECRET_KEY

@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app.js';
+import { scaledRateLimits } from './platform/deps.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './platform/db/client.js';
 import { createMailer } from './platform/mail/mailer.js';
@@ -12,6 +13,7 @@ async function main() {
   await database.migrate();
   const mailer = createMailer({ db: database.db, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const app = await buildApp({
+    limits: scaledRateLimits(config.rateLimitFactor),
     database,
     mailer,
     baseUrl: config.baseUrl,

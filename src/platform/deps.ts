@@ -31,3 +31,14 @@ export interface StripeSettings {
   secretKey: string;
   webhookSecret: string;
 }
+
+/** Every limit multiplied by a factor (config RATE_LIMIT_FACTOR), for load tests. */
+export function scaledRateLimits(factor: number): RateLimits {
+  const scale = (l: { max: number; timeWindow: number }) => ({ ...l, max: Math.ceil(l.max * factor) });
+  return {
+    signUp: scale(defaultRateLimits.signUp),
+    logIn: scale(defaultRateLimits.logIn),
+    post: scale(defaultRateLimits.post),
+    passwordReset: scale(defaultRateLimits.passwordReset),
+  };
+}
