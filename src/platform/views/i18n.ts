@@ -26,8 +26,19 @@ function lookup(catalog: Catalog, key: string): string | Plural | undefined {
   return node as string | Plural | undefined;
 }
 
-/** Returns the translate function for a locale, falling back to English for missing messages. */
+const translators = new Map<string, Translate>();
+
+/** Returns the translate function for a locale (made once per locale), falling back to English. */
 export function translator(locale: string): Translate {
+  let t = translators.get(locale);
+  if (!t) {
+    t = makeTranslator(locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+function makeTranslator(locale: string): Translate {
   const catalog = catalogs[locale] ?? en;
   const plurals = new Intl.PluralRules(locale);
   return (key, vars = {}) => {

@@ -9,13 +9,23 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
+const formats = new Map<string, Intl.RelativeTimeFormat>();
+function relativeFormat(locale: string): Intl.RelativeTimeFormat {
+  let format = formats.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    formats.set(locale, format);
+  }
+  return format;
+}
+
 /**
  * "3 hours ago": relative times read the same in every time zone, so a page rendered on the
  * server is right for a reader anywhere. The exact UTC time is in the datetime attribute.
  */
 export function RelativeTime({ ctx, date, now = new Date() }: { ctx: PageContext; date: Date; now?: Date }) {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(ctx.locale, { numeric: 'auto' });
+  const format = relativeFormat(ctx.locale);
   let text = ctx.t('time.justNow');
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) {
