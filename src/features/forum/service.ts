@@ -361,8 +361,10 @@ export async function listThreads(
     db
       .select({
         thread: threads,
-        awaiting: sql<boolean>`exists (select 1 from ${posts} where ${posts.threadId} = ${threads.id}
-          and ${posts.isOpening} and ${posts.status} = 'pending')`,
+        // Written out in full: in a single-table select, Drizzle leaves columns unqualified, and an
+        // unqualified "id" here would mean the post's id, not the thread's.
+        awaiting: sql<boolean>`exists (select 1 from posts opening where opening.thread_id = threads.id
+          and opening.is_opening and opening.status = 'pending')`,
       })
       .from(threads)
       .where(visible)

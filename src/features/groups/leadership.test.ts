@@ -69,6 +69,10 @@ describe('professionally run groups', () => {
     await other.post(`/g/${slug}/join`);
     expect((await other.get(url)).statusCode).toBe(404);
     expect(textOf((await other.get(`/g/${slug}`)).body)).not.toContain('Scared about surgery');
+    // Only the held thread carries the badge, in its author's list.
+    const ownList = await member.get(`/g/${slug}`);
+    expect(ownList.body.match(/Awaiting approval/g)).toHaveLength(1);
+    expect(textOf(ownList.body)).toMatch(/Scared about surgery Awaiting approval/);
     expect((await other.get(`/g/${slug}/review`)).statusCode).toBe(403);
 
     const queue = await facilitator.get(`/g/${slug}/review`);

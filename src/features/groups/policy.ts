@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { isOrganisationAdmin, organisationSummary } from '../organisations/index.js';
-import { applications, bans, groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
+import { groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
 export type Actor = Viewer | null;
 
@@ -47,9 +47,10 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
     .select({
       group: groups,
       membership: memberships,
-      banned: sql<boolean>`exists (select 1 from ${bans} where ${bans.groupId} = ${groups.id} and ${bans.userId} = ${viewerId})`,
-      applying: sql<boolean>`exists (select 1 from ${applications} where ${applications.groupId} = ${groups.id}
-        and ${applications.userId} = ${viewerId} and ${applications.status} = 'pending')`,
+      // Written out with aliases: Drizzle may leave columns in select fields unqualified.
+      banned: sql<boolean>`exists (select 1 from bans b where b.group_id = groups.id and b.user_id = ${viewerId})`,
+      applying: sql<boolean>`exists (select 1 from applications a where a.group_id = groups.id
+        and a.user_id = ${viewerId} and a.status = 'pending')`,
     })
     .from(groups)
     .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
