@@ -27,14 +27,17 @@ type Row = Record<string, unknown>;
 async function pickTargets(): Promise<{ groupSlug: string; threadPath: string; threadId: number; email: string }> {
   const q = `
     with t as (
-      select p.thread_id, count(*) as n from posts p where p.deleted_at is null and p.status = 'published'
+      select p.thread_id, count(*) as n from posts p
+      join threads th on th.id = p.thread_id join groups g on g.id = th.group_id
+      where p.deleted_at is null and p.status = 'published' and g.visibility = 'public'
+        and exists (select 1 from memberships m where m.group_id = g.id and m.role = 'member')
       group by p.thread_id order by abs(count(*) - 20), p.thread_id limit 1
     )
     select g.slug, th.id as thread_id, u.email
     from t join threads th on th.id = t.thread_id join groups g on g.id = th.group_id
     join memberships m on m.group_id = g.id and m.role = 'member'
     join users u on u.id = m.user_id
-    where g.visibility = 'public' limit 1`;
+    limit 1`;
   let rows: Row[];
   if (databaseUrl) {
     const client = new pg.Client({ connectionString: databaseUrl });
