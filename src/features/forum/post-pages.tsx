@@ -1,11 +1,11 @@
 import type { PageContext } from '../../platform/http/page.js';
-import { CsrfField, Field, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
+import { CsrfField, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import type { GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
 import type { PostView, Revision } from './service.js';
-import { threadUrl } from './views.js';
+import { PostFields, threadUrl } from './views.js';
 
 export function EditPostPage({
   ctx,
@@ -35,28 +35,7 @@ export function EditPostPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
           <CsrfField ctx={ctx} />
-          {view.post.isOpening ? (
-            <Field
-              ctx={ctx}
-              name="title"
-              label={t('forum.fields.title')}
-              errors={errors}
-              value={v.title}
-              required
-              maxLength={200}
-            />
-          ) : null}
-          <Field
-            ctx={ctx}
-            name="body"
-            label={t('forum.fields.body')}
-            hint={t('forum.fields.markdownHint')}
-            errors={errors}
-            value={v.body}
-            multiline
-            rows={10}
-            required
-          />
+          <PostFields ctx={ctx} errors={errors} values={v} withTitle={view.post.isOpening} />
           <button type="submit" class="button">
             {t('forum.editPost.submit')}
           </button>{' '}

@@ -102,32 +102,54 @@ export function NewThreadPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
           <CsrfField ctx={ctx} />
-          <Field
-            ctx={ctx}
-            name="title"
-            label={t('forum.fields.title')}
-            errors={errors}
-            value={values.title}
-            required
-            maxLength={200}
-          />
-          <Field
-            ctx={ctx}
-            name="body"
-            label={t('forum.fields.body')}
-            hint={t('forum.fields.markdownHint')}
-            errors={errors}
-            value={values.body}
-            multiline
-            rows={10}
-            required
-          />
+          <PostFields ctx={ctx} errors={errors} values={values} withTitle />
           <button type="submit" class="button">
             {t('forum.newThread.submit')}
           </button>
         </form>
       </section>
     </Layout>
+  );
+}
+
+/** The title (for an opening post) and Markdown body of a post, as starting and editing share them. */
+export function PostFields({
+  ctx,
+  errors,
+  values,
+  withTitle,
+}: {
+  ctx: PageContext;
+  errors: FieldErrors;
+  values: Record<string, string | undefined>;
+  withTitle: boolean;
+}) {
+  const { t } = ctx;
+  return (
+    <>
+      {withTitle ? (
+        <Field
+          ctx={ctx}
+          name="title"
+          label={t('forum.fields.title')}
+          errors={errors}
+          value={values.title}
+          required
+          maxLength={200}
+        />
+      ) : null}
+      <Field
+        ctx={ctx}
+        name="body"
+        label={t('forum.fields.body')}
+        hint={t('forum.fields.markdownHint')}
+        errors={errors}
+        value={values.body}
+        multiline
+        rows={10}
+        required
+      />
+    </>
   );
 }
 
