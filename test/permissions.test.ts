@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordReset } from '../src/features/accounts/service.js';
 import { memberships } from '../src/features/groups/schema.js';
+import { countQueries } from '../src/platform/db/client.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
 import {
@@ -913,6 +914,9 @@ const send = (agent: Agent, method: 'GET' | 'POST', url: string, form?: Form): P
   method === 'GET' ? agent.get(url) : agent.post(url, form ?? {});
 
 let checked = 0;
+/** The most database round trips each page made, and for whom: no page may make more than four. */
+const roundTrips = new Map<string, { queries: number; where: string }>();
+const MAX_ROUND_TRIPS = 4;
 /** The 404 for something that does not exist, per role and route: it does not depend on the group. */
 const missingPages = new Map<string, string>();
 
@@ -932,8 +936,10 @@ interface Case {
 
 /** Sends one case and describes every way its outcome differs from the oracle's. */
 async function runCase(c: Case): Promise<string[]> {
-  const res = await send(c.agent, c.method, c.req.url, c.req.form);
+  const { result: res, queries } = await countQueries(() => send(c.agent, c.method, c.req.url, c.req.form));
   checked += 1;
+  if (c.method === 'GET' && queries > (roundTrips.get(c.route)?.queries ?? -1))
+    roundTrips.set(c.route, { queries, where: `${c.role} | ${c.where}` });
   const actual = classify(res);
   const allowed = [c.expected].flat();
   const name = `${c.method} ${c.route}${c.label ? ` [${c.label}]` : ''} | ${c.role} | ${c.where}`;
@@ -1055,6 +1061,15 @@ describe('permissions: every route × every role × every kind of group', () => 
       expect(await runAll(groupRun('POST', pw.groups.filter(postKinds)))).toEqual([]);
     },
   );
+
+  it(`no page makes more than ${MAX_ROUND_TRIPS} database round trips, for any role in any kind of group`, () => {
+    const pages = [...roundTrips.entries()];
+    const over = pages
+      .filter(([, r]) => r.queries > MAX_ROUND_TRIPS)
+      .map(([route, r]) => `GET ${route}: ${r.queries} round trips (${r.where})`);
+    expect(over).toEqual([]);
+    expect(pages.length).toBeGreaterThanOrEqual(30);
+  });
 
   it('checked every case it should, so the table cannot silently shrink', () => {
     const gets = groupCases.filter((c) => c.method === 'GET').length;

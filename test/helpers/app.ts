@@ -81,7 +81,10 @@ export class Agent {
         this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
-    const token = /x-csrf-token&quot;:&quot;([^&]+)&quot;/.exec(res.body)?.[1];
+    // Signed-in pages give htmx the token; a visitor's pages only in the forms that need one.
+    const token =
+      /x-csrf-token&quot;:&quot;([^&]+)&quot;/.exec(res.body)?.[1] ??
+      /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
     if (token) this.csrf = token;
   }
 
@@ -105,7 +108,9 @@ export class Agent {
     form: Record<string, string | string[]> = {},
     opts: { htmx?: boolean; csrf?: string | null; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
+    // A signed-in page carries the token for htmx; a visitor's, only the pages with a form.
     if (opts.csrf === undefined && !this.csrf) await this.get('/groups');
+    if (opts.csrf === undefined && !this.csrf) await this.get('/login');
     const params = new URLSearchParams();
     const token = opts.csrf === undefined ? this.csrf : opts.csrf;
     if (token && !opts.htmx) params.append('_csrf', token);

@@ -37,6 +37,47 @@ describe('the HTTP platform', () => {
     expect((await world.app.inject({ method: 'GET', url: '/assets/x/../../package.json' })).statusCode).toBe(404);
   });
 
+  it('lets a browser revalidate a visitor’s public page with its ETag, and never a signed-in page', async () => {
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      world.app.inject({ method: 'GET', url, headers });
+    const first = await get('/groups');
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    expect(first.headers['set-cookie']).toBeUndefined();
+
+    const again = await get('/groups', { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+
+    // When what the page shows changes, so does its tag, and the new page is sent.
+    const owner = await world.member('Etag Owner');
+    await owner.get('/groups/new');
+    const created = await owner.post('/groups/new', {
+      name: 'Caring for a parent',
+      summary: 'For people looking after a mum or dad who needs them.',
+      description: 'We share what helps.',
+      tags: 'caregiving',
+      language: 'en',
+      leadership: 'peer',
+      visibility: 'public',
+    });
+    expect(created.statusCode).toBe(303);
+    const changed = await get('/groups', { 'if-none-match': etag });
+    expect(changed.statusCode).toBe(200);
+    expect(textOf(changed.body)).toContain('Caring for a parent');
+
+    // A page with a form on it carries a CSRF token, and a signed-in person's pages are theirs alone.
+    const login = await get('/login');
+    expect(login.headers.etag).toBeUndefined();
+    expect(login.headers['cache-control']).toBe('no-store');
+    const signedIn = await owner.get('/groups');
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.headers.etag).toBeUndefined();
+    expect(signedIn.headers['cache-control']).toBe('no-store');
+  });
+
   it('compresses pages and assets for browsers that accept it', async () => {
     const page = await world.app.inject({ method: 'GET', url: '/groups', headers: { 'accept-encoding': 'br, gzip' } });
     expect(page.headers['content-encoding']).toBe('br');

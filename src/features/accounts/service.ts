@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
@@ -209,6 +209,14 @@ export async function resetPassword(db: Db, token: string, input: unknown): Prom
   });
 }
 
+/**
+ * For another feature's query, so a page of posts asks the database once: the public name of the
+ * person whose id that query holds (a qualified column, such as `posts.author_id`).
+ */
+export function pseudonymSql(userId: SQL): SQL<string | null> {
+  return sql`(select u.pseudonym from users u where u.id = ${userId})`;
+}
+
 /** Public names for a set of people: the only view of accounts that other features get. */
 export async function pseudonymsByIds(db: DbOrTx, ids: Iterable<number | null>): Promise<Map<number, string>> {
   const unique = [...new Set([...ids].filter((id): id is number => id !== null))];
@@ -218,6 +226,11 @@ export async function pseudonymsByIds(db: DbOrTx, ids: Iterable<number | null>):
     .from(users)
     .where(inArray(users.id, unique));
   return new Map(rows.map((r) => [r.id, r.pseudonym]));
+}
+
+/** For another feature's query: the id of the account with this pseudonym (null when none). */
+export function userIdSql(pseudonym: string): SQL<number | null> {
+  return sql`(select u.id from users u where lower(u.pseudonym) = lower(${pseudonym}))`;
 }
 
 export async function findUserIdByPseudonym(db: DbOrTx, pseudonym: string): Promise<number | null> {

@@ -1,10 +1,10 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
-import { pseudonymsByIds } from '../accounts/index.js';
+import { pseudonymSql } from '../accounts/index.js';
 import {
   accessGroup,
   accessGroupById,
@@ -14,7 +14,7 @@ import {
   canModerate,
   canReadDiscussions,
   needsPreModeration,
-  leaderBadges,
+  leaderBadgeSql,
   touchGroup,
   type Actor,
   type GroupAccess,
@@ -105,34 +105,78 @@ export function canSeePost(
   return access.actor !== null && post.authorId === access.actor.id;
 }
 
+type OpeningState = Pick<Post, 'status' | 'hiddenAt' | 'authorId' | 'deletedAt'>;
+
+/** A thread and the state of its opening post, which decides whether the thread can be seen. */
+async function findThread(db: DbOrTx, which: SQL): Promise<{ thread: Thread; opening: OpeningState | null } | null> {
+  const [row] = await db
+    .select({
+      thread: threads,
+      opening: { status: posts.status, hiddenAt: posts.hiddenAt, authorId: posts.authorId, deletedAt: posts.deletedAt },
+    })
+    .from(threads)
+    .leftJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.isOpening, true)))
+    .where(which);
+  return row ?? null;
+}
+
+/**
+ * A thread and its group's access together: the thread, and the group found through it, are asked
+ * for at the same time, so the answer costs one round trip to the database.
+ */
+async function accessThreadWhere(
+  db: DbOrTx,
+  actor: Actor,
+  which: SQL,
+  groupOfThread: SQL,
+): Promise<{ access: GroupAccess; thread: Thread }> {
+  const [found, access] = await Promise.all([
+    findThread(db, which),
+    accessGroupById(db, actor, groupOfThread).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error;
+    }),
+  ]);
+  if (!found || !access) throw new NotFound();
+  // Someone who may not read the group's discussions learns nothing, not even that the thread exists.
+  if (!canReadDiscussions(access)) throw new NotFound();
+  // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
+  if (!canModerate(access) && (!found.opening || !canSeePost(access, found.opening))) throw new NotFound();
+  return { access, thread: found.thread };
+}
+
 /** A thread with the group it is in, as this person may see it. */
 export async function accessThread(
   db: DbOrTx,
   actor: Actor,
   threadId: number,
 ): Promise<{ access: GroupAccess; thread: Thread }> {
-  const [thread] = await db.select().from(threads).where(eq(threads.id, threadId));
-  if (!thread) throw new NotFound();
-  const access = await accessGroupById(db, actor, thread.groupId);
-  // Someone who may not read the group's discussions learns nothing, not even that the thread exists.
-  if (!canReadDiscussions(access)) throw new NotFound();
-  // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
-  if (!canModerate(access)) {
-    const [opening] = await db
-      .select({ status: posts.status, hiddenAt: posts.hiddenAt, authorId: posts.authorId, deletedAt: posts.deletedAt })
-      .from(posts)
-      .where(and(eq(posts.threadId, threadId), eq(posts.isOpening, true)));
-    if (!opening || !canSeePost(access, opening)) throw new NotFound();
-  }
-  return { access, thread };
+  return accessThreadWhere(
+    db,
+    actor,
+    eq(threads.id, threadId),
+    sql`(select t.group_id from threads t where t.id = ${threadId})`,
+  );
 }
 
+/** The thread and group access of a post, found through the post. */
+function accessThreadOfPost(db: DbOrTx, actor: Actor, postId: number) {
+  return accessThreadWhere(
+    db,
+    actor,
+    eq(threads.id, sql`(select p.thread_id from posts p where p.id = ${postId})`),
+    sql`(select p.group_id from posts p where p.id = ${postId})`,
+  );
+}
+
+/** A post, its thread and its group's access, as this person may see them. */
 export async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
-  const [post] = await db.select().from(posts).where(eq(posts.id, postId));
-  if (!post || post.deletedAt) throw new NotFound();
-  const { access, thread } = await accessThread(db, actor, post.threadId);
-  if (!canSeePost(access, post)) throw new NotFound();
-  return { access, thread, post };
+  const [found, [post]] = await Promise.all([
+    accessThreadOfPost(db, actor, postId),
+    db.select().from(posts).where(eq(posts.id, postId)),
+  ]);
+  if (!post || post.deletedAt || !canSeePost(found.access, post)) throw new NotFound();
+  return { ...found, post };
 }
 
 export async function replyToThread(db: Db, actor: Actor, threadId: number, input: unknown): Promise<Post> {
@@ -264,34 +308,71 @@ export interface PostView {
   reactions: ReactionSummary[];
 }
 
-/** Posts with author names and reaction counts, in three queries whatever the number of posts. */
+const postAuthor = sql.raw('posts.author_id');
+const postGroup = sql.raw('posts.group_id');
+
+interface ReactionRow {
+  kind: ReactionKind;
+  n: number;
+  mine: boolean;
+}
+
+/**
+ * Posts with their authors' names and badges and their reactions, in one query whatever the
+ * number of posts: the names and badges come from their features as SQL, not as more queries.
+ */
+async function postViewsWhere(db: DbOrTx, actor: Actor, which: SQL): Promise<PostView[]> {
+  return postViewsWithHistory(db, actor, which, false);
+}
+
+/** As postViewsWhere, with each post's earlier versions when asked for (for moderators). */
+async function postViewsWithHistory(
+  db: DbOrTx,
+  actor: Actor,
+  which: SQL,
+  history: boolean,
+): Promise<(PostView & { revisions: Revision[] })[]> {
+  const rows = await db
+    .select({
+      post: posts,
+      author: pseudonymSql(postAuthor),
+      badge: leaderBadgeSql(postGroup, postAuthor),
+      reactions: sql<ReactionRow[] | null>`(select json_agg(json_build_object('kind', r.kind, 'n', r.n, 'mine', r.mine))
+        from (select kind, count(*)::int as n, bool_or(user_id = ${actor?.id ?? -1}) as mine
+              from reactions where post_id = posts.id group by kind) r)`,
+      revisions: history
+        ? sql<{ title: string | null; body: string; replacedAt: string }[] | null>`(select
+            json_agg(json_build_object('title', v.title, 'body', v.body, 'replacedAt', v.replaced_at)
+              order by v.replaced_at desc, v.id desc)
+            from post_revisions v where v.post_id = posts.id)`
+        : sql<null>`null`,
+    })
+    .from(posts)
+    .where(which)
+    .orderBy(asc(posts.createdAt), asc(posts.id));
+  return rows.map((row) => ({
+    post: row.post,
+    author: row.author,
+    badge: row.badge,
+    reactions: reactionKinds.map((kind) => {
+      const found = row.reactions?.find((r) => r.kind === kind);
+      return { kind, count: found?.n ?? 0, mine: found?.mine ?? false };
+    }),
+    revisions: (row.revisions ?? []).map((v) => ({ ...v, replacedAt: new Date(v.replacedAt) })),
+  }));
+}
+
+/** Views of posts already loaded (after a change). */
 async function postViews(db: DbOrTx, actor: Actor, list: Post[]): Promise<PostView[]> {
   if (list.length === 0) return [];
-  const ids = list.map((p) => p.id);
-  const authors = list.map((p) => p.authorId);
-  const [names, badges, counts] = await Promise.all([
-    pseudonymsByIds(db, authors),
-    leaderBadges(db, list[0]!.groupId, authors),
-    db
-      .select({
-        postId: reactions.postId,
-        kind: reactions.kind,
-        n: count(),
-        mine: sql<boolean>`bool_or(${reactions.userId} = ${actor?.id ?? -1})`,
-      })
-      .from(reactions)
-      .where(inArray(reactions.postId, ids))
-      .groupBy(reactions.postId, reactions.kind),
-  ]);
-  return list.map((post) => ({
-    post,
-    author: post.authorId === null ? null : (names.get(post.authorId) ?? null),
-    badge: post.authorId === null ? null : (badges.get(post.authorId) ?? null),
-    reactions: reactionKinds.map((kind) => {
-      const row = counts.find((c) => c.postId === post.id && c.kind === kind);
-      return { kind, count: row?.n ?? 0, mine: row?.mine ?? false };
-    }),
-  }));
+  return postViewsWhere(
+    db,
+    actor,
+    inArray(
+      posts.id,
+      list.map((p) => p.id),
+    ),
+  );
 }
 
 export interface ThreadPage {
@@ -300,25 +381,30 @@ export interface ThreadPage {
   posts: PostView[];
 }
 
+/**
+ * A thread page: the thread, its group's access and its posts are asked for at once (the posts
+ * are dropped unread when the person may not see the thread).
+ */
 export async function readThread(db: Db, actor: Actor, threadId: number): Promise<ThreadPage> {
-  const { access, thread } = await accessThread(db, actor, threadId);
-  const rows = await db
-    .select()
-    .from(posts)
-    .where(and(eq(posts.threadId, threadId), isNull(posts.deletedAt)))
-    .orderBy(asc(posts.createdAt), asc(posts.id));
-  const visible = rows.filter((post) => canSeePost(access, post));
-  return { access, thread, posts: await postViews(db, actor, visible) };
+  const [{ access, thread }, views] = await Promise.all([
+    accessThread(db, actor, threadId),
+    postViewsWhere(db, actor, and(eq(posts.threadId, threadId), isNull(posts.deletedAt))!),
+  ]);
+  return { access, thread, posts: views.filter((view) => canSeePost(access, view.post)) };
 }
 
+/** One post as this person may see it, with its thread and its group's access. */
 export async function readPost(
   db: Db,
   actor: Actor,
   postId: number,
 ): Promise<{ access: GroupAccess; thread: Thread; view: PostView }> {
-  const { access, thread, post } = await accessPost(db, actor, postId);
-  const [view] = await postViews(db, actor, [post]);
-  return { access, thread, view: view! };
+  const [{ access, thread }, [view]] = await Promise.all([
+    accessThreadOfPost(db, actor, postId),
+    postViewsWhere(db, actor, eq(posts.id, postId)),
+  ]);
+  if (!view || view.post.deletedAt || !canSeePost(access, view.post)) throw new NotFound();
+  return { access, thread, view };
 }
 
 /** The opening post of a thread, as this person may see it. */
@@ -361,6 +447,7 @@ export async function listThreads(
     db
       .select({
         thread: threads,
+        author: pseudonymSql(sql.raw('threads.author_id')),
         // Written out in full: in a single-table select, Drizzle leaves columns unqualified, and an
         // unqualified "id" here would mean the post's id, not the thread's.
         awaiting: sql<boolean>`exists (select 1 from posts opening where opening.thread_id = threads.id
@@ -373,18 +460,7 @@ export async function listThreads(
       .offset(opts.offset),
     db.select({ n: count() }).from(threads).where(visible),
   ]);
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.thread.authorId),
-  );
-  return {
-    threads: rows.map(({ thread, awaiting }) => ({
-      thread,
-      author: thread.authorId === null ? null : (names.get(thread.authorId) ?? null),
-      awaiting,
-    })),
-    total: total?.n ?? 0,
-  };
+  return { threads: rows, total: total?.n ?? 0 };
 }
 
 export interface Revision {
@@ -399,12 +475,12 @@ export async function postHistory(
   actor: Actor,
   postId: number,
 ): Promise<{ access: GroupAccess; thread: Thread; view: PostView; revisions: Revision[] }> {
-  const { access, thread, view } = await readPost(db, actor, postId);
+  const [{ access, thread }, [found]] = await Promise.all([
+    accessThreadOfPost(db, actor, postId),
+    postViewsWithHistory(db, actor, eq(posts.id, postId), true),
+  ]);
+  if (!found || found.post.deletedAt || !canSeePost(access, found.post)) throw new NotFound();
   assertCanModerate(access);
-  const revisions = await db
-    .select({ title: postRevisions.title, body: postRevisions.body, replacedAt: postRevisions.replacedAt })
-    .from(postRevisions)
-    .where(eq(postRevisions.postId, postId))
-    .orderBy(desc(postRevisions.replacedAt), desc(postRevisions.id));
+  const { revisions, ...view } = found;
   return { access, thread, view, revisions };
 }

@@ -32,7 +32,7 @@ export {
   assertMayEnter,
   grantPaidAccess,
   joinGroup,
-  membersPaidBefore,
+  membersPaidBeforeSql,
   setFeeWaived,
   setGroupFees,
   setMemberRole,
@@ -40,6 +40,6 @@ export {
 export { groupRoutes } from './routes.js';
 export { accessRoutes } from './access-routes.js';
 export { memberRoutes } from './members-routes.js';
-export { leaderBadges, type LeaderBadge } from './leadership.js';
+export { leaderBadgeSql, leaderBadges, type LeaderBadge } from './leadership.js';
 export { GroupFields, GroupHeader } from './views.js';
 export type { Group } from './schema.js';

@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
+import { findUserIdByPseudonym, pseudonymSql, userIdSql } from '../accounts/index.js';
 import { recordAudit } from './audit.js';
 import {
   accessGroup,
@@ -131,6 +131,16 @@ export interface LeaderBadge {
 }
 
 /**
+ * For another feature's query: the badge beside an author's name (qualified columns holding the
+ * group and the person), or null for plain members and non-members.
+ */
+export function leaderBadgeSql(groupId: SQL, userId: SQL): SQL<LeaderBadge | null> {
+  return sql`(select json_build_object('role', m.role, 'credential',
+      case when m.credential_verified_at is not null then m.credential end)
+    from memberships m where m.group_id = ${groupId} and m.user_id = ${userId} and m.role <> 'member')`;
+}
+
+/**
  * Roles to show beside authors' names in a group, with a facilitator's credential once it is
  * verified; one query for a page of posts.
  */
@@ -155,32 +165,6 @@ export async function leaderBadges(
       .filter((r) => r.role !== 'member')
       .map((r) => [r.userId, { role: r.role, credential: r.verifiedAt ? r.credential : null }]),
   );
-}
-
-export interface FacilitatorRow {
-  pseudonym: string;
-  credential: string | null;
-  verified: boolean;
-}
-
-export async function facilitators(db: Db, groupId: number): Promise<FacilitatorRow[]> {
-  const rows = await db
-    .select({
-      userId: memberships.userId,
-      credential: memberships.credential,
-      verifiedAt: memberships.credentialVerifiedAt,
-    })
-    .from(memberships)
-    .where(and(eq(memberships.groupId, groupId), eq(memberships.role, 'facilitator')));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({
-    pseudonym: names.get(r.userId) ?? '',
-    credential: r.credential,
-    verified: r.verifiedAt !== null,
-  }));
 }
 
 const noteInput = z.object({
@@ -218,20 +202,25 @@ export interface NoteRow {
 
 export async function notesAbout(db: Db, access: GroupAccess, pseudonym: string): Promise<NoteRow[]> {
   assertIsLeader(access);
-  const subject = await memberId(db, access, pseudonym);
-  const rows = await db
-    .select()
-    .from(facilitatorNotes)
-    .where(and(eq(facilitatorNotes.groupId, access.group.id), eq(facilitatorNotes.subjectUserId, subject)))
-    .orderBy(desc(facilitatorNotes.createdAt), desc(facilitatorNotes.id));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.authorId),
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    author: r.authorId === null ? null : (names.get(r.authorId) ?? null),
-    body: r.body,
-    createdAt: r.createdAt,
-  }));
+  // The person is found and checked to be a member with the notes, in the same round trip.
+  const [[subject], rows] = await Promise.all([
+    db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, userIdSql(pseudonym)))),
+    db
+      .select({
+        id: facilitatorNotes.id,
+        author: pseudonymSql(sql.raw('facilitator_notes.author_id')),
+        body: facilitatorNotes.body,
+        createdAt: facilitatorNotes.createdAt,
+      })
+      .from(facilitatorNotes)
+      .where(
+        and(eq(facilitatorNotes.groupId, access.group.id), eq(facilitatorNotes.subjectUserId, userIdSql(pseudonym))),
+      )
+      .orderBy(desc(facilitatorNotes.createdAt), desc(facilitatorNotes.id)),
+  ]);
+  if (!subject) throw new NotFound();
+  return rows;
 }

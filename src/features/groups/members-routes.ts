@@ -25,11 +25,11 @@ export async function renderMembers(
 ) {
   const access = await accessGroup(db, request.viewer, request.params.slug);
   if (!canSeeMembers(access)) throw new Forbidden('groups.errors.joinFirst');
-  const [members, facilitators, bans] = await Promise.all([
+  const [members, bans] = await Promise.all([
     listMembers(db, access.group.id),
-    leadership.facilitators(db, access.group.id),
     canModerate(access) ? membership.listBans(db, access) : Promise.resolve([]),
   ]);
+  const facilitators = members.filter((m) => m.role === 'facilitator');
   const ctx = pageContext(request, reply);
   return sendPage(reply, MembersPage({ ctx, access, members, facilitators, bans, errors }), status);
 }

@@ -4,7 +4,7 @@ import type { MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import type { AuditRow } from './audit.js';
-import type { FacilitatorRow, NoteRow } from './leadership.js';
+import type { NoteRow } from './leadership.js';
 import type { BanRow } from './membership.js';
 import { canManage, canModerate, canVerifyCredentials, isLeader, type GroupAccess } from './policy.js';
 import type { MemberRow } from './service.js';
@@ -21,7 +21,7 @@ export function MembersPage({
   ctx: PageContext;
   access: GroupAccess;
   members: MemberRow[];
-  facilitators: FacilitatorRow[];
+  facilitators: MemberRow[];
   bans: BanRow[];
   errors?: FieldErrors;
 }) {

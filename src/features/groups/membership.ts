@@ -1,9 +1,9 @@
-import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { emailOf, findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
+import { emailOf, findUserIdByPseudonym, pseudonymSql } from '../accounts/index.js';
 import { recordAudit } from './audit.js';
 import { accessGroup, assertCanManage, assertCanModerate, canManage, type Actor, type GroupAccess } from './policy.js';
 import { bans, groups, memberships, type Group, type GroupRole } from './schema.js';
@@ -210,12 +210,12 @@ export interface BanRow {
 
 export async function listBans(db: Db, access: GroupAccess): Promise<BanRow[]> {
   assertCanModerate(access);
-  const rows = await db.select().from(bans).where(eq(bans.groupId, access.group.id)).orderBy(bans.createdAt);
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({ pseudonym: names.get(r.userId) ?? '', reason: r.reason, createdAt: r.createdAt }));
+  const rows = await db
+    .select({ pseudonym: pseudonymSql(sql.raw('bans.user_id')), reason: bans.reason, createdAt: bans.createdAt })
+    .from(bans)
+    .where(eq(bans.groupId, access.group.id))
+    .orderBy(bans.createdAt);
+  return rows.map((r) => ({ ...r, pseudonym: r.pseudonym ?? '' }));
 }
 
 /**
@@ -266,21 +266,17 @@ export async function setGroupFees(
  * Paid groups: members (not leaders, not waived) whose paid period ended before `now`, or who
  * never paid; earliest first. The payments feature shows them as in grace or lapsed.
  */
-export async function membersPaidBefore(
-  db: DbOrTx,
+/**
+ * For another feature's query (the treasurer's page): members whose paid period ended before
+ * `now`, as a JSON array of { pseudonym, paidUntil }, longest overdue first. Leaders and members
+ * with a waiver owe nothing and are left out.
+ */
+export function membersPaidBeforeSql(
   groupId: number,
   now: Date,
-): Promise<{ userId: number; paidUntil: Date | null }[]> {
-  return db
-    .select({ userId: memberships.userId, paidUntil: memberships.paidUntil })
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.groupId, groupId),
-        eq(memberships.role, 'member'),
-        eq(memberships.feeWaived, false),
-        or(isNull(memberships.paidUntil), lt(memberships.paidUntil, now)),
-      ),
-    )
-    .orderBy(asc(memberships.paidUntil));
+): SQL<{ pseudonym: string | null; paidUntil: string | null }[]> {
+  return sql`(select coalesce(json_agg(json_build_object('pseudonym', ${pseudonymSql(sql.raw('m.user_id'))},
+      'paidUntil', m.paid_until) order by m.paid_until nulls first), '[]'::json)
+    from memberships m where m.group_id = ${groupId} and m.role = 'member' and not m.fee_waived
+      and (m.paid_until is null or m.paid_until < ${now}))`;
 }

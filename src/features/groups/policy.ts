@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
-import { isOrganisationAdmin, organisationSummary } from '../organisations/index.js';
+import { isOrganisationAdminSql, organisationSummarySql } from '../organisations/index.js';
 import { groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
 export type Actor = Viewer | null;
@@ -33,13 +33,19 @@ export async function accessGroup(db: DbOrTx, actor: Actor, slug: string): Promi
   return loadAccess(db, actor, eq(groups.slug, slug));
 }
 
-export async function accessGroupById(db: DbOrTx, actor: Actor, groupId: number): Promise<GroupAccess> {
+/**
+ * Loads a group by its id, or by a subquery that finds it (`(select group_id from threads where
+ * id = …)`), so that a feature can ask for a thing and its group's access at the same time.
+ */
+export async function accessGroupById(db: DbOrTx, actor: Actor, groupId: number | SQL): Promise<GroupAccess> {
   return loadAccess(db, actor, eq(groups.id, groupId));
 }
 
+const groupOrganisation = sql.raw('groups.organisation_id');
+
 /**
- * The group and this person's standing in it (membership, ban, pending application) in one
- * query; the organisation's part, through its feature, only for organisations' groups.
+ * The group and this person's standing in it (membership, ban, pending application, the
+ * organisation that runs it and whether they administer it) in one query.
  */
 async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAccess> {
   const viewerId = actor?.id ?? -1;
@@ -51,27 +57,22 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
       banned: sql<boolean>`exists (select 1 from bans b where b.group_id = groups.id and b.user_id = ${viewerId})`,
       applying: sql<boolean>`exists (select 1 from applications a where a.group_id = groups.id
         and a.user_id = ${viewerId} and a.status = 'pending')`,
+      organisation: organisationSummarySql(groupOrganisation),
+      orgAdmin: isOrganisationAdminSql(groupOrganisation, viewerId),
     })
     .from(groups)
     .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
     .where(which);
   if (!row) throw new NotFound();
   const { group, membership } = row;
-  const [organisation, orgAdmin] =
-    group.organisationId === null
-      ? [null, false]
-      : await Promise.all([
-          organisationSummary(db, group.organisationId),
-          actor ? isOrganisationAdmin(db, group.organisationId, actor.id) : false,
-        ]);
   return {
     group,
     membership,
     role: membership?.role ?? null,
     banned: row.banned,
     applying: row.applying && !membership,
-    orgAdmin,
-    organisation,
+    orgAdmin: row.orgAdmin,
+    organisation: row.organisation,
     actor,
   };
 }

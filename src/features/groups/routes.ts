@@ -24,8 +24,8 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get('/', async (request, reply) => {
     const [newest, active] = await Promise.all([
-      service.listGroups(db, { sort: 'newest', limit: 6 }),
-      service.listGroups(db, { sort: 'active', limit: 6 }),
+      service.listGroups(db, { sort: 'newest', limit: 6, counted: false }),
+      service.listGroups(db, { sort: 'active', limit: 6, counted: false }),
     ]);
     return sendPage(
       reply,

@@ -5,7 +5,7 @@ import { Forbidden } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { firstFreeSlug, slugify } from '../../platform/text/slug.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
-import { pseudonymsByIds } from '../accounts/index.js';
+import { pseudonymSql } from '../accounts/index.js';
 import { isOrganisationAdmin } from '../organisations/index.js';
 import { accessGroup, assertCanManage, type Actor } from './policy.js';
 import { groups, memberships, type Group, type GroupRole } from './schema.js';
@@ -134,7 +134,7 @@ export interface GroupListing {
 
 export async function listGroups(
   db: Db,
-  opts: { sort: GroupSort; limit: number; offset?: number },
+  opts: { sort: GroupSort; limit: number; offset?: number; counted?: boolean },
 ): Promise<GroupListing> {
   const order =
     opts.sort === 'active' ? [desc(groups.lastActivityAt), desc(groups.id)] : [desc(groups.createdAt), desc(groups.id)];
@@ -148,32 +148,37 @@ export async function listGroups(
       .orderBy(...order)
       .limit(opts.limit)
       .offset(opts.offset ?? 0),
-    db.select({ n: count() }).from(groups).where(listed),
+    opts.counted === false ? [] : db.select({ n: count() }).from(groups).where(listed),
   ]);
-  return { groups: rows, total: total?.n ?? 0 };
+  return { groups: rows, total: total?.n ?? rows.length };
 }
 
 export interface MemberRow {
   pseudonym: string;
   role: GroupRole;
   joinedAt: Date;
+  /** A facilitator's professional credential, and whether an administrator verified it. */
+  credential: string | null;
+  verified: boolean;
 }
 
-/** Members of a group as other members see them: public pseudonyms and roles only. */
+/** Members of a group as other members see them: public pseudonyms and roles, leaders first. */
 export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]> {
   const rows = await db
-    .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.joinedAt })
+    .select({
+      pseudonym: pseudonymSql(sql.raw('memberships.user_id')),
+      role: memberships.role,
+      joinedAt: memberships.joinedAt,
+      credential: memberships.credential,
+      verifiedAt: memberships.credentialVerifiedAt,
+    })
     .from(memberships)
     .where(eq(memberships.groupId, groupId))
     .orderBy(
       sql`case ${memberships.role} when 'owner' then 0 when 'facilitator' then 1 when 'moderator' then 2 else 3 end`,
       memberships.joinedAt,
     );
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({ pseudonym: names.get(r.userId) ?? '', role: r.role, joinedAt: r.joinedAt }));
+  return rows.map(({ verifiedAt, ...r }) => ({ ...r, pseudonym: r.pseudonym ?? '', verified: verifiedAt !== null }));
 }
 
 /** Marks a group as active now; the forum calls this when someone posts. */

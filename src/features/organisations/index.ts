@@ -3,7 +3,9 @@ export {
   accessOrganisation,
   canManageOrganisation,
   isOrganisationAdmin,
+  isOrganisationAdminSql,
   organisationSummary,
+  organisationSummarySql,
   type OrganisationAccess,
 } from './policy.js';
 export { organisationRoutes } from './routes.js';

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
@@ -24,10 +24,15 @@ export async function isOrganisationAdmin(db: DbOrTx, organisationId: number, us
 
 /** Loads an organisation anyone may reach by its address; its page is public. */
 export async function accessOrganisation(db: DbOrTx, actor: Actor, slug: string): Promise<OrganisationAccess> {
-  const [organisation] = await db.select().from(organisations).where(eq(organisations.slug, slug));
-  if (!organisation) throw new NotFound();
-  const orgAdmin = actor ? await isOrganisationAdmin(db, organisation.id, actor.id) : false;
-  return { organisation, orgAdmin, actor };
+  const [row] = await db
+    .select({
+      organisation: organisations,
+      orgAdmin: isOrganisationAdminSql(sql.raw('organisations.id'), actor?.id ?? -1),
+    })
+    .from(organisations)
+    .where(eq(organisations.slug, slug));
+  if (!row) throw new NotFound();
+  return { organisation: row.organisation, orgAdmin: row.orgAdmin, actor };
 }
 
 /** Organisations vouch for professional groups, so only the site's administrators add them. */
@@ -50,6 +55,19 @@ export function assertCanManageOrganisation(a: OrganisationAccess): void {
 }
 
 /** The name and address of the organisation that runs a group, for the group's header. */
+/**
+ * For another feature's query, so that a page asks the database once: the organisation's slug and
+ * name (null when there is none) for an organisation id written in that query.
+ */
+export function organisationSummarySql(organisationId: SQL): SQL<{ slug: string; name: string } | null> {
+  return sql`(select json_build_object('slug', o.slug, 'name', o.name) from organisations o where o.id = ${organisationId})`;
+}
+
+/** For another feature's query: whether this person administers the organisation with that id. */
+export function isOrganisationAdminSql(organisationId: SQL, userId: number): SQL<boolean> {
+  return sql`exists (select 1 from organisation_admins oa where oa.organisation_id = ${organisationId} and oa.user_id = ${userId})`;
+}
+
 export async function organisationSummary(
   db: DbOrTx,
   organisationId: number,

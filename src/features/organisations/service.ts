@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { firstFreeSlug, slugify } from '../../platform/text/slug.js';
-import { findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
+import { findUserIdByPseudonym, pseudonymSql } from '../accounts/index.js';
 import { countListedGroupsByOrganisation, createGroup, listOrganisationGroups, type Group } from '../groups/index.js';
 import {
   accessOrganisation,
@@ -118,15 +118,14 @@ export interface AdminRow {
 export async function listAdmins(db: DbOrTx, access: OrganisationAccess): Promise<AdminRow[]> {
   assertCanManageOrganisation(access);
   const rows = await db
-    .select()
+    .select({
+      pseudonym: pseudonymSql(sql.raw('organisation_admins.user_id')),
+      since: organisationAdmins.createdAt,
+    })
     .from(organisationAdmins)
     .where(eq(organisationAdmins.organisationId, access.organisation.id))
     .orderBy(asc(organisationAdmins.createdAt), asc(organisationAdmins.userId));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({ pseudonym: names.get(r.userId) ?? '', since: r.createdAt }));
+  return rows.map((r) => ({ pseudonym: r.pseudonym ?? '', since: r.since }));
 }
 
 /** Makes someone, named by their pseudonym, an administrator of the organisation. */

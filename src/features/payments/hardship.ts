@@ -1,17 +1,9 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { pseudonymsByIds } from '../accounts/index.js';
-import {
-  accessGroup,
-  assertCanManage,
-  recordAudit,
-  setFeeWaived,
-  type Actor,
-  type GroupAccess,
-} from '../groups/index.js';
+import { accessGroup, assertCanManage, recordAudit, setFeeWaived, type Actor } from '../groups/index.js';
 import { feeOf } from './fees.js';
 import { assertMayPay, assertPayerMayEnter, mayPay, payerAccess, standingOf } from './policy.js';
 import { hardshipRequests, type HardshipRequest } from './schema.js';
@@ -107,24 +99,4 @@ export interface WaiverRequestRow {
   pseudonym: string;
   message: string;
   createdAt: Date;
-}
-
-/** Requests waiting for a decision, oldest first: for the people who manage the group only. */
-export async function listPendingWaivers(db: Db, access: GroupAccess): Promise<WaiverRequestRow[]> {
-  assertCanManage(access);
-  const rows = await db
-    .select()
-    .from(hardshipRequests)
-    .where(and(eq(hardshipRequests.groupId, access.group.id), eq(hardshipRequests.status, 'pending')))
-    .orderBy(asc(hardshipRequests.createdAt), asc(hardshipRequests.id));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    pseudonym: names.get(r.userId) ?? '',
-    message: r.message,
-    createdAt: r.createdAt,
-  }));
 }

@@ -9,7 +9,7 @@ import type { FieldErrors } from '../../platform/views/forms.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessGroup, assertCanManage, type Group } from '../groups/index.js';
 import { amountText, feeOf, saveFees } from './fees.js';
-import { decideWaiver, latestWaiverRequest, listPendingWaivers, requestWaiver } from './hardship.js';
+import { decideWaiver, latestWaiverRequest, requestWaiver } from './hardship.js';
 import { assertMayPay, standingOf } from './policy.js';
 import {
   BadSignature,
@@ -19,7 +19,7 @@ import {
   type StripeWebhook,
 } from './providers.js';
 import { confirmCardPayment, listPayments, recordManualPayment, startCardPayment } from './service.js';
-import { listMembersBehind } from './standing.js';
+import { treasurerQueues } from './standing.js';
 import { TreasurerPage } from './treasurer-views.js';
 import { ContinueToPaymentPage, FeesPage, PayPage } from './views.js';
 
@@ -163,11 +163,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
   ) {
     const access = await accessGroup(db, request.viewer, request.params.slug);
     assertCanManage(access);
-    const [payments, waivers, behind] = await Promise.all([
-      listPayments(db, access),
-      listPendingWaivers(db, access),
-      listMembersBehind(db, access),
-    ]);
+    const [payments, { waivers, behind }] = await Promise.all([listPayments(db, access), treasurerQueues(db, access)]);
     const page = TreasurerPage({
       ctx: context(request, reply),
       access,

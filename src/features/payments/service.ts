@@ -1,9 +1,9 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { findUserIdByPseudonym, pseudonymsByIds } from '../accounts/index.js';
+import { findUserIdByPseudonym, pseudonymSql, pseudonymsByIds } from '../accounts/index.js';
 import {
   accessGroup,
   assertCanManage,
@@ -191,24 +191,19 @@ export interface PaymentRow {
 /** The group's payments, newest first: for the people who manage it, and no one else. */
 export async function listPayments(db: Db, access: GroupAccess, limit = 200): Promise<PaymentRow[]> {
   assertCanManage(access);
-  const rows = await db
-    .select()
+  return db
+    .select({
+      id: payments.id,
+      payer: pseudonymSql(sql.raw('payments.user_id')),
+      provider: payments.provider,
+      amountCents: payments.amountCents,
+      currency: payments.currency,
+      receivedAt: payments.receivedAt,
+      periodEnd: payments.periodEnd,
+      recordedBy: pseudonymSql(sql.raw('payments.recorded_by')),
+    })
     .from(payments)
     .where(eq(payments.groupId, access.group.id))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(limit);
-  const names = await pseudonymsByIds(
-    db,
-    rows.flatMap((r) => [r.userId, r.recordedBy]),
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    payer: r.userId === null ? null : (names.get(r.userId) ?? null),
-    provider: r.provider,
-    amountCents: r.amountCents,
-    currency: r.currency,
-    receivedAt: r.receivedAt,
-    periodEnd: r.periodEnd,
-    recordedBy: r.recordedBy === null ? null : (names.get(r.recordedBy) ?? null),
-  }));
 }

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
-import { pseudonymsByIds } from '../accounts/index.js';
-import { assertCanManage, membersPaidBefore, type GroupAccess } from '../groups/index.js';
+import { pseudonymSql } from '../accounts/index.js';
+import { assertCanManage, membersPaidBeforeSql, type GroupAccess } from '../groups/index.js';
+import type { WaiverRequestRow } from './hardship.js';
 import { graceEnds } from './policy.js';
 
 export interface BehindRow {
@@ -12,25 +14,49 @@ export interface BehindRow {
   standing: 'grace' | 'lapsed';
 }
 
+interface QueuesRow {
+  waivers: WaiverJson[];
+  behind: { pseudonym: string | null; paidUntil: string | null }[];
+}
+
+interface WaiverJson {
+  id: number;
+  pseudonym: string | null;
+  message: string;
+  createdAt: string;
+}
+
 /**
- * Members whose paid period has ended: in the grace period (they keep access, and may just need
- * a reminder) or lapsed. Leaders and waived members owe nothing and are left out. For the people
- * who manage the group only.
+ * What waits for the people who manage a paid group, asked for in one round trip: hardship
+ * requests waiting for a decision (oldest first), and members whose paid period has ended, in the
+ * grace period (they keep access, and may just need a reminder) or lapsed.
  */
-export async function listMembersBehind(db: Db, access: GroupAccess, now = new Date()): Promise<BehindRow[]> {
+export async function treasurerQueues(
+  db: Db,
+  access: GroupAccess,
+  now = new Date(),
+): Promise<{ waivers: WaiverRequestRow[]; behind: BehindRow[] }> {
   assertCanManage(access);
-  const rows = await membersPaidBefore(db, access.group.id, now);
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => {
-    const accessEnds = r.paidUntil ? graceEnds(r.paidUntil) : null;
-    return {
-      pseudonym: names.get(r.userId) ?? '',
-      paidUntil: r.paidUntil,
-      accessEnds,
-      standing: accessEnds && accessEnds.getTime() >= now.getTime() ? 'grace' : 'lapsed',
-    };
-  });
+  // Both drivers answer a raw query with { rows }.
+  const result = (await db.execute(
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', h.id, 'pseudonym', ${pseudonymSql(sql.raw('h.user_id'))},
+          'message', h.message, 'createdAt', h.created_at) order by h.created_at, h.id), '[]'::json)
+        from hardship_requests h where h.group_id = ${access.group.id} and h.status = 'pending') as waivers,
+      ${membersPaidBeforeSql(access.group.id, now)} as behind`,
+  )) as unknown as { rows: QueuesRow[] };
+  const row = result.rows[0]!;
+  return {
+    waivers: row.waivers.map((w) => ({ ...w, pseudonym: w.pseudonym ?? '', createdAt: new Date(w.createdAt) })),
+    behind: row.behind.map((b) => {
+      const paidUntil = b.paidUntil ? new Date(b.paidUntil) : null;
+      const accessEnds = paidUntil ? graceEnds(paidUntil) : null;
+      return {
+        pseudonym: b.pseudonym ?? '',
+        paidUntil,
+        accessEnds,
+        standing: accessEnds && accessEnds.getTime() >= now.getTime() ? 'grace' : 'lapsed',
+      };
+    }),
+  };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Counts the queries (each one a round trip) made inside `countQueries`, so a test can prove a page
+ * makes only a few, whatever the number of posts on it: an N+1 is a bug.
+ */
+const queryCounter = new AsyncLocalStorage<{ queries: number }>();
+const logger = {
+  logQuery() {
+    const store = queryCounter.getStore();
+    if (store) store.queries += 1;
+  },
+};
+
+export async function countQueries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const store = { queries: 0 };
+  const result = await queryCounter.run(store, work);
+  return { result, queries: store.queries };
+}
+
 export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 export type DatabaseTarget =
@@ -38,7 +57,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     pool.on('error', (error) => {
       if (!closing) console.error('database connection lost:', error.message);
     });
-    const db = drizzleNodePg(pool);
+    const db = drizzleNodePg(pool, { logger });
     return {
       db: db as unknown as Db,
       kind: 'postgres',
@@ -58,7 +77,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     dataDir = join(target.dataDir, 'pglite');
   }
   const client = await PGlite.create(dataDir, target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
-  const db = drizzlePglite(client);
+  const db = drizzlePglite(client, { logger });
   return {
     db: db as unknown as Db,
     kind: 'pglite',

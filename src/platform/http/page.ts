@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -33,11 +34,18 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
   const notice =
     request.query && typeof request.query === 'object' ? (request.query as Record<string, unknown>).notice : undefined;
   const t = translator(locale);
+  let token: string | undefined;
   return {
     t,
     locale,
     viewer: request.viewer,
-    csrfToken: reply.generateCsrf(),
+    // Made only when a form on the page needs it, so a visitor's page without forms stays the same
+    // from one request to the next and can be revalidated with its ETag.
+    get csrfToken() {
+      token ??= reply.generateCsrf();
+      withToken.add(reply);
+      return token;
+    },
     path: request.url,
     notice: typeof notice === 'string' && isNoticeKey(notice) ? t(`notices.${notice}`) : undefined,
   };
@@ -49,13 +57,31 @@ function isNoticeKey(v: string): v is NoticeKey {
   return Object.hasOwn(en.notices, v);
 }
 
-/** Sends a whole HTML page. */
+/** Replies whose page carries a CSRF token: personal, so never revalidated from a cache. */
+const withToken = new WeakSet<FastifyReply>();
+
+/**
+ * Sends a whole HTML page. A page for a visitor who is not signed in, with no form on it, is the
+ * same for every visitor: it gets an ETag, so a browser that has it already is answered with a
+ * bodiless 304. Everything else is personal and never stored.
+ */
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(`<!doctype html>${renderToString(page)}`);
+  const html = `<!doctype html>${renderToString(page)}`;
+  reply.status(status).type('text/html; charset=utf-8');
+  const request = reply.request;
+  if (status !== 200 || request.method !== 'GET' || request.viewer || withToken.has(reply)) {
+    return reply.header('cache-control', 'no-store').send(html);
+  }
+  const etag = `W/"${createHash('sha1').update(html).digest('base64url')}"`;
+  // private: a shared cache must not keep it, as the same address shows more to someone signed in.
+  reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'cookie, accept-language');
+  if (matches(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.send(html);
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
 }
 
 /** Sends a piece of HTML for htmx to swap into the page. */

@@ -28,7 +28,7 @@ export function Layout({ ctx, title, description, children, noindex }: LayoutPro
         <link rel="stylesheet" href={assetUrl('styles.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
       </head>
-      <body hx-headers={JSON.stringify({ 'x-csrf-token': ctx.csrfToken })}>
+      <body hx-headers={viewer ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>
         <a class="skip-link" href="#main">
           {t('layout.skipToContent')}
         </a>
