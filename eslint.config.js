@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'migrations/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'migrations/', 'coverage/', 'dist/', 'data-bench/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -10,10 +10,11 @@ import { PGlite } from '@electric-sql/pglite';
  * and drives it with autocannon, printing one table. Not part of npm test.
  *
  *   npm run bench -- [--database-url postgres://…] [--data-dir ./data-bench] [--duration 20] [--connections 50]
- *                    [--runs 3] [--soak 600]
+ *                    [--runs 3] [--soak 600] [--web-processes 2]
  *
  * Each scenario runs `--runs` times and the median is printed. `--soak N` instead drives the
  * signed-in thread page for N seconds and reports the server's memory before, during and after.
+ * `--web-processes N` (PostgreSQL only) runs N web processes and a worker, sharing Redis.
  */
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -24,6 +25,8 @@ const duration = Number(args.get('duration') ?? 20);
 const connections = Number(args.get('connections') ?? 50);
 const runs = Number(args.get('runs') ?? 3);
 const soak = args.has('soak') ? Number(args.get('soak') || 600) : null;
+const webProcesses = Number(args.get('web-processes') ?? 1);
+const redisUrl = args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const appPort = 3901;
 const ceilingPort = 3999;
 const password = args.get('password') ?? process.env.BENCH_PASSWORD ?? 'bench-password';
@@ -69,7 +72,9 @@ async function pickTargets(): Promise<{ groupSlug: string; threadPath: string; t
 
 /** Runs a TypeScript entry point in its own Node process (no npx in between, so it can be stopped). */
 function start(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
+  // Mutual itself runs as it does in production: compiled by `npm run build`, without tsx.
+  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
+  return spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -159,11 +164,14 @@ async function drive(s: Scenario) {
   };
 }
 
-/** The resident memory of a process, in MB, read from /proc (Linux). */
+/** The resident memory of a process and the processes it started (web processes, a worker), in MB (Linux). */
 function rssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
+  const kb = (id: string): number => {
+    const status = readFileSync(`/proc/${id}/status`, 'utf8');
+    const children = readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) + children.reduce((n, child) => n + kb(child), 0);
+  };
+  return Math.round(kb(String(pid)) / 1024);
 }
 
 /** Drives the signed-in thread page for a long time, sampling the server's memory every 30 s. */
@@ -213,12 +221,17 @@ async function main() {
   const env = databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir };
   const ceiling = start('bench/ceiling.ts', { PORT: String(ceilingPort) });
   // Rate limits would turn most of a load test's requests into 429s: lift them for this process.
-  const app = start('src/main.ts', {
+  if (!existsSync('dist/src/main.js'))
+    throw new Error('Run `npm run build` first: the bench measures the compiled build.');
+  const app = start('dist/src/main.js', {
     ...env,
     PORT: String(appPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_FACTOR: '100000',
+    ...(webProcesses > 1
+      ? { WEB_PROCESSES: String(webProcesses), REDIS_URL: redisUrl, REDIS_PREFIX: `bench-${process.pid}:` }
+      : {}),
   });
   const base = `http://127.0.0.1:${appPort}`;
   try {
@@ -267,7 +280,7 @@ async function main() {
     for (const s of scenarios) rows.push(await drive(s));
     const top = rows[0]!.rps || 1;
     console.log(
-      `\nMutual bench on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}: ${connections} connections, ${duration} s each, median of ${runs}\n`,
+      `\nMutual bench on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${webProcesses > 1 ? `, ${webProcesses} web processes and a worker` : ''}: ${connections} connections, ${duration} s each, median of ${runs}\n`,
     );
     console.table(
       rows.map((r) => ({

@@ -1,14 +1,21 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createMemoryBus, type Bus } from './platform/bus/index.js';
 import type { Database } from './platform/db/client.js';
 import { defaultRateLimits, type Deps, type RateLimits, type StripeSettings } from './platform/deps.js';
 import { registerHttpPlatform } from './platform/http/server.js';
+import { LiveTopics, liveRoutes } from './platform/live/hub.js';
+import { createLogger } from './platform/log.js';
 import type { Mailer } from './platform/mail/mailer.js';
-import { accountRoutes } from './features/accounts/index.js';
+import { accountRoutes, securityRoutes, settingsRoutes } from './features/accounts/index.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { forumRoutes } from './features/forum/index.js';
+import { notificationRoutes } from './features/notifications/index.js';
 import { accessRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
 import { paymentRoutes } from './features/payments/index.js';
 import { organisationRoutes } from './features/organisations/index.js';
+import { privacyRoutes, type ExportJob } from './features/privacy/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -21,12 +28,21 @@ export interface AppOptions {
   limits?: Partial<RateLimits>;
   /** Card payments for group fees; off when absent. */
   stripe?: StripeSettings | undefined;
+  /** Prepares members' data archives in the background (defined on the job queue before it starts). */
+  exportJob?: ExportJob | undefined;
+  /** Events between web processes; without one, the app keeps its own in memory (one process). */
+  bus?: Bus | undefined;
+  /** Rate limits counted in Redis, across processes; in memory without it. */
+  rateLimitRedis?: { redis: Redis; prefix: string } | undefined;
+  logger?: Logger | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = opts.logger ?? createLogger(opts.logLevel ?? 'info', 'web');
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    // One log for the whole process when main.ts gives one; otherwise the app's own.
+    loggerInstance: logger,
     trustProxy: opts.trustProxy ?? false,
   });
   const secureCookies = opts.secureCookies ?? opts.baseUrl.startsWith('https:');
@@ -36,7 +52,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
-  await registerHttpPlatform(app, { cookieSecret: opts.cookieSecret, secureCookies });
+  await registerHttpPlatform(app, {
+    cookieSecret: opts.cookieSecret,
+    secureCookies,
+    rateLimitRedis: opts.rateLimitRedis,
+  });
+  let bus = opts.bus;
+  if (!bus) {
+    const own = createMemoryBus((error, channel) => app.log.error({ err: error, channel }, 'live event lost'));
+    app.addHook('onClose', () => own.close());
+    bus = own;
+  }
+  const live = new LiveTopics();
+  // What can be followed live, so the leak test can prove it covers every topic.
+  app.decorate('liveTopics', live);
 
   const deps: Deps = {
     db: opts.database.db,
@@ -44,6 +73,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     baseUrl: opts.baseUrl,
     secureCookies,
     limits: { ...defaultRateLimits, ...opts.limits },
+    bus,
+    live,
     stripe: opts.stripe,
   };
 
@@ -58,18 +89,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Called directly rather than registered, so the session hook applies to every route.
   await accountRoutes(app, deps);
+  await securityRoutes(app, deps);
+  await settingsRoutes(app, deps);
   await groupRoutes(app, deps);
   await accessRoutes(app, deps);
   await memberRoutes(app, deps);
   await paymentRoutes(app, deps);
   await organisationRoutes(app, deps);
   await forumRoutes(app, deps);
+  await notificationRoutes(app, deps);
   await adminRoutes(app, deps);
+  await privacyRoutes(app, deps, { exportJob: opts.exportJob });
+  await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     routeInventory: { method: string; url: string }[];
+    liveTopics: LiveTopics;
   }
 }

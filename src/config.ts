@@ -48,6 +48,22 @@ export const settings = {
     default: '',
     doc: 'The signing secret (whsec_…) of the Stripe webhook endpoint BASE_URL/webhooks/stripe; needed with STRIPE_SECRET_KEY, so card payments are confirmed.',
   },
+  MUTUAL_ROLE: {
+    default: 'all',
+    doc: 'What this process does: all (web pages and background jobs, in one process), web (pages only) or worker (jobs only, such as sending mail). web and worker need DATABASE_URL.',
+  },
+  WEB_PROCESSES: {
+    default: '1',
+    doc: 'How many web processes to run on this machine, sharing PORT (Node cluster). Above 1 needs DATABASE_URL and REDIS_URL.',
+  },
+  REDIS_URL: {
+    default: '',
+    doc: 'A Redis server (redis://host:6379 or rediss://…). When set, web processes share live events (pub/sub) and rate limits through it; needed for more than one web process.',
+  },
+  REDIS_PREFIX: {
+    default: 'mutual:',
+    doc: 'Prefix for Mutual’s Redis keys and channels, so several sites (or test runs) can share one Redis server.',
+  },
 } as const;
 
 const envSchema = z.object({
@@ -66,7 +82,16 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
   STRIPE_SECRET_KEY: z.string().refine((v) => v === '' || /^(sk|rk)_\w+$/.test(v), 'must start with sk_ or rk_'),
   STRIPE_WEBHOOK_SECRET: z.string().refine((v) => v === '' || /^whsec_\w+$/.test(v), 'must start with whsec_'),
+  MUTUAL_ROLE: z.enum(['all', 'web', 'worker'], 'must be all, web or worker'),
+  WEB_PROCESSES: z.coerce.number('must be a whole number from 1 to 64').int().min(1).max(64),
+  REDIS_URL: z.string().refine((v) => v === '' || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,40}$/, 'use up to 40 letters, digits, colons, dots, dashes or underscores'),
 });
+
+/** What a process does: serve pages, run background jobs (mail), or both. */
+export type ProcessRole = z.infer<typeof envSchema>['MUTUAL_ROLE'];
 
 export interface Config {
   port: number;
@@ -83,6 +108,10 @@ export interface Config {
   trustProxy: boolean;
   /** Card payments for group fees; undefined when Stripe is not configured. */
   stripe: { secretKey: string; webhookSecret: string } | undefined;
+  role: ProcessRole;
+  webProcesses: number;
+  /** Shared pub/sub and rate limits across processes; undefined runs them in memory. */
+  redis: { url: string; prefix: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both to take card payments, or neither',
     );
   }
+  checkProcesses(e);
   const dataDir = resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -119,7 +149,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET }
       : undefined,
+    role: e.MUTUAL_ROLE,
+    webProcesses: e.WEB_PROCESSES,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
   };
+}
+
+/**
+ * The embedded database lives in one process, which must then do everything; several web
+ * processes must share live events and rate limits, which only Redis can carry between them.
+ */
+function checkProcesses(e: z.infer<typeof envSchema>): void {
+  const problems: string[] = [];
+  if (!e.DATABASE_URL && e.MUTUAL_ROLE !== 'all') {
+    problems.push(
+      `MUTUAL_ROLE=${e.MUTUAL_ROLE} needs DATABASE_URL: the embedded database belongs to one process, so that process has to serve pages and run jobs (MUTUAL_ROLE=all). To split the work, move to PostgreSQL first (see docs/deploy.md).`,
+    );
+  }
+  if (e.WEB_PROCESSES > 1 && !e.DATABASE_URL) {
+    problems.push(
+      `WEB_PROCESSES=${e.WEB_PROCESSES} needs DATABASE_URL: the embedded database can be opened by only one process. One process serves a small community well; for more, move to PostgreSQL (see docs/deploy.md).`,
+    );
+  }
+  if (e.WEB_PROCESSES > 1 && !e.REDIS_URL) {
+    problems.push(
+      `WEB_PROCESSES=${e.WEB_PROCESSES} needs REDIS_URL, so that live updates and rate limits reach every web process.`,
+    );
+  }
+  if (e.WEB_PROCESSES > 1 && e.MUTUAL_ROLE === 'worker') {
+    problems.push('WEB_PROCESSES: a worker (MUTUAL_ROLE=worker) runs no web processes; leave WEB_PROCESSES at 1.');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 function loadOrCreateSecret(dataDir: string): string {

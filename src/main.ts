@@ -1,47 +1,157 @@
 import 'dotenv/config';
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { scaledRateLimits } from './platform/deps.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config, type ProcessRole } from './config.js';
+import { createMemoryBus, createRedisBus } from './platform/bus/index.js';
 import { openDatabase } from './platform/db/client.js';
-import { createMailer } from './platform/mail/mailer.js';
+import { scaledRateLimits } from './platform/deps.js';
+import { createJobQueue } from './platform/jobs/queue.js';
+import { createLogger } from './platform/log.js';
+import { createMailTransport, queuedMailer } from './platform/mail/mailer.js';
+import { checkRedis, connectRedis } from './platform/redis.js';
+import { defineExportJob } from './features/privacy/index.js';
 
 async function main() {
   const config = loadConfig();
+  if (config.webProcesses > 1 && cluster.isPrimary) {
+    superviseProcesses(config, createLogger(config.logLevel, 'supervisor'));
+    return;
+  }
+  await runProcess(config, createLogger(config.logLevel, config.role));
+}
+
+/**
+ * One process: web (pages, /live), worker (jobs such as mail) or both. Everything it opens is
+ * closed on SIGTERM in the reverse order: first no new requests, then no new jobs, then the
+ * connections the requests and jobs were using.
+ */
+async function runProcess(config: Config, log: Logger) {
+  const web = config.role !== 'worker';
+  const worker = config.role !== 'web';
+  if (config.role === 'web' && !config.redis) {
+    log.warn(
+      'MUTUAL_ROLE=web without REDIS_URL: with more than one web process, live updates and rate limits stay within each',
+    );
+  }
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
   await database.migrate();
-  const mailer = createMailer({ db: database.db, smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const app = await buildApp({
-    limits: scaledRateLimits(config.rateLimitFactor),
-    database,
-    mailer,
-    baseUrl: config.baseUrl,
-    cookieSecret: config.sessionSecret,
-    secureCookies: config.secureCookies,
-    trustProxy: config.trustProxy,
-    logLevel: config.logLevel,
-    stripe: config.stripe,
+
+  const redis = config.redis
+    ? connectRedis(config.redis.url, (error, what) => log.error({ err: error }, `${what}: ${error.message}`))
+    : undefined;
+  if (redis && config.redis) await checkRedis(redis, config.redis.url);
+  const reportBusError = (error: Error, channel: string) => log.warn({ err: error, channel }, 'live event lost');
+  const bus =
+    redis && config.redis
+      ? createRedisBus(redis, config.redis.prefix, reportBusError)
+      : createMemoryBus(reportBusError);
+
+  const jobs = createJobQueue(database, {
+    worker,
+    report: (error, what) => log.error({ err: error }, `${what}: ${error.message}`),
   });
+  const mailer = queuedMailer(
+    jobs,
+    createMailTransport({ db: database.db, smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    config.mailFrom,
+  );
+  const exportJob = defineExportJob(jobs, database.db);
+  await jobs.start();
+  if (worker) await jobs.work();
+
+  const app = web
+    ? await buildApp({
+        limits: scaledRateLimits(config.rateLimitFactor),
+        database,
+        mailer,
+        exportJob,
+        bus,
+        rateLimitRedis: redis && config.redis ? { redis, prefix: config.redis.prefix } : undefined,
+        logger: log,
+        baseUrl: config.baseUrl,
+        cookieSecret: config.sessionSecret,
+        secureCookies: config.secureCookies,
+        trustProxy: config.trustProxy,
+        stripe: config.stripe,
+      })
+    : undefined;
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down: finishing requests, then closing the database');
-    // app.close() stops accepting connections and waits for requests in flight.
-    await app.close();
+    log.info({ signal }, 'shutting down: finishing requests and jobs, then closing connections');
+    // Stops accepting connections, closes live sockets and waits for requests in flight.
+    await app?.close();
+    await jobs.stop();
     mailer.close();
+    await bus.close();
+    await redis?.quit();
     await database.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(
-    `Mutual is running at ${config.baseUrl} on ${database.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}`,
+  const where = database.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL';
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    log.info(
+      `Mutual is running at ${config.baseUrl} on ${where}${worker ? '' : ' (web only: a worker runs the jobs)'}`,
+    );
+  } else {
+    log.info(`Mutual's worker is running jobs on ${where}`);
+  }
+}
+
+/**
+ * WEB_PROCESSES > 1: this process only starts and watches the others. The web processes share
+ * PORT (Node's cluster hands each new connection to one of them); with MUTUAL_ROLE=all a worker
+ * process runs the jobs. A process that dies is replaced; one that dies while starting stops
+ * everything, as its problem (a bad setting, a database out of reach) would only repeat.
+ */
+function superviseProcesses(config: Config, log: Logger) {
+  const running = new Map<number, ProcessRole>();
+  let stopping = false;
+
+  const start = (role: 'web' | 'worker') => {
+    const startedAt = Date.now();
+    const child = cluster.fork({ MUTUAL_ROLE: role, WEB_PROCESSES: '1' });
+    running.set(child.id, role);
+    child.on('exit', (code, signal) => {
+      running.delete(child.id);
+      if (stopping) {
+        if (running.size === 0) process.exit();
+        return;
+      }
+      if (Date.now() - startedAt < 10_000) {
+        log.error({ role, code, signal }, 'a process stopped while starting; stopping Mutual');
+        stop(1);
+        return;
+      }
+      log.error({ role, code, signal }, 'a process stopped; starting another');
+      start(role);
+    });
+  };
+
+  const stop = (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.exitCode = exitCode;
+    for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGTERM');
+    if (running.size === 0) process.exit(exitCode);
+  };
+
+  for (let i = 0; i < config.webProcesses; i += 1) start('web');
+  if (config.role === 'all') start('worker');
+  log.info(
+    `Mutual is starting ${config.webProcesses} web processes${config.role === 'all' ? ' and a worker' : ''} on port ${config.port}`,
   );
+  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => stop(0));
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,35 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/DATABASE_URL/);
   });
 
+  it('runs web and jobs in one process by default, without Redis', () => {
+    const config = loadConfig({ SESSION_SECRET: 'x'.repeat(32) });
+    expect(config.role).toBe('all');
+    expect(config.webProcesses).toBe(1);
+    expect(config.redis).toBeUndefined();
+  });
+
+  it('kindly refuses to split the embedded database between processes', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...base, MUTUAL_ROLE: 'worker' })).toThrow(
+      /MUTUAL_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process/,
+    );
+    expect(() => loadConfig({ ...base, MUTUAL_ROLE: 'web' })).toThrow(/MUTUAL_ROLE=web needs DATABASE_URL/);
+    expect(() => loadConfig({ ...base, WEB_PROCESSES: '4', REDIS_URL: 'redis://localhost:6379' })).toThrow(
+      /WEB_PROCESSES=4 needs DATABASE_URL: the embedded database can be opened by only one process/,
+    );
+    expect(() => loadConfig({ ...base, MUTUAL_ROLE: 'sometimes' })).toThrow(/MUTUAL_ROLE: must be all, web or worker/);
+  });
+
+  it('runs several web processes and workers on PostgreSQL with Redis', () => {
+    const server = { SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://localhost/mutual' };
+    expect(() => loadConfig({ ...server, WEB_PROCESSES: '4' })).toThrow(/WEB_PROCESSES=4 needs REDIS_URL/);
+    const config = loadConfig({ ...server, WEB_PROCESSES: '4', REDIS_URL: 'redis://localhost:6379' });
+    expect(config.webProcesses).toBe(4);
+    expect(config.redis).toEqual({ url: 'redis://localhost:6379', prefix: 'mutual:' });
+    expect(loadConfig({ ...server, MUTUAL_ROLE: 'worker' }).role).toBe('worker');
+    expect(() => loadConfig({ ...server, REDIS_URL: 'http://localhost' })).toThrow(/REDIS_URL/);
+  });
+
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const name of Object.keys(settings)) expect(readme, name).toContain(`| \`${name}\``);

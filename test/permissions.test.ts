@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswordReset } from '../src/features/accounts/service.js';
-import { memberships } from '../src/features/groups/schema.js';
+import { passkeys, sessions } from '../src/features/accounts/schema.js';
+import { createPasswordReset, createSession, hashToken } from '../src/features/accounts/service.js';
+import { createEmailVerification } from '../src/features/accounts/verification.js';
+import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
+import { posts } from '../src/features/forum/schema.js';
+import { bans, memberships } from '../src/features/groups/schema.js';
 import { countQueries } from '../src/platform/db/client.js';
-import { assetUrl } from '../src/platform/views/assets.js';
+import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
 import {
   buildPermissionWorld,
@@ -163,6 +169,43 @@ const newGroupForm = (): Form => ({
   visibility: 'public',
 });
 
+/**
+ * An anonymous reply in a fresh thread, written by `author` (the member when not given), under a
+ * policy that let only site administrators reveal it, or facilitators too.
+ */
+async function anonymousReply(
+  g: GroupFixture,
+  opts: { author?: Person; facilitatorsMayReveal?: boolean } = {},
+): Promise<number> {
+  const t = await pw.freshThread(g);
+  await db()
+    .update(posts)
+    .set({
+      anonymous: true,
+      anonymousNumber: 1,
+      facilitatorsMayReveal: opts.facilitatorsMayReveal ?? false,
+      ...(opts.author ? { authorId: opts.author.id } : {}),
+    })
+    .where(eq(posts.id, t.replyId));
+  return t.replyId;
+}
+
+/** One anonymous reply per group and policy for the cases that only read or reveal it (revealing changes nothing). */
+const anonymousReplies = new Map<string, Promise<number>>();
+function sharedAnonymousReply(g: GroupFixture, facilitatorsMayReveal: boolean): Promise<number> {
+  const key = `${g.id}:${facilitatorsMayReveal}`;
+  let id = anonymousReplies.get(key);
+  if (!id) {
+    id = anonymousReply(g, { facilitatorsMayReveal });
+    anonymousReplies.set(key, id);
+  }
+  return id;
+}
+
+/** "A site administrator, or a group's facilitator where the policy the author was shown says so." */
+const reveals = (r: Role, facilitatorsMayReveal: boolean) =>
+  r === 'siteAdmin' || (facilitatorsMayReveal && r === 'facilitator');
+
 async function freshMember(g: GroupFixture, role: Role = 'member'): Promise<Person> {
   const person = await pw.freshPerson();
   await pw.giveRole(person, role, g);
@@ -205,6 +248,21 @@ const groupCases: GroupCase[] = [
     route: '/g/:slug/t/:id',
     label: 'opening post hidden by a moderator',
     request: (g) => ({ url: `/g/${g.slug}/t/${g.hiddenThread.id}`, missing: `/g/${g.slug}/t/${NO_ID}` }),
+    expect: (r) => (moderates(r) ? 'ok' : 'notFound'),
+  },
+  // Following a thread's new replies live, over the WebSocket: the same rule as reading it.
+  {
+    method: 'GET',
+    route: '/live',
+    label: 'follow a published thread',
+    request: (g) => ({ url: `/live?thread=${g.thread.id}`, missing: `/live?thread=${NO_ID}` }),
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/live',
+    label: 'follow a thread whose opening post a moderator hid',
+    request: (g) => ({ url: `/live?thread=${g.hiddenThread.id}`, missing: `/live?thread=${NO_ID}` }),
     expect: (r) => (moderates(r) ? 'ok' : 'notFound'),
   },
   {
@@ -477,7 +535,7 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'POST',
-    route: '/g/:slug/members/:pseudonym/role',
+    route: '/g/:slug/members/:name/role',
     async request(g) {
       const target = await freshMember(g);
       return { url: `/g/${g.slug}/members/${target.pseudonym}/role`, form: { role: 'moderator' } };
@@ -486,13 +544,13 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'GET',
-    route: '/g/:slug/members/:pseudonym/remove',
+    route: '/g/:slug/members/:name/remove',
     request: (g) => ({ url: `/g/${g.slug}/members/${encodeURIComponent(pw.people.member.pseudonym)}/remove` }),
     expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
   },
   {
     method: 'POST',
-    route: '/g/:slug/members/:pseudonym/remove',
+    route: '/g/:slug/members/:name/remove',
     async request(g) {
       const target = await freshMember(g);
       return {
@@ -504,7 +562,7 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'POST',
-    route: '/g/:slug/bans/:pseudonym/lift',
+    route: '/g/:slug/bans/:name/lift',
     async request(g) {
       const target = await freshMember(g, 'banned');
       return { url: `/g/${g.slug}/bans/${target.pseudonym}/lift` };
@@ -521,7 +579,7 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'POST',
-    route: '/g/:slug/members/:pseudonym/verify',
+    route: '/g/:slug/members/:name/verify',
     async request(g) {
       const target = await freshMember(g, 'facilitator');
       await db()
@@ -534,18 +592,92 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'GET',
-    route: '/g/:slug/members/:pseudonym/notes',
+    route: '/g/:slug/members/:name/notes',
     request: (g) => ({ url: `/g/${g.slug}/members/${encodeURIComponent(pw.people.member.pseudonym)}/notes` }),
     expect: (r) => loggedIn(r, () => allowIf(leads(r))),
   },
   {
     method: 'POST',
-    route: '/g/:slug/members/:pseudonym/notes',
+    route: '/g/:slug/members/:name/notes',
     request: (g) => ({
       url: `/g/${g.slug}/members/${encodeURIComponent(pw.people.member.pseudonym)}/notes`,
       form: { body: 'Doing better this week.' },
     }),
     expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  // Names in groups (aliases).
+  {
+    method: 'GET',
+    route: '/g/:slug/name',
+    request: (g) => ({ url: `/g/${g.slug}/name`, missing: `/g/${NO_GROUP}/name` }),
+    // Members see their name there; anyone else how to come in under one (or that they cannot).
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/name',
+    // Empty: back to their pseudonym, which the shared people use already.
+    request: (g) => ({ url: `/g/${g.slug}/name`, form: { alias: '' } }),
+    expect: (r) => loggedIn(r, () => allowIf(holdsMembership(r))),
+  },
+  // Anonymous posts: revealing who wrote one, and banning its author without learning who.
+  ...[false, true].flatMap((facilitatorsMayReveal): GroupCase[] => {
+    const label = facilitatorsMayReveal ? 'posted where facilitators may reveal' : 'posted where only admins may';
+    return [
+      {
+        method: 'GET',
+        route: '/posts/:id/reveal',
+        label,
+        async request(g) {
+          const id = await sharedAnonymousReply(g, facilitatorsMayReveal);
+          return { url: `/posts/${id}/reveal`, missing: `/posts/${NO_ID}/reveal` };
+        },
+        expect: (r, k) => onContent(r, k, () => allowIf(reveals(r, facilitatorsMayReveal))),
+      },
+      {
+        method: 'POST',
+        route: '/posts/:id/reveal',
+        label,
+        async request(g) {
+          const id = await sharedAnonymousReply(g, facilitatorsMayReveal);
+          return {
+            url: `/posts/${id}/reveal`,
+            form: { reason: 'A safeguarding concern about this post.' },
+            missing: `/posts/${NO_ID}/reveal`,
+          };
+        },
+        expect: (r, k) => onContent(r, k, () => allowIf(reveals(r, facilitatorsMayReveal))),
+      },
+    ];
+  }),
+  {
+    method: 'GET',
+    route: '/posts/:id/ban-author',
+    async request(g) {
+      const id = await sharedAnonymousReply(g, false);
+      return { url: `/posts/${id}/ban-author`, missing: `/posts/${NO_ID}/ban-author` };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/posts/:id/ban-author',
+    async request(g) {
+      const id = await anonymousReply(g, { author: await freshMember(g) });
+      return { url: `/posts/${id}/ban-author`, form: { reason: 'Cruel posts' }, missing: `/posts/${NO_ID}/ban-author` };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/bans/anonymous/:postId/lift',
+    async request(g) {
+      const target = await freshMember(g);
+      const id = await anonymousReply(g, { author: target });
+      await db().insert(bans).values({ groupId: g.id, userId: target.id, reason: 'Cruel posts', anonymousPostId: id });
+      return { url: `/g/${g.slug}/bans/anonymous/${id}/lift` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
   },
   {
     method: 'GET',
@@ -678,6 +810,33 @@ const groupCases: GroupCase[] = [
   },
 ];
 
+/** Site admins, organisation admins and facilitators have two-step verification on in this world. */
+const hasSecondFactor = (r: Role) => r === 'siteAdmin' || r === 'orgAdmin' || r === 'facilitator';
+
+/** The id of a new session of the person's, as their list of devices names it. */
+async function sessionIdOf(person: Person): Promise<number> {
+  const { token } = await createSession(db(), person.id);
+  const [row] = await db()
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  return row!.id;
+}
+
+/** A passkey of the person's (a row as registration leaves it; only removing it is tested here). */
+async function passkeyOf(person: Person): Promise<string> {
+  const id = randomBytes(16).toString('base64url');
+  await db().insert(passkeys).values({ id, userId: person.id, userHandle: id, publicKey: id });
+  return id;
+}
+
+/** A ready data archive of the person's. */
+async function archiveOf(person: Person): Promise<number> {
+  const id = (await requestExport(db(), person.id))!;
+  await prepareExport(db(), id);
+  return id;
+}
+
 const ORG = 'permission-trust';
 const siteCases: SiteCase[] = [
   { method: 'GET', route: '/healthz', request: () => ({ url: '/healthz' }), expect: () => 'ok' },
@@ -790,6 +949,216 @@ const siteCases: SiteCase[] = [
       return { url: `/reset-password/${reset!.token}`, form: { newPassword: 'another long password' } };
     },
     expect: () => 'ok',
+  },
+  // Account security: email confirmation, two-step verification, passkeys, devices.
+  { method: 'GET', route: '/login/two-factor', request: () => ({ url: '/login/two-factor' }), expect: () => 'ok' },
+  {
+    method: 'POST',
+    route: '/login/two-factor',
+    label: 'without a password first',
+    request: () => ({ url: '/login/two-factor', form: { code: '123456' } }),
+    // No half-done login: everyone is asked to start again with their password.
+    expect: () => 'invalid',
+  },
+  {
+    method: 'POST',
+    route: '/account/verify-email',
+    request: () => ({ url: '/account/verify-email' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/verify-email/:token',
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: `/verify-email/${(await createEmailVerification(db(), person.id))!.token}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/verify-email/:token',
+    fresh: true,
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: `/verify-email/${(await createEmailVerification(db(), person.id))!.token}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/account/security',
+    request: () => ({ url: '/account/security' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/sessions/:id/end',
+    label: 'one of their own',
+    fresh: true,
+    async request(actor) {
+      if (!actor) return { url: `/account/sessions/${NO_ID}/end` };
+      return { url: `/account/sessions/${await sessionIdOf(actor)}/end` };
+    },
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/sessions/:id/end',
+    label: 'someone else’s',
+    async request() {
+      return { url: `/account/sessions/${await sessionIdOf(await pw.freshPerson())}/end` };
+    },
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/account/two-factor',
+    request: () => ({ url: '/account/two-factor' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/two-factor',
+    label: 'a wrong code',
+    fresh: true,
+    request: () => ({ url: '/account/two-factor', form: { code: '000000' } }),
+    // Those who have it on already are sent to their security page.
+    expect: (r) => loggedIn(r, () => (hasSecondFactor(r) ? 'ok' : 'invalid')),
+  },
+  {
+    method: 'POST',
+    route: '/account/two-factor/off',
+    fresh: true,
+    request: () => ({ url: '/account/two-factor/off', form: { password: PASSWORD } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/recovery-codes',
+    fresh: true,
+    request: () => ({ url: '/account/recovery-codes', form: { password: PASSWORD } }),
+    expect: (r) => loggedIn(r, () => (hasSecondFactor(r) ? 'ok' : 'invalid')),
+  },
+  {
+    method: 'POST',
+    route: '/account/passkeys/options',
+    request: () => ({ url: '/account/passkeys/options' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/passkeys',
+    label: 'not a credential',
+    request: () => ({ url: '/account/passkeys', form: { id: 'forged' } }),
+    expect: (r) => loggedIn(r, () => 'invalid'),
+  },
+  {
+    method: 'POST',
+    route: '/account/passkeys/:id/remove',
+    label: 'one of their own',
+    fresh: true,
+    async request(actor) {
+      return { url: `/account/passkeys/${actor ? await passkeyOf(actor) : 'none'}/remove` };
+    },
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/passkeys/:id/remove',
+    label: 'someone else’s',
+    async request() {
+      return { url: `/account/passkeys/${await passkeyOf(await pw.freshPerson())}/remove` };
+    },
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
+  {
+    method: 'POST',
+    route: '/login/passkey/options',
+    request: () => ({ url: '/login/passkey/options' }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/login/passkey',
+    label: 'not a credential',
+    request: () => ({ url: '/login/passkey', form: { id: 'forged' } }),
+    expect: () => 'invalid',
+  },
+  // Settings, privacy, a member's data.
+  {
+    method: 'GET',
+    route: '/account/settings',
+    request: () => ({ url: '/account/settings' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/settings',
+    fresh: true,
+    request: () => ({
+      url: '/account/settings',
+      form: { membershipVisibility: 'nobody', emailDigest: 'off', timeZone: 'Europe/Paris', locale: 'auto' },
+    }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/privacy',
+    request: () => ({ url: '/privacy' }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/account/data',
+    request: () => ({ url: '/account/data' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/data/export',
+    fresh: true,
+    request: () => ({ url: '/account/data/export' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/data/exports/:id',
+    label: 'their own archive',
+    fresh: true,
+    async request(actor) {
+      return { url: `/account/data/exports/${actor ? await archiveOf(actor) : NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/data/exports/:id',
+    label: 'someone else’s archive',
+    async request() {
+      const id = await archiveOf(await pw.freshPerson());
+      return { url: `/account/data/exports/${id}`, missing: `/account/data/exports/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/notifications',
+    request: () => ({ url: '/notifications' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/delete',
+    request: () => ({ url: '/account/delete' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/delete',
+    fresh: true,
+    request: () => ({ url: '/account/delete', form: { posts: 'keep', password: PASSWORD } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
   },
   {
     method: 'GET',
@@ -911,12 +1280,62 @@ function classify(res: LightMyRequestResponse): string {
 }
 
 const send = (agent: Agent, method: 'GET' | 'POST', url: string, form?: Form): Promise<LightMyRequestResponse> =>
-  method === 'GET' ? agent.get(url) : agent.post(url, form ?? {});
+  url.startsWith('/live?') ? follow(agent, url) : method === 'GET' ? agent.get(url) : agent.post(url, form ?? {});
+
+/**
+ * /live is a WebSocket: a case opens it as the agent and subscribes to the thread named in its
+ * query (`/live?thread=<id>`), as a thread page's script does. Following reads as a 200; refused, as
+ * a 404 whose frame (its id aside) must read exactly like the one for a thread that does not exist.
+ */
+async function follow(agent: Agent, url: string): Promise<LightMyRequestResponse> {
+  const socket = await agent.live();
+  try {
+    const { id, ...frame } = await socket.subscribe(
+      'thread',
+      Number(new URL(url, 'http://x').searchParams.get('thread')),
+    );
+    const statusCode = frame.type === 'subscribed' && id !== undefined ? 200 : frame.error === 'notFound' ? 404 : 500;
+    return { statusCode, headers: {}, body: JSON.stringify(frame) } as unknown as LightMyRequestResponse;
+  } finally {
+    socket.close();
+  }
+}
 
 let checked = 0;
 /** The most database round trips each page made, and for whom: no page may make more than four. */
 const roundTrips = new Map<string, { queries: number; where: string }>();
 const MAX_ROUND_TRIPS = 4;
+
+/**
+ * What each page makes a phone download besides its HTML: the compressed bytes of the scripts and
+ * style sheets it links (budgets: 20 KB and 15 KB), and anything it would fetch from elsewhere.
+ */
+const pageWeights = new Map<string, { js: number; css: number; where: string }>();
+const foreignRequests = new Set<string>();
+const assetBytes = new Map<string, number>();
+function compressedAsset(url: string): number {
+  let bytes = assetBytes.get(url);
+  if (bytes === undefined) {
+    const file = assetFiles[url.split('/').pop()!];
+    if (!file) throw new Error(`a page links an asset that is not served: ${url}`);
+    bytes = brotliCompressSync(readFileSync(file)).length;
+    assetBytes.set(url, bytes);
+  }
+  return bytes;
+}
+function weighPage(route: string, where: string, html: string) {
+  const sum = (re: RegExp) => [...html.matchAll(re)].reduce((n, m) => n + compressedAsset(m[1]!), 0);
+  const js = sum(/<script[^>]* src="(\/assets\/[^"]+)"/g);
+  const css = sum(/<link rel="stylesheet" href="(\/assets\/[^"]+)"/g);
+  const known = pageWeights.get(route);
+  if (!known || js + css > known.js + known.css) pageWeights.set(route, { js, css, where });
+  // Links to other sites are fine; anything the browser would fetch by itself is not.
+  for (const m of html.matchAll(
+    /<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)="((?:https?:)?\/\/[^"]+)"/g,
+  ))
+    foreignRequests.add(`${route}: ${m[1]}`);
+  if (/@font-face|\.woff2?\b/.test(html)) foreignRequests.add(`${route}: a web font`);
+}
 /** The 404 for something that does not exist, per role and route: it does not depend on the group. */
 const missingPages = new Map<string, string>();
 
@@ -940,6 +1359,8 @@ async function runCase(c: Case): Promise<string[]> {
   checked += 1;
   if (c.method === 'GET' && queries > (roundTrips.get(c.route)?.queries ?? -1))
     roundTrips.set(c.route, { queries, where: `${c.role} | ${c.where}` });
+  if (c.method === 'GET' && res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/html'))
+    weighPage(c.route, `${c.role} | ${c.where}`, res.body);
   const actual = classify(res);
   const allowed = [c.expected].flat();
   const name = `${c.method} ${c.route}${c.label ? ` [${c.label}]` : ''} | ${c.role} | ${c.where}`;
@@ -1069,6 +1490,18 @@ describe('permissions: every route × every role × every kind of group', () => 
       .map(([route, r]) => `GET ${route}: ${r.queries} round trips (${r.where})`);
     expect(over).toEqual([]);
     expect(pages.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('keeps every page within 20 KB of compressed JavaScript and 15 KB of CSS, all from this site', () => {
+    const pages = [...pageWeights.entries()];
+    const over = pages
+      .filter(([, w]) => w.js > 20 * 1024 || w.css > 15 * 1024)
+      .map(([route, w]) => `GET ${route}: ${w.js} bytes of JavaScript, ${w.css} of CSS (${w.where})`);
+    expect(over).toEqual([]);
+    expect([...foreignRequests]).toEqual([]);
+    expect(pages.length).toBeGreaterThanOrEqual(30);
+    const heaviest = pages.reduce((a, b) => (b[1].js > a[1].js ? b : a));
+    console.log(`heaviest page: GET ${heaviest[0]}, ${heaviest[1].js} bytes of JavaScript, ${heaviest[1].css} of CSS`);
   });
 
   it('checked every case it should, so the table cannot silently shrink', () => {

@@ -1,4 +1,6 @@
+import type { Bus } from './bus/index.js';
 import type { Db } from './db/client.js';
+import type { LiveTopics } from './live/hub.js';
 import type { Mailer } from './mail/mailer.js';
 
 /** Per-route request limits; tests lower them to prove they hold. */
@@ -23,6 +25,10 @@ export interface Deps {
   baseUrl: string;
   secureCookies: boolean;
   limits: RateLimits;
+  /** Events to every web process (in memory, or Redis pub/sub). */
+  bus: Bus;
+  /** What pages can follow live over /live; features add their topics. */
+  live: LiveTopics;
   /** Card payments through Stripe; absent when STRIPE_SECRET_KEY is not set. */
   stripe?: StripeSettings | undefined;
 }

@@ -8,9 +8,19 @@ export class NotFound extends Error {
   }
 }
 
+/** A way forward the refusal page offers: a link, with the refused page's address as ?next=. */
+export interface NextStep {
+  href: string;
+  /** An i18n key. */
+  label: string;
+}
+
 export class Forbidden extends Error {
-  /** An i18n key explaining, kindly, why the action is not allowed. */
-  constructor(public readonly reason = 'errors.notAllowed') {
+  constructor(
+    /** An i18n key explaining, kindly, why the action is not allowed. */
+    public readonly reason = 'errors.notAllowed',
+    public readonly nextStep?: NextStep,
+  ) {
     super(reason);
   }
 }

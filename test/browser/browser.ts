@@ -160,14 +160,15 @@ export class Person {
 
   /** The status message at the top of a page ("You have joined the group. Welcome."). */
   async notice(): Promise<string> {
-    return ((await this.page.getByRole('main').getByRole('status').textContent()) ?? '').trim();
+    // The page's message comes first; a thread page also has a live region for new replies.
+    return ((await this.page.getByRole('main').getByRole('status').first().textContent()) ?? '').trim();
   }
 
   async logIn(email: string, password: string, expectedStatus = 200): Promise<void> {
     await this.visit('/login');
     await this.page.getByLabel('Email address').fill(email);
     await this.page.getByLabel('Password', { exact: true }).fill(password);
-    await this.follow(() => this.page.getByRole('button', { name: 'Log in' }).click(), expectedStatus);
+    await this.follow(() => this.page.getByRole('button', { name: 'Log in', exact: true }).click(), expectedStatus);
   }
 
   async close(): Promise<void> {

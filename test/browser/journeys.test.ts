@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, type TestWorld } from '../helpers/app.js';
+import { Authenticator } from '../helpers/two-factor.js';
 import { Audit, chromiumInstalled, chromiumPath, launchChromium, Person } from './browser.js';
 
 /*
@@ -94,8 +95,18 @@ describe.runIf(chromiumInstalled)('Mutual in a browser', { timeout: 60_000 }, ()
     await page.getByLabel('Password', { exact: true }).fill(ash.password);
     await ashAt.follow(() => page.getByRole('button', { name: 'Create the administrator account' }).click());
 
-    expect(ashAt.path).toBe('/?notice=signedUp');
-    expect(await ashAt.notice()).toBe('Welcome to Mutual. Your account is ready.');
+    // The administrator's first step: two-step verification, with an authenticator app.
+    expect(ashAt.path).toBe('/account/two-factor?notice=signedUpAdmin');
+    expect(await ashAt.notice()).toContain('please turn on two-step verification first');
+    await page.getByRole('img', { name: 'A QR code holding the key below, for your authenticator app.' }).waitFor();
+    const key = (await page.locator('#totp-key').textContent())!.replace(/ /g, '');
+    await page.getByLabel('Code').fill(await new Authenticator(key).code());
+    await ashAt.follow(() => page.getByRole('button', { name: 'Turn it on' }).click());
+    await page.getByRole('heading', { level: 1, name: 'Your recovery codes' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem').count()).toBe(10);
+    await ashAt.follow(() => page.getByRole('link', { name: 'I have kept them safe' }).click());
+    expect(ashAt.path).toBe('/account/security');
+    await page.getByText('Two-step verification is on.').waitFor();
     await page.getByRole('link', { name: 'Your account (Ash)' }).waitFor();
 
     // Once done, set-up is closed.
@@ -125,22 +136,24 @@ describe.runIf(chromiumInstalled)('Mutual in a browser', { timeout: 60_000 }, ()
     // Birch also logs in on a phone.
     const phone = await Person.open(browser, baseUrl, 'Birch’s phone', audit, { width: 360, height: 740 });
     await phone.logIn(birch.email, birch.password);
+    await birchAt.visit('/account/security');
+    await page.getByText('You are logged in on 2 devices or browsers.').waitFor();
     await birchAt.visit('/account');
     await page.getByText(birch.email).waitFor();
-    await page.getByText('You are logged in on 2 devices or browsers.').waitFor();
 
     // A new password ends every other session.
     await page.getByLabel('Current password').fill(birch.password);
     await page.getByLabel('New password').fill(birch.newPassword);
     await birchAt.follow(() => page.getByRole('button', { name: 'Change password' }).click());
     expect(await birchAt.notice()).toBe('Your password has been changed.');
+    await birchAt.visit('/account/security');
     await page.getByText('You are logged in on 1 device or browser.').waitFor();
     await phone.visit('/account');
     expect(phone.path).toBe('/login?next=%2Faccount');
 
     // Logging out of all devices ends this session and the phone's.
     await phone.logIn(birch.email, birch.newPassword);
-    await birchAt.visit('/account');
+    await birchAt.visit('/account/security');
     await page.getByText('You are logged in on 2 devices or browsers.').waitFor();
     await birchAt.follow(() => page.getByRole('button', { name: 'Log out of all devices' }).click());
     expect(await birchAt.notice()).toBe('You are logged out on every device.');
@@ -390,6 +403,8 @@ describe.runIf(chromiumInstalled)('Mutual in a browser', { timeout: 60_000 }, ()
       [
         '/',
         '/account',
+        '/account/security',
+        '/account/two-factor',
         '/g/:slug',
         '/g/:slug/about',
         '/g/:slug/members',

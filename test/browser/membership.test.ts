@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findUserIdByPseudonym } from '../../src/features/accounts/index.js';
 import { createWorld, type TestWorld } from '../helpers/app.js';
+import { turnOnTwoFactor } from '../helpers/two-factor.js';
 import { Audit, chromiumInstalled, chromiumPath, launchChromium, Person } from './browser.js';
 
 /*
@@ -80,6 +82,8 @@ describe.runIf(chromiumInstalled)('Joining an approval group in a browser', { ti
       kitAt.logIn(kit.email, kit.password),
       priyaAt.logIn(priya.email, priya.password),
     ]);
+    // The administrator reads the outbox, so has two-step verification on (facilitators need it too).
+    await turnOnTwoFactor(world.database.db, admin.id);
   });
 
   afterEach(() => {
@@ -182,7 +186,9 @@ describe.runIf(chromiumInstalled)('Joining an approval group in a browser', { ti
     await kitAt.page.getByText('You are a member').waitFor();
     await kitAt.page.getByRole('link', { name: 'Start a discussion' }).waitFor();
 
-    // Without a mail server, the decision waits in the outbox, which the site administrator reads.
+    // Without a mail server, the decision waits in the outbox, which the site administrator reads,
+    // once a worker has run the mail job.
+    await world.jobs.drain();
     await adminAt.visit('/admin/outbox');
     const mail = adminAt.page.getByRole('article').filter({ hasText: `To ${kit.email}` });
     expect(await mail.count()).toBe(1);
@@ -230,6 +236,11 @@ describe.runIf(chromiumInstalled)('Joining an approval group in a browser', { ti
     expect(await priyaRow.getByRole('cell').nth(1).textContent()).toBe('Facilitator');
     const facilitators = page.getByRole('region', { name: 'Facilitators' });
     await facilitators.getByText('Priya').waitFor();
+
+    // A facilitator's tools wait for two-step verification; the group page says so kindly.
+    await priyaAt.visit(groupPath);
+    await priya.getByText('Your leader’s tools open once you turn on two-step verification').waitFor();
+    await turnOnTwoFactor(world.database.db, (await findUserIdByPseudonym(world.database.db, 'Priya'))!);
 
     await priyaAt.visit(groupPath);
     await priya.getByText('You facilitate this group').waitFor();

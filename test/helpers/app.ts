@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
 import type { RateLimits } from '../../src/platform/deps.js';
-import { createMailer, readOutbox, type Mailer } from '../../src/platform/mail/mailer.js';
+import { Redis } from 'ioredis';
+import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bus/index.js';
+import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.js';
+import { createMailTransport, queuedMailer, readOutbox, type Mailer } from '../../src/platform/mail/mailer.js';
 import { signUp } from '../../src/features/accounts/service.js';
+import { defineExportJob } from '../../src/features/privacy/index.js';
 import { openTestDatabase } from './database.js';
+import { LiveClient } from './live.js';
 
 const generous = { max: 10_000, timeWindow: 60_000 };
 
@@ -12,6 +18,9 @@ export interface TestWorld {
   app: FastifyInstance;
   database: Database;
   mailer: Mailer;
+  bus: Bus;
+  /** The job queue, as a worker would run it: `drain()` runs every job that is due, with its real handler. */
+  jobs: Pick<JobQueue, 'drain'>;
   /** An agent that keeps cookies and CSRF tokens, like one browser. */
   agent(): Agent;
   /** Creates an account directly (the first one becomes the site administrator). */
@@ -21,16 +30,33 @@ export interface TestWorld {
   ): Promise<{ id: number; email: string; password: string; pseudonym: string }>;
   /** An agent already logged in as a new user. */
   member(pseudonym: string): Promise<Agent>;
+  /** The outbox as a site administrator reads it once a worker has run the jobs due (mail is sent by jobs). */
   outbox(): ReturnType<typeof readOutbox>;
   close(): Promise<void>;
 }
 
 export async function createWorld(opts: { limits?: Partial<RateLimits>; baseUrl?: string } = {}): Promise<TestWorld> {
   const database = await openTestDatabase();
-  const mailer = createMailer({ db: database.db, smtpUrl: undefined, from: 'Mutual <no-reply@test>' });
+  // A job or live event that goes wrong in a test is a bug: fail loudly.
+  const fail = (error: Error) => {
+    throw error;
+  };
+  const jobs = createJobQueue(database, { worker: false, report: fail });
+  const from = 'Mutual <no-reply@test>';
+  const mailer = queuedMailer(jobs, createMailTransport({ db: database.db, smtpUrl: undefined, from }), from);
+  const exportJob = defineExportJob(jobs, database.db);
+  await jobs.start();
+  // With TEST_REDIS_URL the world's live events and rate limits go through Redis, as in production.
+  const redisUrl = process.env.TEST_REDIS_URL;
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  const prefix = `mutual-test:${randomBytes(6).toString('hex')}:`;
+  const bus = redis ? createRedisBus(redis, prefix, fail) : createMemoryBus(fail);
   const app = await buildApp({
     database,
     mailer,
+    exportJob,
+    bus,
+    rateLimitRedis: redis ? { redis, prefix } : undefined,
     baseUrl: opts.baseUrl ?? 'http://localhost:3000',
     cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
     logLevel: 'silent',
@@ -47,6 +73,8 @@ export async function createWorld(opts: { limits?: Partial<RateLimits>; baseUrl?
     app,
     database,
     mailer,
+    bus,
+    jobs,
     agent: () => new Agent(app),
     async createUser(pseudonym, password = 'correct horse battery') {
       const email = `${pseudonym.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.org`;
@@ -59,9 +87,19 @@ export async function createWorld(opts: { limits?: Partial<RateLimits>; baseUrl?
       await agent.logIn(user.email, user.password);
       return agent;
     },
-    outbox: () => readOutbox(database.db),
+    async outbox() {
+      await jobs.drain();
+      return readOutbox(database.db);
+    },
     async close() {
       await app.close();
+      await jobs.stop();
+      await bus.close();
+      if (redis) {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
+      }
       await database.close();
     },
   };
@@ -127,6 +165,11 @@ export class Agent {
     const res = await this.app.inject({ method: 'POST', url, payload: params.toString(), headers });
     this.remember(res);
     return res;
+  }
+
+  /** Opens the site's WebSocket (/live) as this browser would, with its cookies. */
+  async live(headers: Record<string, string> = {}): Promise<LiveClient> {
+    return new LiveClient(await this.app.injectWS('/live', { headers: { cookie: this.cookieHeader(), ...headers } }));
   }
 
   async logIn(email: string, password: string): Promise<LightMyRequestResponse> {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { dumpPglite, openDatabase } from '../../src/platform/db/client.js';
+import { dumpPglite, openDatabase, type Database } from '../../src/platform/db/client.js';
+import { createJobQueue } from '../../src/platform/jobs/queue.js';
+import { createMailTransport, queuedMailer } from '../../src/platform/mail/mailer.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +29,7 @@ export default async function setup(project: TestProject) {
     const target = new URL(url);
     target.pathname = `/${name}`;
     const database = await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 1 });
-    await database.migrate();
+    await migrate(database);
     await database.close();
     project.provide('postgresTemplate', name);
     project.provide('pgliteTemplate', '');
@@ -37,7 +39,7 @@ export default async function setup(project: TestProject) {
     };
   }
   const database = await openDatabase({ kind: 'pglite' });
-  await database.migrate();
+  await migrate(database);
   const dump = await dumpPglite(database);
   await database.close();
   const file = join(tmpdir(), `mutual-template-${process.pid}.tar`);
@@ -45,4 +47,19 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplate', file);
   project.provide('postgresTemplate', '');
   return undefined;
+}
+
+/** Mutual's tables, and the job queue's (pg-boss installs its own on first start) with its queues. */
+async function migrate(database: Database) {
+  await database.migrate();
+  const jobs = createJobQueue(database, {
+    worker: false,
+    report: (error) => {
+      throw error;
+    },
+  });
+  // Defining the kinds of job creates their queues now, once, rather than in every test file.
+  queuedMailer(jobs, createMailTransport({ db: database.db, smtpUrl: undefined, from: 'test' }), 'test');
+  await jobs.start();
+  await jobs.stop();
 }

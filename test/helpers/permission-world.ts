@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { generateSecret } from 'otplib';
 import { buildApp } from '../../src/app.js';
 import { createPasswordReset, createSession } from '../../src/features/accounts/service.js';
 import { SESSION_COOKIE } from '../../src/features/accounts/routes.js';
-import { users } from '../../src/features/accounts/schema.js';
+import { twoFactor, users } from '../../src/features/accounts/schema.js';
 import { posts, threads } from '../../src/features/forum/schema.js';
 import {
   applications,
@@ -151,6 +152,16 @@ export async function buildPermissionWorld(world: TestWorld): Promise<Permission
     people[role] = await world.createUser(`Perm ${role}`);
   }
   const [hashRow] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, people.member.id));
+
+  // Site admins, organisation admins and facilitators hold their powers only with two-step
+  // verification on (tested in src/features/accounts/security.test.ts); here they all have it.
+  async function withSecondFactor(person: { id: number }) {
+    await db
+      .insert(twoFactor)
+      .values({ userId: person.id, secret: generateSecret(), enabledAt: new Date() })
+      .onConflictDoNothing();
+  }
+  await withSecondFactor(people.siteAdmin);
   const passwordHash = hashRow!.hash;
 
   let counter = 0;
@@ -163,6 +174,7 @@ export async function buildPermissionWorld(world: TestWorld): Promise<Permission
       .insert(users)
       .values({ ...person, passwordHash, isAdmin: opts.isAdmin ?? false })
       .returning({ id: users.id });
+    if (opts.isAdmin) await withSecondFactor(row!);
     return { id: row!.id, ...person };
   }
 
@@ -212,9 +224,12 @@ export async function buildPermissionWorld(world: TestWorld): Promise<Permission
   async function giveRole(person: Person, role: Role, group: { id: number; kind: Kind }): Promise<string | undefined> {
     const goodStanding = new Date(Date.now() + 30 * DAY);
     switch (role) {
+      case 'facilitator':
+        await withSecondFactor(person);
+        await membership(group.id, person.id, role, goodStanding);
+        return;
       case 'member':
       case 'moderator':
-      case 'facilitator':
       case 'owner':
         await membership(group.id, person.id, role, goodStanding);
         return;
@@ -235,6 +250,7 @@ export async function buildPermissionWorld(world: TestWorld): Promise<Permission
         // An invitation emailed to them, not yet accepted.
         return (await freshInvitation(group, { email: person.email })).token;
       case 'orgAdmin':
+        await withSecondFactor(person);
         // Of the organisation, not of one group: the same row serves all its groups.
         await db
           .insert(organisationAdmins)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type TestWorld } from '../../../test/helpers/app.js';
+import { Authenticator } from '../../../test/helpers/two-factor.js';
 
 describe('first visit to a new site', () => {
   let world: TestWorld;
@@ -21,6 +22,20 @@ describe('first visit to a new site', () => {
       password: 'a long enough password',
     });
     expect(created.statusCode).toBe(303);
+    // The administrator is sent straight to two-step verification; their pages wait for it.
+    expect(created.headers.location).toBe('/account/two-factor?notice=signedUpAdmin');
+    const waiting = await visitor.get('/admin/outbox');
+    expect(waiting.statusCode).toBe(403);
+    expect(textOf(waiting.body)).toContain('Turn on two-step verification first');
+    expect(waiting.body).toContain('href="/account/two-factor?next=%2Fadmin%2Foutbox"');
+    const setupPage = await visitor.get('/account/two-factor?next=%2Fadmin%2Foutbox');
+    const key = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(setupPage.body)![1]!.replace(/ /g, '');
+    const codes = await visitor.post('/account/two-factor', {
+      code: await new Authenticator(key).code(),
+      next: '/admin/outbox',
+    });
+    expect(textOf(codes.body)).toContain('Your recovery codes');
+    expect(codes.body).toContain('href="/admin/outbox"');
     const admin = await visitor.get('/admin/outbox');
     expect(admin.statusCode).toBe(200);
 
@@ -127,7 +142,7 @@ describe('accounts', () => {
     const laptop = world.agent();
     await phone.logIn(user.email, user.password);
     await laptop.logIn(user.email, user.password);
-    expect(textOf((await laptop.get('/account')).body)).toContain('logged in on 2 devices');
+    expect(textOf((await laptop.get('/account/security')).body)).toContain('logged in on 2 devices');
     await laptop.post('/logout-everywhere');
     expect((await phone.get('/account')).statusCode).toBe(303);
     expect((await laptop.get('/account')).statusCode).toBe(303);

@@ -1,3 +1,16 @@
 /** The accounts feature's public face: what other features may use. */
-export { emailOf, pseudonymSql, pseudonymsByIds, userIdSql, findUserIdByPseudonym } from './service.js';
-export { accountRoutes, requireViewer } from './routes.js';
+export {
+  emailOf,
+  pseudonymSql,
+  pseudonymsByIds,
+  userIdSql,
+  findUserIdByPseudonym,
+  verifiedEmailOf,
+} from './service.js';
+export { accountRoutes, requireViewer, SESSION_COOKIE } from './routes.js';
+export { AccountNav } from './views.js';
+export { securityRoutes } from './security-routes.js';
+export { settingsRoutes } from './settings-routes.js';
+export { secondFactorFirst } from './two-factor.js';
+export { emailPreferences, membershipHiddenSql, membersHiddenFromMembers, shownOnline } from './settings.js';
+export { confirmAccountDeletion, deleteAccount, exportAccount, type AccountExport } from './personal-data.js';

@@ -1,18 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.js';
-import { Invalid } from '../../platform/errors.js';
+import { Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, sendPage } from '../../platform/http/page.js';
 import { translator } from '../../platform/views/i18n.js';
+import { afterFirstFactor, CHALLENGE_COOKIE, completeLogin, safeNext, SESSION_COOKIE, startSession } from './login.js';
 import * as accounts from './service.js';
-import { AccountPage, ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage } from './views.js';
+import { SecondStepPage } from './security-views.js';
+import { answerLoginChallenge, hasLoginChallenge } from './two-factor.js';
+import { createEmailVerification, isVerificationTokenValid, verifyEmail } from './verification.js';
+import { AccountPage, ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage, VerifyEmailPage } from './views.js';
 
-export const SESSION_COOKIE = 'mutual_session';
-
-/** Only same-site paths may be redirected to after login, so a link cannot send people elsewhere. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%#]*$/.test(next) && !next.includes('\\') ? next : '/';
-}
+export { SESSION_COOKIE } from './login.js';
 
 export function requireViewer(request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.viewer) return true;
@@ -28,17 +27,21 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const user = await accounts.findSessionUser(db, token);
-    if (user) request.viewer = { id: user.id, pseudonym: user.pseudonym, isAdmin: user.isAdmin };
+    if (user) request.viewer = user;
   });
 
-  async function startSession(reply: FastifyReply, userId: number) {
-    const { token, maxAge } = await accounts.createSession(db, userId);
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      maxAge,
+  /** Mails a one-time link that confirms the account's address (nothing when it is confirmed already). */
+  async function sendVerification(userId: number) {
+    const link = await createEmailVerification(db, userId);
+    if (!link) return;
+    const t = translator('en');
+    await deps.mailer.send({
+      to: link.email,
+      subject: t('accounts.verify.mail.subject'),
+      text: t('accounts.verify.mail.body', {
+        pseudonym: link.pseudonym,
+        link: `${deps.baseUrl}/verify-email/${link.token}`,
+      }),
     });
   }
 
@@ -61,8 +64,10 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post('/setup', { config: { rateLimit: deps.limits.signUp } }, async (request, reply) => {
     try {
       const user = await accounts.signUp(db, request.body, { asFirstAdmin: true });
-      await startSession(reply, user.id);
-      return reply.redirect('/?notice=signedUp', 303);
+      await startSession(deps, request, reply, user.id);
+      await sendVerification(user.id);
+      // The administrator's powers wait for two-step verification: the first thing to set up.
+      return reply.redirect('/account/two-factor?notice=signedUpAdmin', 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const ctx = pageContext(request, reply);
@@ -79,7 +84,8 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post('/signup', { config: { rateLimit: deps.limits.signUp } }, async (request, reply) => {
     try {
       const user = await accounts.signUp(db, request.body);
-      await startSession(reply, user.id);
+      await startSession(deps, request, reply, user.id);
+      await sendVerification(user.id);
       return reply.redirect('/groups?notice=signedUp', 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
@@ -99,15 +105,41 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const next = (request.body as { next?: unknown } | undefined)?.next;
     try {
       const user = await accounts.authenticate(db, request.body);
-      await startSession(reply, user.id);
-      const target = safeNext(next);
-      return reply.redirect(`${target}${target.includes('?') ? '&' : '?'}notice=loggedIn`, 303);
+      return reply.redirect(await afterFirstFactor(deps, request, reply, user.id, next), 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const ctx = pageContext(request, reply);
       const values = formValues(request.body, ['password']);
       const nextPath = typeof next === 'string' ? safeNext(next) : undefined;
       return sendPage(reply, LogInPage({ ctx, errors: error.fieldErrors, values, next: nextPath }), 400);
+    }
+  });
+
+  // The second step, for accounts with two-step verification: only after the first one.
+  app.get('/login/two-factor', async (request, reply) => {
+    const next = (request.query as { next?: string }).next;
+    const token = request.cookies[CHALLENGE_COOKIE];
+    if (!token || !(await hasLoginChallenge(db, token))) return reply.redirect('/login', 303);
+    return sendPage(reply, SecondStepPage({ ctx: pageContext(request, reply), next }));
+  });
+
+  app.post('/login/two-factor', { config: { rateLimit: deps.limits.logIn } }, async (request, reply) => {
+    const next = (request.body as { next?: unknown } | undefined)?.next;
+    const token = request.cookies[CHALLENGE_COOKIE] ?? '';
+    try {
+      const { userId, usedRecoveryCode } = await answerLoginChallenge(db, token, request.body);
+      const notice = usedRecoveryCode ? 'recoveryCodeUsed' : 'loggedIn';
+      return reply.redirect(await completeLogin(deps, request, reply, userId, next, notice), 303);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      if (error.fieldErrors['']) {
+        reply.clearCookie(CHALLENGE_COOKIE, { path: '/login' });
+        const ctx = pageContext(request, reply);
+        return sendPage(reply, LogInPage({ ctx, errors: error.fieldErrors, next: safeNext(next) }), 400);
+      }
+      const ctx = pageContext(request, reply);
+      const nextPath = typeof next === 'string' ? safeNext(next) : undefined;
+      return sendPage(reply, SecondStepPage({ ctx, errors: error.fieldErrors, next: nextPath }), 400);
     }
   });
 
@@ -126,11 +158,14 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   });
 
   async function renderAccount(request: FastifyRequest, reply: FastifyReply, errors = {}, status = 200) {
-    const viewer = request.viewer!;
-    const user = await accounts.findSessionUser(db, request.cookies[SESSION_COOKIE] ?? '');
-    const sessionCount = await accounts.countSessions(db, viewer.id);
+    const overview = await accounts.accountOverview(db, request.viewer!.id);
+    if (!overview) throw new NotFound();
     const ctx = pageContext(request, reply);
-    return sendPage(reply, AccountPage({ ctx, errors, email: user?.email ?? '', sessionCount }), status);
+    return sendPage(
+      reply,
+      AccountPage({ ctx, errors, email: overview.email, emailVerified: overview.emailVerified }),
+      status,
+    );
   }
 
   app.get('/account', async (request, reply) => {
@@ -146,6 +181,29 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       return renderAccount(request, reply, error.fieldErrors, 400);
+    }
+  });
+
+  app.post('/account/verify-email', { config: { rateLimit: deps.limits.passwordReset } }, async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    await sendVerification(request.viewer!.id);
+    return reply.redirect('/account?notice=verificationSent', 303);
+  });
+
+  app.get('/verify-email/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const valid = await isVerificationTokenValid(db, token);
+    return sendPage(reply, VerifyEmailPage({ ctx: pageContext(request, reply), token, valid }), valid ? 200 : 410);
+  });
+
+  app.post('/verify-email/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    try {
+      await verifyEmail(db, token);
+      return reply.redirect(`${request.viewer ? '/account' : '/'}?notice=emailVerified`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return sendPage(reply, VerifyEmailPage({ ctx: pageContext(request, reply), token, valid: false }), 410);
     }
   });
 

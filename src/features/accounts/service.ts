@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, count, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { Forbidden, Invalid } from '../../platform/errors.js';
+import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { unreadNotificationsSql } from '../notifications/index.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { passwordResets, sessions, users, type User } from './schema.js';
 
 const SESSION_DAYS = 30;
-const RESET_HOURS = 2;
+/** How stale a session's "last seen" may get before a request updates it. */
+const LAST_SEEN_MINUTES = 5;
+/** Password-reset and email-confirmation links work for this long, once. */
+export const LINK_HOURS = 1;
 
 const email = z
   .string()
@@ -36,11 +40,17 @@ export const changePasswordInput = z.object({
 });
 export const resetPasswordInput = z.object({ newPassword: password });
 
+/** The signed-in person as every request sees them (never their email). */
 export interface SessionUser {
   id: number;
   pseudonym: string;
-  email: string;
   isAdmin: boolean;
+  /** Two-step verification (an authenticator app) is on. */
+  secondFactor: boolean;
+  locale: string;
+  timeZone: string;
+  /** Notifications not seen yet, for the header. */
+  unreadNotifications: number;
 }
 
 export function hashToken(token: string): string {
@@ -96,24 +106,44 @@ export async function authenticate(db: Db, input: unknown): Promise<User> {
 }
 
 /** Starts a session; returns the token for the cookie. Only its hash is stored. */
-export async function createSession(db: Db, userId: number): Promise<{ token: string; maxAge: number }> {
+export async function createSession(
+  db: DbOrTx,
+  userId: number,
+  device = '',
+): Promise<{ token: string; maxAge: number }> {
   const token = randomBytes(32).toString('base64url');
   const maxAge = SESSION_DAYS * 24 * 3600;
+  // Sessions that ran out are of no use to anyone: they go when their owner next logs in.
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date())));
   await db.insert(sessions).values({
     tokenHash: hashToken(token),
     userId,
+    device,
     expiresAt: new Date(Date.now() + maxAge * 1000),
   });
   return { token, maxAge };
 }
 
+/**
+ * The signed-in person for a session token, in one round trip. It also notes when the session was
+ * last seen, for the owner's list of devices, at most every few minutes, so most requests write nothing.
+ */
 export async function findSessionUser(db: Db, token: string): Promise<SessionUser | null> {
-  const [row] = await db
-    .select({ id: users.id, pseudonym: users.pseudonym, email: users.email, isAdmin: users.isAdmin })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
-  return row ?? null;
+  const hash = hashToken(token);
+  // Both drivers answer a raw statement with { rows }.
+  const result = (await db.execute(sql`
+    with touched as (
+      update sessions set last_seen_at = now()
+      where token_hash = ${hash} and expires_at > now()
+        and last_seen_at < now() - make_interval(mins => ${LAST_SEEN_MINUTES})
+    )
+    select u.id, u.pseudonym, u.is_admin as "isAdmin", u.locale, u.time_zone as "timeZone",
+      exists (select 1 from two_factor f where f.user_id = u.id and f.enabled_at is not null) as "secondFactor",
+      ${unreadNotificationsSql(sql.raw('u.id'))} as "unreadNotifications"
+    from sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${hash} and s.expires_at > now()`)) as unknown as { rows: SessionUser[] };
+  const row = result.rows[0];
+  return row ? { ...row, id: Number(row.id) } : null;
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {
@@ -125,12 +155,44 @@ export async function endAllSessions(db: Db, userId: number): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function countSessions(db: Db, userId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
+export interface SessionRow {
+  id: number;
+  device: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  current: boolean;
+}
+
+/** The person's sessions: the one in use first, then the most recently seen. */
+export async function listSessions(db: Db, userId: number, currentToken: string): Promise<SessionRow[]> {
+  const rows = await db
+    .select({
+      id: sessions.id,
+      device: sessions.device,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      current: sql<boolean>`${sessions.tokenHash} = ${hashToken(currentToken)}`,
+    })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())));
-  return row?.n ?? 0;
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastSeenAt));
+  return rows.sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** Ends one of the person's own sessions; someone else's id finds nothing. */
+export async function endSessionById(db: Db, userId: number, sessionId: unknown): Promise<void> {
+  const id = z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .safeParse(sessionId);
+  if (!id.success) throw new NotFound();
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id.data), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  if (ended.length === 0) throw new NotFound();
 }
 
 /** Changes the password and ends every other session, in case the old one was known to someone. */
@@ -168,7 +230,7 @@ export async function createPasswordReset(
   await db.insert(passwordResets).values({
     tokenHash: hashToken(token),
     userId: user.id,
-    expiresAt: new Date(Date.now() + RESET_HOURS * 3600 * 1000),
+    expiresAt: new Date(Date.now() + LINK_HOURS * 3600 * 1000),
   });
   return { token, user };
 }
@@ -204,7 +266,16 @@ export async function resetPassword(db: Db, token: string, input: unknown): Prom
       )
       .returning({ userId: passwordResets.userId });
     if (!reset) throw new Invalid({ '': 'accounts.errors.resetExpired' });
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, reset.userId));
+    // Following the mailed link proves the address is theirs, as a confirmation link would.
+    await tx
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+      .where(eq(users.id, reset.userId));
+    // Any other link still in the mailbox stops working too: each link is good for one change.
+    await tx
+      .update(passwordResets)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResets.userId, reset.userId), isNull(passwordResets.usedAt)));
     await tx.delete(sessions).where(eq(sessions.userId, reset.userId));
   });
 }
@@ -244,5 +315,26 @@ export async function findUserIdByPseudonym(db: DbOrTx, pseudonym: string): Prom
 /** An account's email, for rules that depend on it (an organisation's domain) and for mail. Never for pages. */
 export async function emailOf(db: DbOrTx, userId: number): Promise<string | null> {
   const [row] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return row?.email ?? null;
+}
+
+/** What the account page shows its owner: the only place an email address is rendered. */
+export async function accountOverview(
+  db: Db,
+  userId: number,
+): Promise<{ email: string; emailVerified: boolean; pseudonym: string } | null> {
+  const [row] = await db
+    .select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt, pseudonym: users.pseudonym })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ? { email: row.email, emailVerified: row.emailVerifiedAt !== null, pseudonym: row.pseudonym } : null;
+}
+
+/** An account's email once its owner has confirmed it, for rules that trust it (an organisation's domain). */
+export async function verifiedEmailOf(db: DbOrTx, userId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.id, userId), isNotNull(users.emailVerifiedAt)));
   return row?.email ?? null;
 }

@@ -68,7 +68,7 @@ export function SignUpPage({ ctx, errors = {}, values = {}, setup = false }: For
 export function LogInPage({ ctx, errors = {}, values = {}, next }: FormProps & { next?: string | undefined }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.logIn.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.logIn.title')} noindex scripts={['webauthn.js', 'passkeys.js']}>
       <section class="panel narrow">
         <h1>{t('accounts.logIn.title')}</h1>
         <FormErrors ctx={ctx} errors={errors} />
@@ -98,6 +98,22 @@ export function LogInPage({ ctx, errors = {}, values = {}, next }: FormProps & {
             {t('accounts.logIn.submit')}
           </button>
         </form>
+        <div class="passkey-login">
+          <button
+            type="button"
+            class="button button-secondary"
+            hidden
+            data-passkey="login"
+            data-passkey-status="passkey-status"
+            data-csrf={ctx.csrfToken}
+            data-next={next ?? ''}
+            data-waiting={t('accounts.passkeys.waiting')}
+            data-failed={t('accounts.passkeys.errors.failed')}
+          >
+            {t('accounts.passkeys.logIn')}
+          </button>
+          <p id="passkey-status" aria-live="polite"></p>
+        </div>
         <p>
           <a href="/forgot-password">{t('accounts.forgot.link')}</a>
         </p>
@@ -109,16 +125,38 @@ export function LogInPage({ ctx, errors = {}, values = {}, next }: FormProps & {
   );
 }
 
+/** The links between the account's pages. */
+export function AccountNav({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  const here = ctx.path.split('?')[0];
+  const links = [
+    ['/account', t('accounts.nav.account')],
+    ['/account/security', t('accounts.nav.security')],
+    ['/account/settings', t('accounts.nav.settings')],
+    ['/account/data', t('accounts.nav.data')],
+  ] as const;
+  return (
+    <nav class="leader-nav" aria-label={t('accounts.nav.label')}>
+      {links.map(([href, label]) => (
+        <a key={href} href={href} aria-current={here === href ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 export function AccountPage({
   ctx,
   errors = {},
   email,
-  sessionCount,
-}: FormProps & { email: string; sessionCount: number }) {
+  emailVerified,
+}: FormProps & { email: string; emailVerified: boolean }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('accounts.account.title')} noindex>
       <h1>{t('accounts.account.title')}</h1>
+      <AccountNav ctx={ctx} />
       <section class="panel" aria-labelledby="about-you">
         <h2 id="about-you">{t('accounts.account.aboutYou')}</h2>
         <dl class="facts">
@@ -129,6 +167,17 @@ export function AccountPage({
             {email} <span class="muted">({t('accounts.account.emailPrivate')})</span>
           </dd>
         </dl>
+        {emailVerified ? (
+          <p>{t('accounts.verify.confirmed')}</p>
+        ) : (
+          <form method="post" action="/account/verify-email">
+            <CsrfField ctx={ctx} />
+            <p>{t('accounts.verify.notYet')}</p>
+            <button type="submit" class="button button-secondary">
+              {t('accounts.verify.resend')}
+            </button>
+          </form>
+        )}
       </section>
       <section class="panel" aria-labelledby="change-password">
         <h2 id="change-password">{t('accounts.account.changePassword')}</h2>
@@ -159,15 +208,30 @@ export function AccountPage({
           </button>
         </form>
       </section>
-      <section class="panel" aria-labelledby="devices">
-        <h2 id="devices">{t('accounts.account.devices')}</h2>
-        <p>{t('accounts.account.sessionCount', { count: sessionCount })}</p>
-        <form method="post" action="/logout-everywhere">
-          <CsrfField ctx={ctx} />
-          <button type="submit" class="button button-secondary">
-            {t('accounts.account.logOutEverywhere')}
-          </button>
-        </form>
+    </Layout>
+  );
+}
+
+/** The page a confirmation link opens: one button, so that a mail scanner following links confirms nothing. */
+export function VerifyEmailPage({ ctx, token, valid }: { ctx: PageContext; token: string; valid: boolean }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('accounts.verify.title')} noindex>
+      <section class="panel narrow">
+        <h1>{t('accounts.verify.title')}</h1>
+        {valid ? (
+          <form method="post" action={`/verify-email/${encodeURIComponent(token)}`}>
+            <CsrfField ctx={ctx} />
+            <p>{t('accounts.verify.intro')}</p>
+            <button type="submit" class="button">
+              {t('accounts.verify.submit')}
+            </button>
+          </form>
+        ) : (
+          <p>
+            {t('accounts.errors.linkExpired')} <a href="/account">{t('accounts.verify.newLink')}</a>
+          </p>
+        )}
       </section>
     </Layout>
   );

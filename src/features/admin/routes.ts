@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/deps.js';
 import { NotFound } from '../../platform/errors.js';
 import { pageContext, sendPage } from '../../platform/http/page.js';
 import { readOutbox } from '../../platform/mail/mailer.js';
-import { requireViewer } from '../accounts/index.js';
+import { requireViewer, secondFactorFirst } from '../accounts/index.js';
 import { OutboxPage } from './views.js';
 
 export async function adminRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -11,6 +11,7 @@ export async function adminRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get('/admin/outbox', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     if (!request.viewer?.isAdmin) throw new NotFound();
+    if (!request.viewer.secondFactor) throw secondFactorFirst();
     const messages = await readOutbox(deps.db);
     return sendPage(reply, OutboxPage({ ctx: pageContext(request, reply), messages }));
   });

@@ -2,3 +2,4 @@
 export { createThread, replyToThread, toggleReaction, editPost } from './service.js';
 export { setPostHidden, setThreadFlag } from './moderation.js';
 export { forumRoutes } from './routes.js';
+export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';

@@ -29,7 +29,8 @@ export async function setPostHidden(db: Db, actor: Actor, postId: number, hidden
     await logModeration(tx, post.groupId, actor, hidden ? 'hide_post' : 'restore_post', {
       threadId: thread.id,
       postId,
-      subjectUserId: post.authorId,
+      // Who wrote an anonymous post stays out of the log, which the group's leaders read.
+      subjectUserId: post.anonymous ? null : post.authorId,
     });
     return updated!;
   });

@@ -5,7 +5,7 @@ import { RelativeTime } from '../../platform/views/time.js';
 import type { GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
 import type { PostView, Revision } from './service.js';
-import { PostFields, threadUrl } from './views.js';
+import { authorLabel, PostFields, threadUrl } from './views.js';
 
 export function EditPostPage({
   ctx,
@@ -94,7 +94,7 @@ export function HistoryPage({
       <p class="breadcrumb">
         <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{thread.title}</a>
       </p>
-      <h1>{t('forum.historyOf', { name: view.author ?? t('forum.formerMember') })}</h1>
+      <h1>{t('forum.historyOf', { name: authorLabel(ctx, view) })}</h1>
       <section class="panel">
         <h2>{t('forum.currentVersion')}</h2>
         <pre class="source">{view.post.body}</pre>

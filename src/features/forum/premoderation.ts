@@ -1,11 +1,19 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Bus } from '../../platform/bus/index.js';
 import type { Db } from '../../platform/db/client.js';
 import { NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { pseudonymsByIds } from '../accounts/index.js';
-import { assertCanModerate, recordAudit, touchGroup, type Actor, type GroupAccess } from '../groups/index.js';
+import {
+  assertCanModerate,
+  memberNameSql,
+  recordAudit,
+  touchGroup,
+  type Actor,
+  type GroupAccess,
+} from '../groups/index.js';
 import { posts, threads } from './schema.js';
+import { announceReplies } from './live.js';
 import { accessThread, canSeePost, countReply } from './service.js';
 
 export interface PendingPost {
@@ -13,7 +21,10 @@ export interface PendingPost {
   threadId: number;
   threadTitle: string;
   isOpening: boolean;
+  /** The author's name in the group; null for a former member or an anonymous post. */
   author: string | null;
+  /** "Anonymous 2": the post's anonymous label in its thread, or null when it is not anonymous. */
+  anonymousNumber: number | null;
   body: string;
   bodyHtml: string;
   createdAt: Date;
@@ -28,7 +39,9 @@ export async function pendingPosts(db: Db, access: GroupAccess): Promise<Pending
       threadId: posts.threadId,
       threadTitle: threads.title,
       isOpening: posts.isOpening,
-      authorId: posts.authorId,
+      author: sql<string | null>`case when posts.anonymous then null
+        else ${memberNameSql(sql.raw('posts.group_id'), sql.raw('posts.author_id'))} end`,
+      anonymousNumber: posts.anonymousNumber,
       body: posts.body,
       bodyHtml: posts.bodyHtml,
       createdAt: posts.createdAt,
@@ -37,11 +50,7 @@ export async function pendingPosts(db: Db, access: GroupAccess): Promise<Pending
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .where(and(eq(posts.groupId, access.group.id), eq(posts.status, 'pending')))
     .orderBy(asc(posts.createdAt), asc(posts.id));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.authorId),
-  );
-  return rows.map(({ authorId, ...r }) => ({ ...r, author: authorId === null ? null : (names.get(authorId) ?? null) }));
+  return rows;
 }
 
 const decisionInput = z.object({
@@ -50,9 +59,15 @@ const decisionInput = z.object({
 });
 
 /** A leader approves a pending post (it appears, and counts) or rejects it (only its author still sees it). */
-export async function decidePendingPost(db: Db, actor: Actor, postId: number, input: unknown): Promise<GroupAccess> {
+export async function decidePendingPost(
+  db: Db,
+  actor: Actor,
+  postId: number,
+  input: unknown,
+  bus?: Bus,
+): Promise<GroupAccess> {
   const { decision, reason } = parseInput(decisionInput, input);
-  return db.transaction(async (tx) => {
+  const { access, counted } = await db.transaction(async (tx) => {
     const [post] = await tx.select().from(posts).where(eq(posts.id, postId));
     if (!post || post.deletedAt || post.status !== 'pending') throw new NotFound();
     const { access, thread } = await accessThread(tx, actor, post.threadId);
@@ -64,23 +79,28 @@ export async function decidePendingPost(db: Db, actor: Actor, postId: number, in
       .update(posts)
       .set({ status: decision === 'approve' ? 'published' : 'rejected' })
       .where(eq(posts.id, postId));
+    let counted: { threadId: number; replies: number } | null = null;
     if (decision === 'approve') {
       if (post.isOpening) {
         await tx.update(threads).set({ lastPostAt: now }).where(eq(threads.id, thread.id));
         await touchGroup(tx, thread.groupId, now);
       } else {
-        await countReply(tx, thread.id, thread.groupId, now);
+        counted = { threadId: thread.id, replies: await countReply(tx, thread.id, thread.groupId, now) };
       }
     }
     await recordAudit(tx, {
       groupId: thread.groupId,
       actorId: actor!.id,
       action: decision === 'approve' ? 'approve_post' : 'reject_post',
-      subjectUserId: post.authorId,
+      // Who wrote an anonymous post stays out of the log, which the group's leaders read.
+      subjectUserId: post.anonymous ? null : post.authorId,
       threadId: thread.id,
       postId,
       reason: reason || null,
     });
-    return access;
+    return { access, counted };
   });
+  // An approved reply is new to everyone but its author and the leaders: tell the thread's followers.
+  if (counted) await announceReplies(bus, counted.threadId, counted.replies);
+  return access;
 }

@@ -31,7 +31,10 @@ export function ReviewPage({
               : t('forum.review.reply', { title: p.threadTitle })}
           </h3>
           <p class="meta">
-            {p.author ?? t('forum.formerMember')} · <RelativeTime ctx={ctx} date={p.createdAt} /> ·{' '}
+            {p.anonymousNumber !== null
+              ? t('forum.anonymous.label', { n: p.anonymousNumber })
+              : (p.author ?? t('forum.formerMember'))}{' '}
+            · <RelativeTime ctx={ctx} date={p.createdAt} /> ·{' '}
             <a href={`${threadUrl(group.slug, { id: p.threadId })}#post-${p.id}`}>{t('forum.review.open')}</a>
           </p>
           {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}

@@ -6,6 +6,10 @@ import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
+import { threadChannel, threadReplies } from './live.js';
+import * as anonymity from './anonymity.js';
+import { anonymityOf } from './anonymity.js';
+import { BanAuthorPage, RevealedPage, RevealPage } from './anonymity-views.js';
 import * as moderation from './moderation.js';
 import * as premoderation from './premoderation.js';
 import * as forum from './service.js';
@@ -26,6 +30,15 @@ function parseId(value: unknown): number {
 export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;
   const postLimit = { config: { rateLimit: deps.limits.post } };
+
+  // Whoever may read a thread may follow its new replies live (at /live), and no one else.
+  deps.live.add('thread', {
+    event: threadReplies,
+    channel: threadChannel,
+    authorise: async (viewer, threadId) => {
+      await forum.accessThread(db, viewer, threadId);
+    },
+  });
 
   app.get<{ Params: { slug: string } }>('/g/:slug', async (request, reply) => {
     const access = await accessGroup(db, request.viewer, request.params.slug);
@@ -74,14 +87,23 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     // Old links keep working after a group is renamed.
     if (page.access.group.slug !== request.params.slug)
       return reply.redirect(threadUrl(page.access.group.slug, page.thread), 301);
-    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page }));
+    // After "New replies. Show them": how many replies the person had seen, to mark the first new one.
+    const seen = z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .catch(undefined)
+      .parse((request.query as { seen?: string }).seen);
+    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page, seen }));
   });
 
   app.post<{ Params: { id: string } }>('/threads/:id/replies', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const threadId = parseId(request.params.id);
     try {
-      const post = await forum.replyToThread(db, request.viewer, threadId, request.body);
+      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, deps.bus);
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
       if (isHtmx(request))
         return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view }));
@@ -93,7 +115,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const values = formValues(request.body);
       if (isHtmx(request)) {
         reply.header('hx-retarget', '#reply-form').header('hx-reswap', 'outerHTML');
-        return sendFragment(reply, ReplyForm({ ctx, threadId, errors: error.fieldErrors, values }), 422);
+        const { access } = await forum.accessThread(db, request.viewer, threadId);
+        const anonymity = anonymityOf(access);
+        return sendFragment(reply, ReplyForm({ ctx, threadId, anonymity, errors: error.fieldErrors, values }), 422);
       }
       const page = await forum.readThread(db, request.viewer, threadId);
       return sendPage(reply, ThreadPage({ ctx, ...page, errors: error.fieldErrors, values }), 400);
@@ -116,7 +140,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   ) {
     if (!requireViewer(request, reply)) return reply;
     const found = await forum.readPost(db, request.viewer, parseId(request.params.id));
-    if (found.view.post.authorId !== request.viewer!.id) throw new NotFound();
+    if (!found.view.mine) throw new NotFound();
     return sendPage(reply, render(found));
   }
 
@@ -190,6 +214,55 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     });
   }
 
+  // Revealing who wrote an anonymous post: a reason is required; the answer is shown once, on the
+  // page that answers the form, never in a URL.
+  app.get<{ Params: { id: string } }>('/posts/:id/reveal', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const found = await anonymity.readPostToReveal(db, request.viewer, parseId(request.params.id));
+    return sendPage(reply, RevealPage({ ctx: pageContext(request, reply), ...found }));
+  });
+
+  app.post<{ Params: { id: string } }>('/posts/:id/reveal', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const postId = parseId(request.params.id);
+    try {
+      const revealed = await anonymity.revealAuthor(db, request.viewer, postId, request.body);
+      return sendPage(reply, RevealedPage({ ctx: pageContext(request, reply), revealed }));
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const found = await anonymity.readPostToReveal(db, request.viewer, postId);
+      const ctx = pageContext(request, reply);
+      const values = formValues(request.body);
+      return sendPage(reply, RevealPage({ ctx, ...found, errors: error.fieldErrors, values }), 400);
+    }
+  });
+
+  // Banning the author of an anonymous post without learning who they are.
+  app.get<{ Params: { id: string } }>('/posts/:id/ban-author', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const found = await anonymity.readPostToBanAuthor(db, request.viewer, parseId(request.params.id));
+    return sendPage(reply, BanAuthorPage({ ctx: pageContext(request, reply), ...found }));
+  });
+
+  app.post<{ Params: { id: string } }>('/posts/:id/ban-author', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const postId = parseId(request.params.id);
+    try {
+      const { access, thread } = await anonymity.banAuthor(db, request.viewer, postId, request.body);
+      return redirectAfterPost(
+        request,
+        reply,
+        `${threadUrl(access.group.slug, thread)}?notice=authorBanned#post-${postId}`,
+      );
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const found = await anonymity.readPostToBanAuthor(db, request.viewer, postId);
+      const ctx = pageContext(request, reply);
+      const values = formValues(request.body);
+      return sendPage(reply, BanAuthorPage({ ctx, ...found, errors: error.fieldErrors, values }), 400);
+    }
+  });
+
   app.get<{ Params: { slug: string } }>('/g/:slug/review', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const access = await accessGroup(db, request.viewer, request.params.slug);
@@ -199,7 +272,13 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.post<{ Params: { id: string } }>('/posts/:id/review', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const access = await premoderation.decidePendingPost(db, request.viewer, parseId(request.params.id), request.body);
+    const access = await premoderation.decidePendingPost(
+      db,
+      request.viewer,
+      parseId(request.params.id),
+      request.body,
+      deps.bus,
+    );
     return redirectAfterPost(request, reply, `/g/${access.group.slug}/review?notice=reviewed`);
   });
 }

@@ -45,6 +45,15 @@ export const posts = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     hiddenAt: timestamp('hidden_at', { withTimezone: true }),
     hiddenBy: integer('hidden_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Shown as "Anonymous member": the author is kept (for editing, limits, moderation, reveal), never shown. */
+    anonymous: boolean('anonymous').notNull().default(false),
+    /**
+     * "Anonymous 2": the author's place among the thread's anonymous authors, fixed when they first
+     * post anonymously in it, so that the conversation stays readable and the label never shifts.
+     */
+    anonymousNumber: integer('anonymous_number'),
+    /** The group let its facilitators reveal anonymous authors when this was posted (as the author was told). */
+    facilitatorsMayReveal: boolean('facilitators_may_reveal').notNull().default(false),
   },
   (t) => [index('posts_thread_idx').on(t.threadId, t.createdAt), index('posts_group_idx').on(t.groupId)],
 );

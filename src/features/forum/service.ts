@@ -1,10 +1,10 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
-import { pseudonymSql } from '../accounts/index.js';
 import {
   accessGroup,
   accessGroupById,
@@ -15,6 +15,7 @@ import {
   canReadDiscussions,
   needsPreModeration,
   leaderBadgeSql,
+  memberNameSql,
   touchGroup,
   type Actor,
   type GroupAccess,
@@ -30,11 +31,13 @@ import {
   type ReactionKind,
   type Thread,
 } from './schema.js';
+import { anonymousFields, anonymousInput } from './anonymity.js';
+import { announceReplies } from './live.js';
 
 const title = z.string().trim().min(3, 'forum.errors.titleLength').max(200, 'forum.errors.titleLength');
 const body = z.string().trim().min(1, 'forum.errors.bodyRequired').max(50000, 'forum.errors.bodyLength');
-export const threadInput = z.object({ title, body });
-export const replyInput = z.object({ body });
+export const threadInput = z.object({ title, body, anonymous: anonymousInput });
+export const replyInput = z.object({ body, anonymous: anonymousInput });
 export const editInput = z.object({ title: title.optional(), body });
 
 /**
@@ -71,6 +74,7 @@ export async function createThread(db: Db, actor: Actor, slug: string, input: un
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
     const status = needsPreModeration(access) ? 'pending' : 'published';
+    const anonymity = await anonymousFields(tx, access, data.anonymous, null);
     const [thread] = await tx
       .insert(threads)
       .values({ groupId: access.group.id, authorId: actor!.id, title: data.title, createdAt: now, lastPostAt: now })
@@ -84,6 +88,7 @@ export async function createThread(db: Db, actor: Actor, slug: string, input: un
       body: data.body,
       bodyHtml: renderMarkdown(data.body),
       createdAt: now,
+      ...anonymity,
     });
     if (status === 'published') await touchGroup(tx, access.group.id, now);
     return thread!;
@@ -179,15 +184,17 @@ export async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
   return { ...found, post };
 }
 
-export async function replyToThread(db: Db, actor: Actor, threadId: number, input: unknown): Promise<Post> {
+/** Replies in a thread; once the reply is visible to the group, the thread's followers are told (`bus`). */
+export async function replyToThread(db: Db, actor: Actor, threadId: number, input: unknown, bus?: Bus): Promise<Post> {
   const data = parseInput(replyInput, input);
-  return db.transaction(async (tx) => {
+  const { post, replies } = await db.transaction(async (tx) => {
     const { access, thread } = await accessThread(tx, actor, threadId);
     assertCanTakePart(access);
     if (thread.locked && !canModerate(access)) throw new Forbidden('forum.errors.locked');
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
     const status = needsPreModeration(access) ? 'pending' : 'published';
+    const anonymity = await anonymousFields(tx, access, data.anonymous, thread.id);
     const [post] = await tx
       .insert(posts)
       .values({
@@ -198,11 +205,14 @@ export async function replyToThread(db: Db, actor: Actor, threadId: number, inpu
         body: data.body,
         bodyHtml: renderMarkdown(data.body),
         createdAt: now,
+        ...anonymity,
       })
       .returning();
-    if (status === 'published') await countReply(tx, thread.id, thread.groupId, now);
-    return post!;
+    const replies = status === 'published' ? await countReply(tx, thread.id, thread.groupId, now) : null;
+    return { post: post!, replies };
   });
+  if (replies !== null) await announceReplies(bus, threadId, replies);
+  return post;
 }
 
 /** Authors edit their own posts; the version they replace is kept for moderators. */
@@ -255,12 +265,14 @@ export async function deletePost(
 }
 
 /** A reply became visible to members: count it and mark the thread and group active. */
-export async function countReply(tx: DbOrTx, threadId: number, groupId: number, at: Date): Promise<void> {
-  await tx
+export async function countReply(tx: DbOrTx, threadId: number, groupId: number, at: Date): Promise<number> {
+  const [counted] = await tx
     .update(threads)
     .set({ replyCount: sql`${threads.replyCount} + 1`, lastPostAt: at })
-    .where(eq(threads.id, threadId));
+    .where(eq(threads.id, threadId))
+    .returning({ replies: threads.replyCount });
   await touchGroup(tx, groupId, at);
+  return counted?.replies ?? 0;
 }
 
 export async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number) {
@@ -301,8 +313,15 @@ export interface ReactionSummary {
 }
 
 export interface PostView {
+  /**
+   * The post. For an anonymous one, `authorId` is the viewer's own id when they wrote it and null
+   * otherwise: who wrote it never leaves this module for anyone else.
+   */
   post: Post;
+  /** The author's name in the group; null for a former member, and for every anonymous post. */
   author: string | null;
+  /** The viewer wrote it. */
+  mine: boolean;
   /** The author's role in the group when they lead it, with a verified facilitator's credential. */
   badge: LeaderBadge | null;
   reactions: ReactionSummary[];
@@ -335,8 +354,9 @@ async function postViewsWithHistory(
   const rows = await db
     .select({
       post: posts,
-      author: pseudonymSql(postAuthor),
-      badge: leaderBadgeSql(postGroup, postAuthor),
+      author: sql<string | null>`case when posts.anonymous then null else ${memberNameSql(postGroup, postAuthor)} end`,
+      badge: sql<LeaderBadge | null>`case when posts.anonymous then null else ${leaderBadgeSql(postGroup, postAuthor)} end`,
+      mine: sql<boolean>`coalesce(posts.author_id = ${actor?.id ?? -1}, false)`,
       reactions: sql<ReactionRow[] | null>`(select json_agg(json_build_object('kind', r.kind, 'n', r.n, 'mine', r.mine))
         from (select kind, count(*)::int as n, bool_or(user_id = ${actor?.id ?? -1}) as mine
               from reactions where post_id = posts.id group by kind) r)`,
@@ -351,8 +371,9 @@ async function postViewsWithHistory(
     .where(which)
     .orderBy(asc(posts.createdAt), asc(posts.id));
   return rows.map((row) => ({
-    post: row.post,
+    post: row.post.anonymous ? { ...row.post, authorId: row.mine ? actor!.id : null } : row.post,
     author: row.author,
+    mine: row.mine,
     badge: row.badge,
     reactions: reactionKinds.map((kind) => {
       const found = row.reactions?.find((r) => r.kind === kind);
@@ -362,7 +383,7 @@ async function postViewsWithHistory(
   }));
 }
 
-/** Views of posts already loaded (after a change). */
+/** A page of posts, as PostViews, for posts already loaded (after a change). */
 async function postViews(db: DbOrTx, actor: Actor, list: Post[]): Promise<PostView[]> {
   if (list.length === 0) return [];
   return postViewsWhere(
@@ -423,10 +444,16 @@ export async function readThreadOpening(
 
 export interface ThreadSummary {
   thread: Thread;
+  /** Who started it, by their name in the group; null for a former member or an anonymous start. */
   author: string | null;
+  /** Its opening post was written anonymously. */
+  anonymous: boolean;
   /** Its opening post waits for approval (seen only by its author and the group's leaders). */
   awaiting: boolean;
 }
+
+const openedAnonymously = sql<boolean>`exists (select 1 from posts o where o.thread_id = threads.id
+  and o.is_opening and o.anonymous)`;
 
 export async function listThreads(
   db: Db,
@@ -447,7 +474,9 @@ export async function listThreads(
     db
       .select({
         thread: threads,
-        author: pseudonymSql(sql.raw('threads.author_id')),
+        author: sql<string | null>`case when ${openedAnonymously} then null
+          else ${memberNameSql(sql.raw('threads.group_id'), sql.raw('threads.author_id'))} end`,
+        anonymous: openedAnonymously,
         // Written out in full: in a single-table select, Drizzle leaves columns unqualified, and an
         // unqualified "id" here would mean the post's id, not the thread's.
         awaiting: sql<boolean>`exists (select 1 from posts opening where opening.thread_id = threads.id

@@ -1,8 +1,18 @@
+import { Fragment } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
+import { assetUrl } from '../../platform/views/assets.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
-import { canModerate, canReadDiscussions, canTakePart, GroupHeader, type GroupAccess } from '../groups/index.js';
+import {
+  canModerate,
+  canReadDiscussions,
+  canRevealAuthor,
+  canTakePart,
+  GroupHeader,
+  type GroupAccess,
+} from '../groups/index.js';
+import { anonymityOf, type AnonymityOption } from './anonymity.js';
 import type { Thread } from './schema.js';
 import type { PostView, ThreadSummary } from './service.js';
 
@@ -45,7 +55,7 @@ export function GroupPage({
           <p class="empty">{t('forum.noThreads')}</p>
         ) : (
           <ul class="threads">
-            {threads.map(({ thread, author, awaiting }) => (
+            {threads.map(({ thread, author, anonymous, awaiting }) => (
               <li key={thread.id} class="thread-row">
                 <a href={threadUrl(group.slug, thread)} class="thread-title">
                   {thread.title}
@@ -54,7 +64,11 @@ export function GroupPage({
                   {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
                   {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}{' '}
                   {awaiting ? <span class="badge badge-warning">{t('forum.awaiting')}</span> : null}{' '}
-                  <span>{t('forum.startedBy', { name: author ?? t('forum.formerMember') })}</span>
+                  <span>
+                    {t('forum.startedBy', {
+                      name: anonymous ? t('forum.anonymous.member') : (author ?? t('forum.formerMember')),
+                    })}
+                  </span>
                   {' · '}
                   <span>{t('forum.replyCount', { count: thread.replyCount })}</span>
                   {' · '}
@@ -103,6 +117,7 @@ export function NewThreadPage({
         <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
           <CsrfField ctx={ctx} />
           <PostFields ctx={ctx} errors={errors} values={values} withTitle />
+          <AnonymousChoice ctx={ctx} option={anonymityOf(access)} checked={values.anonymous === 'on'} />
           <button type="submit" class="button">
             {t('forum.newThread.submit')}
           </button>
@@ -153,6 +168,40 @@ export function PostFields({
   );
 }
 
+/**
+ * "Post anonymously", where the group allows it, with who could ever uncover the author: told
+ * here, before they post, as the group's policy stands (and stays, for this post).
+ */
+export function AnonymousChoice({
+  ctx,
+  option,
+  checked,
+}: {
+  ctx: PageContext;
+  option: AnonymityOption | null;
+  checked: boolean;
+}) {
+  const { t } = ctx;
+  if (!option) return null;
+  const id = 'field-anonymous';
+  return (
+    <div class="choice">
+      <input type="checkbox" id={id} name="anonymous" checked={checked} aria-describedby={`${id}-hint`} />
+      <label for={id}>{t('forum.anonymous.choice')}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {t('forum.anonymous.hint')}{' '}
+        {option.facilitatorsReveal ? t('forum.anonymous.revealFacilitators') : t('forum.anonymous.revealAdmins')}
+      </p>
+    </div>
+  );
+}
+
+/** How a post's author is named: by name in the group, or by their anonymous label in the thread. */
+export function authorLabel(ctx: PageContext, view: Pick<PostView, 'post' | 'author'>): string {
+  if (view.post.anonymous) return ctx.t('forum.anonymous.label', { n: view.post.anonymousNumber ?? 1 });
+  return view.author ?? ctx.t('forum.formerMember');
+}
+
 const reactionLabels = {
   support: 'forum.reactions.support',
   me_too: 'forum.reactions.meToo',
@@ -199,8 +248,10 @@ export function ReactionBar({ ctx, view, canReact }: { ctx: PageContext; view: P
 export function PostItem({ ctx, access, view }: { ctx: PageContext; access: GroupAccess; view: PostView }) {
   const { t } = ctx;
   const { post } = view;
-  const mine = ctx.viewer !== null && post.authorId === ctx.viewer.id;
+  const mine = view.mine;
   const moderator = canModerate(access);
+  const anonymousActions = post.anonymous && moderator;
+  const reveal = post.anonymous && canRevealAuthor(access, post.facilitatorsMayReveal);
   return (
     <article
       class={post.hiddenAt ? 'post post-hidden' : 'post'}
@@ -208,7 +259,9 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
       aria-labelledby={`post-${post.id}-by`}
     >
       <header class="post-head">
-        <strong id={`post-${post.id}-by`}>{view.author ?? t('forum.formerMember')}</strong>{' '}
+        <strong id={`post-${post.id}-by`}>{authorLabel(ctx, view)}</strong>{' '}
+        {post.anonymous ? <span class="badge">{t('forum.anonymous.member')}</span> : null}{' '}
+        {post.anonymous && mine ? <span class="meta">{t('forum.anonymous.you')}</span> : null}{' '}
         {view.badge ? (
           <span class="badge badge-professional">
             {t(`groups.roles.${view.badge.role}`)}
@@ -226,7 +279,7 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
       {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
       <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
       <ReactionBar ctx={ctx} view={view} canReact={canTakePart(access)} />
-      {mine || moderator ? (
+      {mine || moderator || reveal ? (
         <div class="post-actions">
           {mine ? <a href={`/posts/${post.id}/edit`}>{t('forum.edit')}</a> : null}
           {mine ? <a href={`/posts/${post.id}/delete`}>{t('forum.delete')}</a> : null}
@@ -239,6 +292,8 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
               className="link-button"
             />
           ) : null}
+          {anonymousActions ? <a href={`/posts/${post.id}/ban-author`}>{t('forum.anonymous.banAuthor')}</a> : null}
+          {reveal ? <a href={`/posts/${post.id}/reveal`}>{t('forum.anonymous.reveal')}</a> : null}
         </div>
       ) : null}
     </article>
@@ -248,11 +303,14 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
 export function ReplyForm({
   ctx,
   threadId,
+  anonymity,
   errors = {},
   values = {},
 }: {
   ctx: PageContext;
   threadId: number;
+  /** Whether the person may reply anonymously here, and on what terms. */
+  anonymity: AnonymityOption | null;
   errors?: FieldErrors;
   values?: Record<string, string>;
 }) {
@@ -280,6 +338,7 @@ export function ReplyForm({
         rows={6}
         required
       />
+      <AnonymousChoice ctx={ctx} option={anonymity} checked={values.anonymous === 'on'} />
       <button type="submit" class="button">
         {t('forum.reply.submit')}
       </button>
@@ -294,6 +353,7 @@ export function ThreadPage({
   posts,
   errors,
   values,
+  seen,
 }: {
   ctx: PageContext;
   access: GroupAccess;
@@ -301,11 +361,14 @@ export function ThreadPage({
   posts: PostView[];
   errors?: FieldErrors;
   values?: Record<string, string>;
+  /** How many replies the reader had seen before following "Show them": the next one is marked. */
+  seen?: number | undefined;
 }) {
   const { t } = ctx;
   const { group } = access;
   const moderator = canModerate(access);
   const [opening, ...replies] = posts;
+  const firstNew = firstNewReply(replies, seen);
   return (
     <Layout ctx={ctx} title={thread.title} noindex={group.visibility === 'members'}>
       <p class="breadcrumb">
@@ -335,16 +398,24 @@ export function ThreadPage({
       {opening ? <PostItem ctx={ctx} access={access} view={opening} /> : null}
       <ReplyCount ctx={ctx} count={thread.replyCount} />
       <div id="posts" class="posts">
-        {replies.map((view) => (
-          <PostItem key={view.post.id} ctx={ctx} access={access} view={view} />
+        {replies.map((view, i) => (
+          <Fragment key={view.post.id}>
+            {i === firstNew ? (
+              <p id="new-replies" class="new-replies">
+                {t('live.newSince')}
+              </p>
+            ) : null}
+            <PostItem ctx={ctx} access={access} view={view} />
+          </Fragment>
         ))}
       </div>
+      <LiveNotice ctx={ctx} thread={thread} url={threadUrl(group.slug, thread)} />
       <section class="panel" aria-labelledby="reply-heading">
         <h2 id="reply-heading">{t('forum.reply.heading')}</h2>
         {thread.locked && !moderator ? (
           <p>{t('forum.errors.locked')}</p>
         ) : canTakePart(access) ? (
-          <ReplyForm ctx={ctx} threadId={thread.id} errors={errors} values={values} />
+          <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} errors={errors} values={values} />
         ) : ctx.viewer ? (
           <p>{t('forum.reply.joinToReply')}</p>
         ) : (
@@ -359,9 +430,40 @@ export function ThreadPage({
   );
 }
 
+/** Which of the replies is the first the reader had not seen: replies count as the thread counts them. */
+function firstNewReply(replies: PostView[], seen: number | undefined): number {
+  if (seen === undefined) return -1;
+  let counted = 0;
+  return replies.findIndex(({ post }) => {
+    if (post.status !== 'published' || post.hiddenAt) return false;
+    counted += 1;
+    return counted > seen;
+  });
+}
+
+/**
+ * Where the page says "New replies. Show them" when someone replies meanwhile: src/client/live.js
+ * follows the thread over /live and fills the polite status region from the template. Without
+ * JavaScript it stays empty and the page works as ever.
+ */
+function LiveNotice({ ctx, thread, url }: { ctx: PageContext; thread: Thread; url: string }) {
+  return (
+    <>
+      <div id="live-notice" class="live-notice" role="status" data-thread={thread.id}></div>
+      <template id="live-notice-text">
+        <p>
+          {ctx.t('live.newReplies')}{' '}
+          <a href={`${url}?seen=${thread.replyCount}#new-replies`}>{ctx.t('live.showThem')}</a>
+        </p>
+      </template>
+      <script src={assetUrl('live.js')} defer></script>
+    </>
+  );
+}
+
 function ReplyCount({ ctx, count, oob }: { ctx: PageContext; count: number; oob?: boolean }) {
   return (
-    <h2 id="reply-count" class="replies-heading" hx-swap-oob={oob ? 'true' : undefined}>
+    <h2 id="reply-count" class="replies-heading" data-replies={count} hx-swap-oob={oob ? 'true' : undefined}>
       {ctx.t('forum.replyCount', { count })}
     </h2>
   );
@@ -387,7 +489,7 @@ export function ReplyAdded({
       <PostItem ctx={ctx} access={access} view={view} />
       <ReplyCount ctx={ctx} count={thread.replyCount} oob />
       <div hx-swap-oob="outerHTML:#reply-form">
-        <ReplyForm ctx={ctx} threadId={thread.id} />
+        <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} />
       </div>
     </>
   );

@@ -20,11 +20,14 @@ function parseId(value: unknown): number {
   return parsed.data;
 }
 
-/** Puts submitted answers back under the names the form uses (answer-0, answer-1, …). */
+/** Puts submitted answers back under the names the form uses (answer-0, answer-1, …), with the alias. */
 function answerValues(body: unknown): Record<string, string> {
-  const answers = (body as { answers?: unknown } | undefined)?.answers;
+  const { answers, alias } = (body ?? {}) as { answers?: unknown; alias?: unknown };
   const list = answers === undefined ? [] : [answers].flat();
-  return Object.fromEntries(list.map((a, i) => [`answer-${i}`, typeof a === 'string' ? a : '']));
+  return {
+    ...Object.fromEntries(list.map((a, i) => [`answer-${i}`, typeof a === 'string' ? a : ''])),
+    alias: typeof alias === 'string' ? alias : '',
+  };
 }
 
 export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -167,13 +170,18 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<vo
   app.post<{ Params: { token: string } }>('/invite/:token', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      const access = await invitations.acceptInvitation(db, request.viewer, request.params.token);
+      const access = await invitations.acceptInvitation(db, request.viewer, request.params.token, request.body);
       return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const access = await invitations.invitationGroup(db, request.viewer, request.params.token);
       const ctx = pageContext(request, reply);
-      return sendPage(reply, InvitePage({ ctx, access, token: request.params.token, errors: error.fieldErrors }), 400);
+      const values = formValues(request.body);
+      return sendPage(
+        reply,
+        InvitePage({ ctx, access, token: request.params.token, errors: error.fieldErrors, values }),
+        400,
+      );
     }
   });
 

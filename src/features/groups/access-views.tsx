@@ -3,6 +3,7 @@ import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../.
 import type { MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
+import { AliasField } from './alias-views.js';
 import type { ApplicationRow } from './applications.js';
 import type { InvitationRow } from './invitations.js';
 import type { GroupAccess } from './policy.js';
@@ -75,6 +76,7 @@ export function ApplyPage({
                   </div>
                 );
               })}
+              <AliasField ctx={ctx} errors={errors} value={values.alias ?? access.alias ?? ''} />
               <button type="submit" class="button">
                 {t('groups.apply.submit')}
               </button>
@@ -222,7 +224,7 @@ export function InvitationsPage({
   );
 }
 
-export function InvitePage({ ctx, access, token, errors = {} }: Base & { token: string }) {
+export function InvitePage({ ctx, access, token, errors = {}, values = {} }: Base & { token: string }) {
   const { t } = ctx;
   const { group } = access;
   return (
@@ -232,8 +234,9 @@ export function InvitePage({ ctx, access, token, errors = {} }: Base & { token: 
         <p class="lede">{group.summary}</p>
         <FormErrors ctx={ctx} errors={errors} />
         {ctx.viewer ? (
-          <form method="post" action={`/invite/${encodeURIComponent(token)}`}>
+          <form method="post" action={`/invite/${encodeURIComponent(token)}`} novalidate>
             <CsrfField ctx={ctx} />
+            <AliasField ctx={ctx} errors={errors} value={values.alias} />
             <button type="submit" class="button">
               {t('groups.invite.accept')}
             </button>
@@ -262,6 +265,8 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
     preModeration: group.preModeration ? 'on' : '',
     slowModeMinutes: String(group.slowModeMinutes),
     closedToPosts: group.closedToPosts ? 'on' : '',
+    anonymousPosts: group.anonymousPosts ? 'on' : '',
+    facilitatorsReveal: group.facilitatorsReveal ? 'on' : '',
   };
   const policies = ['open', 'approval', 'invitation', 'paid'] as const;
   const check = (name: string, label: string, hint: string) => (
@@ -338,6 +343,15 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
             errors={errors}
             value={v.slowModeMinutes}
           />
+          <h3>{t('groups.settings.anonymity')}</h3>
+          {check('anonymousPosts', t('groups.settings.anonymousPosts'), t('groups.settings.anonymousPostsHint'))}
+          {group.leadership === 'professional'
+            ? check(
+                'facilitatorsReveal',
+                t('groups.settings.facilitatorsReveal'),
+                t('groups.settings.facilitatorsRevealHint'),
+              )
+            : null}
           <button type="submit" class="button">
             {t('groups.settings.submit')}
           </button>

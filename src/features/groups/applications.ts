@@ -1,11 +1,12 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/views/i18n.js';
-import { emailOf, pseudonymsByIds } from '../accounts/index.js';
+import { emailOf } from '../accounts/index.js';
+import { memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
 import {
@@ -23,11 +24,15 @@ const answersInput = z.object({
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? [] : [v].flat().map((a) => a.trim()))),
+  alias: optionalAlias,
 });
 
-/** Applies to a group that approves its members, answering its entry questions. */
+/**
+ * Applies to a group that approves its members, answering its entry questions, under an alias
+ * when one is given: those who review the application see that name, never the pseudonym.
+ */
 export async function applyToGroup(db: Db, actor: Actor, slug: string, input: unknown): Promise<Application> {
-  const { answers } = parseInput(answersInput, input);
+  const { answers, alias } = parseInput(answersInput, input);
   return db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     await assertMayEnter(tx, access);
@@ -41,6 +46,7 @@ export async function applyToGroup(db: Db, actor: Actor, slug: string, input: un
       else if (answer.length > 2000) errors[`answer-${i}`] = 'groups.errors.answerLength';
     });
     if (Object.keys(errors).length) throw new Invalid(errors);
+    if (alias) await writeAlias(tx, access.group.id, actor!.id, alias);
     const [pending] = await tx
       .select()
       .from(applications)
@@ -104,21 +110,17 @@ export interface ApplicationRow {
 export async function pendingApplications(db: Db, access: GroupAccess): Promise<ApplicationRow[]> {
   assertCanModerate(access);
   const rows = await db
-    .select()
+    .select({
+      id: applications.id,
+      applicant: memberNameSql(sql.raw('applications.group_id'), sql.raw('applications.user_id')),
+      questions: applications.questions,
+      answers: applications.answers,
+      createdAt: applications.createdAt,
+    })
     .from(applications)
     .where(and(eq(applications.groupId, access.group.id), eq(applications.status, 'pending')))
     .orderBy(asc(applications.createdAt), asc(applications.id));
-  const names = await pseudonymsByIds(
-    db,
-    rows.map((r) => r.userId),
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    applicant: names.get(r.userId) ?? '',
-    questions: r.questions,
-    answers: r.answers,
-    createdAt: r.createdAt,
-  }));
+  return rows.map((r) => ({ ...r, applicant: r.applicant ?? '' }));
 }
 
 const decisionInput = z.object({

@@ -1,6 +1,6 @@
-import { and, desc, eq, notInArray } from 'drizzle-orm';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { pseudonymsByIds } from '../accounts/index.js';
+import { memberNameSql } from './aliases.js';
 import { assertIsLeader, canManage, type GroupAccess } from './policy.js';
 import { auditLog } from './schema.js';
 
@@ -25,7 +25,10 @@ export type AuditAction =
   | 'change_settings'
   | 'record_payment'
   | 'grant_waiver'
-  | 'decline_waiver';
+  | 'decline_waiver'
+  | 'reveal_author'
+  | 'ban_anonymous_author'
+  | 'unban_anonymous_author';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 
@@ -60,24 +63,22 @@ export async function readAudit(db: Db, access: GroupAccess, limit = 200): Promi
   assertIsLeader(access);
   // Who paid and who was granted a waiver is for those who manage the group's money, not every facilitator.
   const money = canManage(access) ? undefined : notInArray(auditLog.action, paymentActions);
+  // People are named as the group knows them: by their alias there, if they have one.
+  const group = sql.raw('audit_log.group_id');
   const rows = await db
-    .select()
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      actor: memberNameSql(group, sql.raw('audit_log.actor_id')),
+      subject: memberNameSql(group, sql.raw('audit_log.subject_user_id')),
+      threadId: auditLog.threadId,
+      postId: auditLog.postId,
+      reason: auditLog.reason,
+      createdAt: auditLog.createdAt,
+    })
     .from(auditLog)
     .where(and(eq(auditLog.groupId, access.group.id), money))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit);
-  const names = await pseudonymsByIds(
-    db,
-    rows.flatMap((r) => [r.actorId, r.subjectUserId]),
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    action: r.action as AuditAction,
-    actor: r.actorId === null ? null : (names.get(r.actorId) ?? null),
-    subject: r.subjectUserId === null ? null : (names.get(r.subjectUserId) ?? null),
-    threadId: r.threadId,
-    postId: r.postId,
-    reason: r.reason,
-    createdAt: r.createdAt,
-  }));
+  return rows.map((r) => ({ ...r, action: r.action as AuditAction }));
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
+import { turnOnTwoFactor } from '../../../test/helpers/two-factor.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
 
 const validGroup = {
@@ -20,6 +21,8 @@ describe('groups', () => {
     const a = await world.createUser('Admin');
     admin = world.agent();
     await admin.logIn(a.email, a.password);
+    // Site administrators use their powers only with two-step verification on.
+    await turnOnTwoFactor(world.database.db, a.id);
   });
   afterAll(() => world.close());
 

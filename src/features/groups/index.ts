@@ -6,7 +6,10 @@ export {
   assertCanModerate,
   assertCanReadDiscussions,
   assertCanTakePart,
+  assertCanRevealAuthor,
   assertIsLeader,
+  canPostAnonymously,
+  canRevealAuthor,
   canManage,
   GRACE_DAYS,
   isLapsed,
@@ -20,16 +23,19 @@ export {
   type GroupAccess,
 } from './policy.js';
 export { recordAudit, type AuditAction } from './audit.js';
+export { findUserIdByName, memberNameSql, nameInGroup } from './aliases.js';
 export {
   countListedGroupsByOrganisation,
   createGroup,
   groupLanguages,
+  groupSummarySql,
   listOrganisationGroups,
   touchGroup,
 } from './service.js';
 export {
   addMember,
   assertMayEnter,
+  banAnonymousAuthor,
   grantPaidAccess,
   joinGroup,
   membersPaidBeforeSql,
@@ -43,3 +49,5 @@ export { memberRoutes } from './members-routes.js';
 export { leaderBadgeSql, leaderBadges, type LeaderBadge } from './leadership.js';
 export { GroupFields, GroupHeader } from './views.js';
 export type { Group } from './schema.js';
+export { awaitsSecondFactor } from './policy.js';
+export { exportGroupData, forgetGroupMember, groupNamesByIds, type GroupsExport } from './personal-data.js';

@@ -7,6 +7,7 @@ import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/views/i18n.js';
 import { emailOf } from '../accounts/index.js';
+import { optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
 import { accessGroup, accessGroupById, assertCanModerate, type Actor, type GroupAccess } from './policy.js';
@@ -150,8 +151,14 @@ export async function invitationGroup(db: Db, actor: Actor, token: string): Prom
   return accessGroupById(db, actor, row.groupId);
 }
 
-/** Accepts an invitation: the person becomes a member, whatever the group's join policy. */
-export async function acceptInvitation(db: Db, actor: Actor, token: string): Promise<GroupAccess> {
+const acceptInput = z.object({ alias: optionalAlias });
+
+/**
+ * Accepts an invitation: the person becomes a member, whatever the group's join policy, under an
+ * alias when they give one.
+ */
+export async function acceptInvitation(db: Db, actor: Actor, token: string, input: unknown = {}): Promise<GroupAccess> {
+  const { alias } = parseInput(acceptInput, input ?? {});
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -171,6 +178,7 @@ export async function acceptInvitation(db: Db, actor: Actor, token: string): Pro
     if (row.email && (await emailOf(tx, actor!.id)) !== row.email)
       throw new Forbidden('groups.errors.invitationForOther');
     if (access.membership) throw new Invalid({ '': 'groups.errors.alreadyMember' });
+    if (alias) await writeAlias(tx, row.groupId, actor!.id, alias);
     await addMember(tx, row.groupId, actor!.id);
     await tx
       .update(invitations)

@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
+import { turnOnTwoFactor } from '../../../test/helpers/two-factor.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
+import { findUserIdByPseudonym } from '../accounts/index.js';
 import { users } from '../accounts/schema.js';
 import { recordAudit } from './audit.js';
 import { groups } from './schema.js';
@@ -19,6 +21,8 @@ describe('professionally run groups', () => {
     const a = await world.createUser('Site Admin');
     admin = world.agent();
     await admin.logIn(a.email, a.password);
+    // Site administrators and facilitators use their powers only with two-step verification on.
+    await turnOnTwoFactor(world.database.db, a.id);
     const o = await world.createUser('Ward Manager');
     owner = world.agent();
     await owner.logIn(o.email, o.password);
@@ -30,6 +34,7 @@ describe('professionally run groups', () => {
     expect((await owner.post(`/g/${slug}/members/Social Worker Sam/role`, { role: 'facilitator' })).statusCode).toBe(
       303,
     );
+    await turnOnTwoFactor(world.database.db, (await findUserIdByPseudonym(world.database.db, 'Social Worker Sam'))!);
   });
   afterAll(() => world.close());
 

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { findUserIdByPseudonym, pseudonymSql, userIdSql } from '../accounts/index.js';
+import { findUserIdByName, memberIdByNameSql, memberNameSql } from './aliases.js';
 import { recordAudit } from './audit.js';
 import {
   accessGroup,
   assertCanManage,
   assertIsLeader,
-  canVerifyCredentials,
+  assertCanVerifyCredentials,
   type Actor,
   type GroupAccess,
 } from './policy.js';
@@ -49,6 +49,8 @@ export const accessSettingsInput = z.object({
     .min(0, 'groups.errors.slowMode')
     .max(1440, 'groups.errors.slowMode'),
   closedToPosts: checkbox,
+  anonymousPosts: checkbox,
+  facilitatorsReveal: checkbox,
 });
 
 /**
@@ -96,11 +98,11 @@ export async function setCredential(db: Db, actor: Actor, slug: string, input: u
 }
 
 /** An organisation or site administrator verifies a facilitator's credential, which then shows on posts. */
-export async function verifyCredential(db: Db, actor: Actor, slug: string, pseudonym: string): Promise<void> {
+export async function verifyCredential(db: Db, actor: Actor, slug: string, name: string): Promise<void> {
   await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
-    if (!canVerifyCredentials(access)) throw new Forbidden('groups.errors.cannotVerify');
-    const userId = await findUserIdByPseudonym(tx, pseudonym);
+    assertCanVerifyCredentials(access);
+    const userId = await findUserIdByName(tx, access.group.id, name);
     if (userId === null) throw new NotFound();
     const updated = await tx
       .update(memberships)
@@ -172,18 +174,18 @@ const noteInput = z.object({
 });
 
 /** A private note about a member, for the group's facilitators and owners only. */
-export async function addNote(db: Db, actor: Actor, slug: string, pseudonym: string, input: unknown): Promise<void> {
+export async function addNote(db: Db, actor: Actor, slug: string, name: string, input: unknown): Promise<void> {
   const { body } = parseInput(noteInput, input);
   const access = await accessGroup(db, actor, slug);
   assertIsLeader(access);
-  const subject = await memberId(db, access, pseudonym);
+  const subject = await memberId(db, access, name);
   await db
     .insert(facilitatorNotes)
     .values({ groupId: access.group.id, subjectUserId: subject, authorId: actor!.id, body });
 }
 
-async function memberId(db: DbOrTx, access: GroupAccess, pseudonym: string): Promise<number> {
-  const userId = await findUserIdByPseudonym(db, pseudonym);
+async function memberId(db: DbOrTx, access: GroupAccess, name: string): Promise<number> {
+  const userId = await findUserIdByName(db, access.group.id, name);
   if (userId === null) throw new NotFound();
   const [m] = await db
     .select({ userId: memberships.userId })
@@ -200,25 +202,24 @@ export interface NoteRow {
   createdAt: Date;
 }
 
-export async function notesAbout(db: Db, access: GroupAccess, pseudonym: string): Promise<NoteRow[]> {
+export async function notesAbout(db: Db, access: GroupAccess, name: string): Promise<NoteRow[]> {
   assertIsLeader(access);
+  const subjectId = memberIdByNameSql(access.group.id, name);
   // The person is found and checked to be a member with the notes, in the same round trip.
   const [[subject], rows] = await Promise.all([
     db
       .select({ userId: memberships.userId })
       .from(memberships)
-      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, userIdSql(pseudonym)))),
+      .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, subjectId))),
     db
       .select({
         id: facilitatorNotes.id,
-        author: pseudonymSql(sql.raw('facilitator_notes.author_id')),
+        author: memberNameSql(sql.raw('facilitator_notes.group_id'), sql.raw('facilitator_notes.author_id')),
         body: facilitatorNotes.body,
         createdAt: facilitatorNotes.createdAt,
       })
       .from(facilitatorNotes)
-      .where(
-        and(eq(facilitatorNotes.groupId, access.group.id), eq(facilitatorNotes.subjectUserId, userIdSql(pseudonym))),
-      )
+      .where(and(eq(facilitatorNotes.groupId, access.group.id), eq(facilitatorNotes.subjectUserId, subjectId)))
       .orderBy(desc(facilitatorNotes.createdAt), desc(facilitatorNotes.id)),
   ]);
   if (!subject) throw new NotFound();

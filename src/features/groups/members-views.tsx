@@ -35,7 +35,7 @@ export function MembersPage({
       ? (['member', 'moderator', 'facilitator', 'owner'] as const)
       : (['member', 'moderator', 'owner'] as const);
   const base = `/g/${group.slug}/members`;
-  const mine = facilitators.find((f) => f.pseudonym === ctx.viewer?.pseudonym);
+  const mine = facilitators.find((f) => f.self);
   return (
     <Layout ctx={ctx} title={t('groups.members.title', { name: group.name })} noindex>
       <GroupHeader ctx={ctx} access={access} />
@@ -45,8 +45,8 @@ export function MembersPage({
           <h2 id="facilitators-heading">{t('groups.facilitators.heading')}</h2>
           <ul class="plain-list">
             {facilitators.map((f) => (
-              <li key={f.pseudonym}>
-                <strong>{f.pseudonym}</strong>
+              <li key={f.name}>
+                <strong>{f.name}</strong>
                 {f.credential ? ` · ${f.credential}` : ''}{' '}
                 <span class={f.verified ? 'badge' : 'badge badge-warning'}>
                   {f.verified ? t('groups.facilitators.verified') : t('groups.facilitators.unverified')}
@@ -54,7 +54,7 @@ export function MembersPage({
                 {!f.verified && f.credential && canVerifyCredentials(access) ? (
                   <PostButton
                     ctx={ctx}
-                    action={`${base}/${encodeURIComponent(f.pseudonym)}/verify`}
+                    action={`${base}/${encodeURIComponent(f.name)}/verify`}
                     label={t('groups.facilitators.verify')}
                     className="button button-small button-secondary"
                   />
@@ -91,22 +91,25 @@ export function MembersPage({
             </tr>
           </thead>
           <tbody>
-            {members.map((m) => {
-              const path = `${base}/${encodeURIComponent(m.pseudonym)}`;
-              const self = m.pseudonym === ctx.viewer?.pseudonym;
+            {members.map((m, i) => {
+              const path = `${base}/${encodeURIComponent(m.name)}`;
+              const self = m.self;
               return (
-                <tr key={m.pseudonym}>
-                  <td>{m.pseudonym}</td>
+                <tr key={m.name}>
+                  <td>
+                    {m.name}
+                    {m.hidden && moderate ? <span class="muted"> ({t('accounts.settings.hiddenMember')})</span> : null}
+                  </td>
                   <td>{t(`groups.roles.${m.role}`)}</td>
                   {moderate ? (
                     <td>
                       {manage ? (
                         <form method="post" action={`${path}/role`} class="inline-form">
                           <CsrfField ctx={ctx} />
-                          <label for={`role-${m.pseudonym}`} class="visually-hidden">
-                            {t('groups.members.roleFor', { pseudonym: m.pseudonym })}
+                          <label for={`role-${i}`} class="visually-hidden">
+                            {t('groups.members.roleFor', { pseudonym: m.name })}
                           </label>
-                          <select id={`role-${m.pseudonym}`} name="role">
+                          <select id={`role-${i}`} name="role">
                             {roles.map((r) => (
                               <option key={r} value={r} selected={m.role === r}>
                                 {t(`groups.roles.${r}`)}
@@ -135,12 +138,17 @@ export function MembersPage({
         <section class="panel" aria-labelledby="bans-heading">
           <h2 id="bans-heading">{t('groups.bans.heading')}</h2>
           <ul class="plain-list">
-            {bans.map((b) => (
-              <li key={b.pseudonym}>
-                <strong>{b.pseudonym}</strong> · {b.reason} · <RelativeTime ctx={ctx} date={b.createdAt} />{' '}
+            {bans.map((b, i) => (
+              <li key={i}>
+                <strong>{b.name ?? t('groups.bans.anonymousAuthor', { post: b.anonymousPostId ?? 0 })}</strong> ·{' '}
+                {b.reason} · <RelativeTime ctx={ctx} date={b.createdAt} />{' '}
                 <PostButton
                   ctx={ctx}
-                  action={`/g/${group.slug}/bans/${encodeURIComponent(b.pseudonym)}/lift`}
+                  action={
+                    b.name === null
+                      ? `/g/${group.slug}/bans/anonymous/${b.anonymousPostId}/lift`
+                      : `/g/${group.slug}/bans/${encodeURIComponent(b.name)}/lift`
+                  }
                   label={t('groups.bans.lift')}
                   className="link-button"
                 />
@@ -156,23 +164,24 @@ export function MembersPage({
 export function RemoveMemberPage({
   ctx,
   access,
-  pseudonym,
+  name,
   errors = {},
   values = {},
 }: {
   ctx: PageContext;
   access: GroupAccess;
-  pseudonym: string;
+  /** The person's name in the group. */
+  name: string;
   errors?: FieldErrors;
   values?: Record<string, string>;
 }) {
   const { t } = ctx;
   const { group } = access;
-  const path = `/g/${group.slug}/members/${encodeURIComponent(pseudonym)}/remove`;
+  const path = `/g/${group.slug}/members/${encodeURIComponent(name)}/remove`;
   return (
-    <Layout ctx={ctx} title={t('groups.remove.title', { pseudonym })} noindex>
+    <Layout ctx={ctx} title={t('groups.remove.title', { pseudonym: name })} noindex>
       <section class="panel narrow">
-        <h1>{t('groups.remove.title', { pseudonym })}</h1>
+        <h1>{t('groups.remove.title', { pseudonym: name })}</h1>
         <p>{t('groups.remove.intro', { name: group.name })}</p>
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={path} novalidate>
@@ -214,14 +223,15 @@ export function RemoveMemberPage({
 export function NotesPage({
   ctx,
   access,
-  pseudonym,
+  name,
   notes,
   errors = {},
   values = {},
 }: {
   ctx: PageContext;
   access: GroupAccess;
-  pseudonym: string;
+  /** The person's name in the group. */
+  name: string;
   notes: NoteRow[];
   errors?: FieldErrors;
   values?: Record<string, string>;
@@ -229,11 +239,11 @@ export function NotesPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.notes.title', { pseudonym })} noindex>
+    <Layout ctx={ctx} title={t('groups.notes.title', { pseudonym: name })} noindex>
       <p class="breadcrumb">
         <a href={`/g/${group.slug}/members`}>{group.name}</a>
       </p>
-      <h1>{t('groups.notes.title', { pseudonym })}</h1>
+      <h1>{t('groups.notes.title', { pseudonym: name })}</h1>
       <p>{t('groups.notes.private')}</p>
       {notes.length === 0 ? <p class="empty">{t('groups.notes.none')}</p> : null}
       {notes.map((n) => (
@@ -251,7 +261,7 @@ export function NotesPage({
       <section class="panel" aria-labelledby="add-note">
         <h2 id="add-note">{t('groups.notes.add')}</h2>
         <FormErrors ctx={ctx} errors={errors} />
-        <form method="post" action={`/g/${group.slug}/members/${encodeURIComponent(pseudonym)}/notes`} novalidate>
+        <form method="post" action={`/g/${group.slug}/members/${encodeURIComponent(name)}/notes`} novalidate>
           <CsrfField ctx={ctx} />
           <Field
             ctx={ctx}

@@ -1,9 +1,10 @@
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { emailOf, findUserIdByPseudonym, pseudonymSql } from '../accounts/index.js';
+import { emailOf, verifiedEmailOf } from '../accounts/index.js';
+import { findUserIdByName, keepNamesApart, memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { accessGroup, assertCanManage, assertCanModerate, canManage, type Actor, type GroupAccess } from './policy.js';
 import { bans, groups, memberships, type Group, type GroupRole } from './schema.js';
@@ -25,6 +26,7 @@ export async function addMember(
     .update(groups)
     .set({ memberCount: sql`${groups.memberCount} + 1` })
     .where(eq(groups.id, groupId));
+  await keepNamesApart(tx, groupId, userId);
   return true;
 }
 
@@ -51,11 +53,19 @@ export async function assertMayEnter(db: DbOrTx, access: GroupAccess): Promise<v
   if (domain) {
     const email = await emailOf(db, access.actor.id);
     if (!email || !email.endsWith(`@${domain}`)) throw new Forbidden('groups.errors.wrongDomain');
+    // Anyone can type an address at the domain: only a confirmed one counts.
+    if (!(await verifiedEmailOf(db, access.actor.id))) throw new Forbidden('groups.errors.confirmEmailFirst');
   }
 }
 
-/** Joins an open group at once. Other join policies have their own way in (apply, invitation, payment). */
-export async function joinGroup(db: Db, actor: Actor, slug: string): Promise<GroupAccess> {
+export const joinInput = z.object({ alias: optionalAlias });
+
+/**
+ * Joins an open group at once, under an alias when one is given. Other join policies have their
+ * own way in (apply, invitation, payment).
+ */
+export async function joinGroup(db: Db, actor: Actor, slug: string, input: unknown = {}): Promise<GroupAccess> {
+  const { alias } = parseInput(joinInput, input ?? {});
   return db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     await assertMayEnter(tx, access);
@@ -64,6 +74,8 @@ export async function joinGroup(db: Db, actor: Actor, slug: string): Promise<Gro
     if (policy === 'approval') throw new Forbidden('groups.errors.needsApproval');
     if (policy === 'invitation') throw new Forbidden('groups.errors.invitationOnly');
     if (policy === 'paid') throw new Forbidden('groups.errors.paidGroup');
+    // The name first: a person is never a member, even for a moment, under the pseudonym they hide.
+    if (alias) await writeAlias(tx, access.group.id, actor!.id, alias);
     await addMember(tx, access.group.id, actor!.id);
     return accessGroup(tx, actor, slug);
   });
@@ -91,8 +103,9 @@ async function countOwners(db: DbOrTx, groupId: number): Promise<number> {
 
 const roleInput = z.object({ role: z.enum(['owner', 'facilitator', 'moderator', 'member'], 'groups.errors.role') });
 
-async function memberByPseudonym(tx: DbOrTx, group: Group, pseudonym: string) {
-  const userId = await findUserIdByPseudonym(tx, pseudonym);
+/** A member named as the group knows them (their alias there, or their pseudonym if they have none). */
+async function memberByName(tx: DbOrTx, group: Group, name: string) {
+  const userId = await findUserIdByName(tx, group.id, name);
   if (userId === null) throw new NotFound();
   const [m] = await tx
     .select()
@@ -103,13 +116,7 @@ async function memberByPseudonym(tx: DbOrTx, group: Group, pseudonym: string) {
 }
 
 /** The owner (or an organisation or site admin) appoints moderators, facilitators and co-owners. */
-export async function setMemberRole(
-  db: Db,
-  actor: Actor,
-  slug: string,
-  pseudonym: string,
-  input: unknown,
-): Promise<void> {
+export async function setMemberRole(db: Db, actor: Actor, slug: string, name: string, input: unknown): Promise<void> {
   const { role } = parseInput(roleInput, input);
   await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
@@ -117,7 +124,7 @@ export async function setMemberRole(
     if (role === 'facilitator' && access.group.leadership !== 'professional') {
       throw new Invalid({ '': 'groups.errors.facilitatorNeedsProfessional' });
     }
-    const m = await memberByPseudonym(tx, access.group, pseudonym);
+    const m = await memberByName(tx, access.group, name);
     if (m.role === role) return;
     if (m.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
       throw new Invalid({ '': 'groups.errors.lastOwner' });
@@ -148,18 +155,12 @@ const removalInput = z.object({
  * Moderators remove a member, with a reason; with a ban they cannot rejoin or apply again.
  * Leaders (owners, facilitators) can only be removed by those who manage the group.
  */
-export async function removeMember(
-  db: Db,
-  actor: Actor,
-  slug: string,
-  pseudonym: string,
-  input: unknown,
-): Promise<void> {
+export async function removeMember(db: Db, actor: Actor, slug: string, name: string, input: unknown): Promise<void> {
   const { reason, ban } = parseInput(removalInput, input);
   await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanModerate(access);
-    const m = await memberByPseudonym(tx, access.group, pseudonym);
+    const m = await memberByName(tx, access.group, name);
     if (m.userId === actor!.id) throw new Invalid({ '': 'groups.errors.removeSelf' });
     if (m.role !== 'member' && !canManage(access)) throw new Forbidden('groups.errors.notOwner');
     if (m.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
@@ -182,15 +183,17 @@ export async function removeMember(
   });
 }
 
-export async function unbanMember(db: Db, actor: Actor, slug: string, pseudonym: string): Promise<void> {
+export async function unbanMember(db: Db, actor: Actor, slug: string, name: string): Promise<void> {
   await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanModerate(access);
-    const userId = await findUserIdByPseudonym(tx, pseudonym);
+    const userId = await findUserIdByName(tx, access.group.id, name);
     if (userId === null) throw new NotFound();
+    // A ban on an anonymous post's author is lifted by the post, never by a name: a name that
+    // lifted it would say who wrote the post.
     const removed = await tx
       .delete(bans)
-      .where(and(eq(bans.groupId, access.group.id), eq(bans.userId, userId)))
+      .where(and(eq(bans.groupId, access.group.id), eq(bans.userId, userId), isNull(bans.anonymousPostId)))
       .returning({ userId: bans.userId });
     if (removed.length === 0) throw new NotFound();
     await recordAudit(tx, {
@@ -203,7 +206,10 @@ export async function unbanMember(db: Db, actor: Actor, slug: string, pseudonym:
 }
 
 export interface BanRow {
-  pseudonym: string;
+  /** The person's name in the group; null for the author of an anonymous post, who stays unnamed. */
+  name: string | null;
+  /** The anonymous post whose author this ban shuts out. */
+  anonymousPostId: number | null;
   reason: string;
   createdAt: Date;
 }
@@ -211,11 +217,70 @@ export interface BanRow {
 export async function listBans(db: Db, access: GroupAccess): Promise<BanRow[]> {
   assertCanModerate(access);
   const rows = await db
-    .select({ pseudonym: pseudonymSql(sql.raw('bans.user_id')), reason: bans.reason, createdAt: bans.createdAt })
+    .select({
+      name: sql<
+        string | null
+      >`case when bans.anonymous_post_id is null then ${memberNameSql(sql.raw('bans.group_id'), sql.raw('bans.user_id'))} end`,
+      anonymousPostId: bans.anonymousPostId,
+      reason: bans.reason,
+      createdAt: bans.createdAt,
+    })
     .from(bans)
     .where(eq(bans.groupId, access.group.id))
     .orderBy(bans.createdAt);
-  return rows.map((r) => ({ ...r, pseudonym: r.pseudonym ?? '' }));
+  return rows.map((r) => ({ ...r, name: r.anonymousPostId === null ? (r.name ?? '') : null }));
+}
+
+/**
+ * Moderators shut out the author of an anonymous post without learning who they are. Their
+ * membership stays (the member list would otherwise change and show who it was); the ban takes
+ * away every part they had in the group until a moderator lifts it by the post. The forum, which
+ * knows the author, calls this inside its transaction.
+ */
+export async function banAnonymousAuthor(
+  tx: DbOrTx,
+  access: GroupAccess,
+  author: number,
+  postId: number,
+  reason: string,
+): Promise<void> {
+  assertCanModerate(access);
+  if (author === access.actor!.id) throw new Invalid({ '': 'groups.errors.removeSelf' });
+  await tx
+    .insert(bans)
+    .values({ groupId: access.group.id, userId: author, reason, bannedBy: access.actor!.id, anonymousPostId: postId })
+    .onConflictDoNothing();
+  await recordAudit(tx, {
+    groupId: access.group.id,
+    actorId: access.actor!.id,
+    action: 'ban_anonymous_author',
+    postId,
+    reason,
+  });
+}
+
+const postIdInput = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** Lifts a ban on an anonymous post's author, named by the post (its id as the URL gives it). */
+export async function liftAnonymousBan(db: Db, actor: Actor, slug: string, post: unknown): Promise<void> {
+  await db.transaction(async (tx) => {
+    const access = await accessGroup(tx, actor, slug);
+    assertCanModerate(access);
+    const parsed = postIdInput.safeParse(post);
+    if (!parsed.success) throw new NotFound();
+    const postId = parsed.data;
+    const removed = await tx
+      .delete(bans)
+      .where(and(eq(bans.groupId, access.group.id), eq(bans.anonymousPostId, postId)))
+      .returning({ userId: bans.userId });
+    if (removed.length === 0) throw new NotFound();
+    await recordAudit(tx, {
+      groupId: access.group.id,
+      actorId: actor!.id,
+      action: 'unban_anonymous_author',
+      postId,
+    });
+  });
 }
 
 /**
@@ -275,7 +340,7 @@ export function membersPaidBeforeSql(
   groupId: number,
   now: Date,
 ): SQL<{ pseudonym: string | null; paidUntil: string | null }[]> {
-  return sql`(select coalesce(json_agg(json_build_object('pseudonym', ${pseudonymSql(sql.raw('m.user_id'))},
+  return sql`(select coalesce(json_agg(json_build_object('pseudonym', ${memberNameSql(sql.raw('m.group_id'), sql.raw('m.user_id'))},
       'paidUntil', m.paid_until) order by m.paid_until nulls first), '[]'::json)
     from memberships m where m.group_id = ${groupId} and m.role = 'member' and not m.fee_waived
       and (m.paid_until is null or m.paid_until < ${now}))`;

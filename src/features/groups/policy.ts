@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
+import { secondFactorFirst } from '../accounts/index.js';
 import { isOrganisationAdminSql, organisationSummarySql } from '../organisations/index.js';
 import { groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
@@ -22,6 +23,8 @@ export interface GroupAccess {
   banned: boolean;
   /** The person has applied and is waiting for a decision (groups that approve members). */
   applying: boolean;
+  /** The name the person chose to go by in this group, or null (their pseudonym shows). */
+  alias: string | null;
   orgAdmin: boolean;
   /** The organisation that runs the group, if one does. */
   organisation: { slug: string; name: string } | null;
@@ -57,6 +60,8 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
       banned: sql<boolean>`exists (select 1 from bans b where b.group_id = groups.id and b.user_id = ${viewerId})`,
       applying: sql<boolean>`exists (select 1 from applications a where a.group_id = groups.id
         and a.user_id = ${viewerId} and a.status = 'pending')`,
+      alias: sql<string | null>`(select ga.alias from group_aliases ga where ga.group_id = groups.id
+        and ga.user_id = ${viewerId})`,
       organisation: organisationSummarySql(groupOrganisation),
       orgAdmin: isOrganisationAdminSql(groupOrganisation, viewerId),
     })
@@ -68,16 +73,40 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
   return {
     group,
     membership,
-    role: membership?.role ?? null,
+    // Someone banned as the author of an anonymous post keeps their membership row (so the member
+    // list does not give them away) but no role's powers while the ban lasts.
+    role: row.banned ? null : (membership?.role ?? null),
     banned: row.banned,
     applying: row.applying && !membership,
+    alias: row.alias,
     orgAdmin: row.orgAdmin,
     organisation: row.organisation,
     actor,
   };
 }
 
-const isSiteAdmin = (a: GroupAccess) => a.actor?.isAdmin === true;
+/**
+ * Site admins, organisation admins and facilitators hold their powers only once two-step
+ * verification is on: they see what members share in confidence, so their accounts must be hard to take.
+ */
+const secondFactorOn = (a: GroupAccess) => a.actor?.secondFactor === true;
+const isSiteAdmin = (a: GroupAccess) => a.actor?.isAdmin === true && secondFactorOn(a);
+const isOrgAdmin = (a: GroupAccess) => a.orgAdmin && secondFactorOn(a);
+const isFacilitator = (a: GroupAccess) => a.role === 'facilitator' && secondFactorOn(a);
+
+/** Someone who would lead this group once they turn on two-step verification. */
+export function awaitsSecondFactor(a: GroupAccess): boolean {
+  if (!a.actor || secondFactorOn(a)) return false;
+  return a.actor.isAdmin || a.orgAdmin || a.role === 'facilitator';
+}
+
+/** The refusal for something a person could do once two-step verification is on, or the usual one. */
+function refusal(a: GroupAccess, allowed: (a: GroupAccess) => boolean, reason: string): Forbidden {
+  if (awaitsSecondFactor(a) && allowed({ ...a, actor: { ...a.actor!, secondFactor: true } })) {
+    return secondFactorFirst();
+  }
+  return new Forbidden(reason);
+}
 
 /** A paid group's member whose payment ran out more than the grace period ago. */
 export function isLapsed(a: GroupAccess, now = new Date()): boolean {
@@ -90,13 +119,13 @@ export function isLapsed(a: GroupAccess, now = new Date()): boolean {
 
 /** A member in good standing: joined, not lapsed. */
 export function isActiveMember(a: GroupAccess): boolean {
-  return a.membership !== null && !isLapsed(a);
+  return a.membership !== null && !a.banned && !isLapsed(a);
 }
 
 /** Owners, facilitators, organisation admins and site admins: the people who lead a group. */
 export function isLeader(a: GroupAccess): boolean {
-  if (a.role === 'owner' || a.role === 'facilitator') return true;
-  return a.orgAdmin || isSiteAdmin(a);
+  if (a.role === 'owner' || isFacilitator(a)) return true;
+  return isOrgAdmin(a) || isSiteAdmin(a);
 }
 
 /** Public discussions are open to all; a members-only group's to members in good standing and leaders. */
@@ -114,19 +143,19 @@ export function canTakePart(a: GroupAccess): boolean {
 
 /** Hiding posts, locking and pinning threads, reviewing applications and pre-moderated posts. */
 export function canModerate(a: GroupAccess): boolean {
-  if (a.role === 'owner' || a.role === 'moderator' || a.role === 'facilitator') return true;
-  return a.orgAdmin || isSiteAdmin(a);
+  if (a.role === 'owner' || a.role === 'moderator' || isFacilitator(a)) return true;
+  return isOrgAdmin(a) || isSiteAdmin(a);
 }
 
 /** Appointing moderators, facilitators and owners; editing the group's settings; granting waivers. */
 export function canManage(a: GroupAccess): boolean {
   if (a.role === 'owner') return true;
-  return a.orgAdmin || isSiteAdmin(a);
+  return isOrgAdmin(a) || isSiteAdmin(a);
 }
 
 /** Verifying a facilitator's credential is for the organisation's admins and site admins only. */
 export function canVerifyCredentials(a: GroupAccess): boolean {
-  return a.orgAdmin || isSiteAdmin(a);
+  return isOrgAdmin(a) || isSiteAdmin(a);
 }
 
 /** Facilitator notes and the audit log are for the group's leaders. */
@@ -139,13 +168,33 @@ export function canSeeMembers(a: GroupAccess): boolean {
   return isActiveMember(a) || canModerate(a);
 }
 
+/** Posting as "Anonymous member": in groups whose owner allows it, for whoever may post there. */
+export function canPostAnonymously(a: GroupAccess): boolean {
+  return a.group.anonymousPosts && canTakePart(a);
+}
+
+/**
+ * Uncovering who wrote an anonymous post: site administrators, and the group's facilitators when
+ * the post was written under a policy that said they may (`facilitatorsMayReveal`, fixed when it
+ * was posted, as members were told then).
+ */
+export function canRevealAuthor(a: GroupAccess, facilitatorsMayReveal: boolean): boolean {
+  return isSiteAdmin(a) || (facilitatorsMayReveal && isFacilitator(a));
+}
+
+export function assertCanRevealAuthor(a: GroupAccess, facilitatorsMayReveal: boolean): void {
+  const allowed = (x: GroupAccess) => canRevealAuthor(x, facilitatorsMayReveal);
+  if (!allowed(a)) throw refusal(a, allowed, 'forum.errors.cannotReveal');
+}
+
 /** Members skip pre-moderation when they lead or moderate the group. */
 export function needsPreModeration(a: GroupAccess): boolean {
   return a.group.preModeration && !canModerate(a);
 }
 
 export function assertCanReadDiscussions(a: GroupAccess): void {
-  if (!canReadDiscussions(a)) throw new Forbidden(a.membership ? 'groups.errors.lapsed' : 'groups.errors.membersOnly');
+  if (!canReadDiscussions(a))
+    throw refusal(a, canReadDiscussions, a.membership ? 'groups.errors.lapsed' : 'groups.errors.membersOnly');
 }
 
 export function assertCanTakePart(a: GroupAccess): void {
@@ -157,13 +206,21 @@ export function assertCanTakePart(a: GroupAccess): void {
 }
 
 export function assertCanModerate(a: GroupAccess): void {
-  if (!canModerate(a)) throw new Forbidden('groups.errors.notModerator');
+  if (!canModerate(a)) throw refusal(a, canModerate, 'groups.errors.notModerator');
 }
 
 export function assertCanManage(a: GroupAccess): void {
-  if (!canManage(a)) throw new Forbidden('groups.errors.notOwner');
+  if (!canManage(a)) throw refusal(a, canManage, 'groups.errors.notOwner');
+}
+
+export function assertCanSeeMembers(a: GroupAccess): void {
+  if (!canSeeMembers(a)) throw refusal(a, canSeeMembers, 'groups.errors.joinFirst');
+}
+
+export function assertCanVerifyCredentials(a: GroupAccess): void {
+  if (!canVerifyCredentials(a)) throw refusal(a, canVerifyCredentials, 'groups.errors.cannotVerify');
 }
 
 export function assertIsLeader(a: GroupAccess): void {
-  if (!isLeader(a)) throw new Forbidden('groups.errors.notLeader');
+  if (!isLeader(a)) throw refusal(a, isLeader, 'groups.errors.notLeader');
 }

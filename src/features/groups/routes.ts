@@ -8,7 +8,7 @@ import { requireViewer } from '../accounts/index.js';
 import { accessGroup, assertCanManage } from './policy.js';
 import * as membership from './membership.js';
 import * as service from './service.js';
-import { renderMembers } from './members-routes.js';
+import { renderMembers, renderNamePage } from './members-routes.js';
 import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage } from './views.js';
 
 const PAGE_SIZE = 20;
@@ -96,8 +96,13 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.post<{ Params: SlugParams }>('/g/:slug/join', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const access = await membership.joinGroup(db, request.viewer, request.params.slug);
-    return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
+    try {
+      const access = await membership.joinGroup(db, request.viewer, request.params.slug, request.body);
+      return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderNamePage(db, request, reply, error.fieldErrors, formValues(request.body));
+    }
   });
 
   app.post<{ Params: SlugParams }>('/g/:slug/leave', async (request, reply) => {

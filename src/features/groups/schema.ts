@@ -53,6 +53,13 @@ export const groups = pgTable(
     slowModeMinutes: integer('slow_mode_minutes').notNull().default(0),
     /** Closed to new threads and replies from members (leaders can still post). */
     closedToPosts: boolean('closed_to_posts').notNull().default(false),
+    /** Members may post as "Anonymous member": nobody in the group sees who wrote it. */
+    anonymousPosts: boolean('anonymous_posts').notNull().default(false),
+    /**
+     * Besides site administrators, the group's facilitators may reveal who wrote an anonymous post
+     * (with a reason). Members are told this on the form before they post.
+     */
+    facilitatorsReveal: boolean('facilitators_reveal').notNull().default(false),
     /** Membership fee in the currency's minor unit; null when the group is free. */
     feeAmountCents: integer('fee_amount_cents'),
     /** The least a member may pay on the sliding scale; null when there is no sliding scale. */
@@ -146,6 +153,29 @@ export const invitations = pgTable(
   (t) => [uniqueIndex('invitations_token_hash_key').on(t.tokenHash), index('invitations_group_idx').on(t.groupId)],
 );
 
+/**
+ * The name a person goes by in one group instead of their site-wide pseudonym, so that nobody can
+ * link their presence across groups. It outlives the membership: posts written under it keep it
+ * after the person leaves (showing the pseudonym then would link the two).
+ */
+export const groupAliases = pgTable(
+  'group_aliases',
+  {
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    alias: text('alias').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    uniqueIndex('group_aliases_group_alias_key').on(t.groupId, sql`lower(${t.alias})`),
+  ],
+);
+
 /** People removed from a group for good: they cannot rejoin or apply again. */
 export const bans = pgTable(
   'bans',
@@ -158,6 +188,12 @@ export const bans = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     reason: text('reason').notNull(),
     bannedBy: integer('banned_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Set when moderators banned "the author of this anonymous post" without learning who it is:
+     * the ban is shown by the post, never by the person, and their membership row stays (so the
+     * member list does not change and give them away); the ban alone shuts them out.
+     */
+    anonymousPostId: integer('anonymous_post_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] })],

@@ -1,12 +1,13 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { firstFreeSlug, slugify } from '../../platform/text/slug.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
-import { pseudonymSql } from '../accounts/index.js';
+import { membershipHiddenSql } from '../accounts/index.js';
 import { isOrganisationAdmin } from '../organisations/index.js';
+import { memberNameSql } from './aliases.js';
 import { accessGroup, assertCanManage, type Actor } from './policy.js';
 import { groups, memberships, type Group, type GroupRole } from './schema.js';
 
@@ -78,8 +79,8 @@ export async function createGroup(
   if (!actor) throw new Forbidden('groups.errors.logInFirst');
   const data = parseInput(groupInput, input);
   return db.transaction(async (tx) => {
-    if (opts.organisationId !== undefined && !actor.isAdmin) {
-      if (!(await isOrganisationAdmin(tx, opts.organisationId, actor.id)))
+    if (opts.organisationId !== undefined && !(actor.isAdmin && actor.secondFactor)) {
+      if (!actor.secondFactor || !(await isOrganisationAdmin(tx, opts.organisationId, actor.id)))
         throw new Forbidden('groups.errors.notOrgAdmin');
     }
     const [group] = await tx
@@ -154,21 +155,28 @@ export async function listGroups(
 }
 
 export interface MemberRow {
-  pseudonym: string;
+  /** Their name in the group: the alias they chose for it, or their pseudonym. */
+  name: string;
+  /** The row is the person looking at the list. */
+  self: boolean;
   role: GroupRole;
   joinedAt: Date;
+  /** The member chose that nobody but the group's leaders may see that they belong to it. */
+  hidden: boolean;
   /** A facilitator's professional credential, and whether an administrator verified it. */
   credential: string | null;
   verified: boolean;
 }
 
-/** Members of a group as other members see them: public pseudonyms and roles, leaders first. */
-export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]> {
+/** Members of a group as other members see them: their names in the group and roles, leaders first. */
+export async function listMembers(db: Db, groupId: number, viewerId: number | null): Promise<MemberRow[]> {
   const rows = await db
     .select({
-      pseudonym: pseudonymSql(sql.raw('memberships.user_id')),
+      name: memberNameSql(sql.raw('memberships.group_id'), sql.raw('memberships.user_id')),
+      self: sql<boolean>`memberships.user_id = ${viewerId ?? -1}`,
       role: memberships.role,
       joinedAt: memberships.joinedAt,
+      hidden: membershipHiddenSql(sql.raw('memberships.user_id')),
       credential: memberships.credential,
       verifiedAt: memberships.credentialVerifiedAt,
     })
@@ -178,7 +186,12 @@ export async function listMembers(db: Db, groupId: number): Promise<MemberRow[]>
       sql`case ${memberships.role} when 'owner' then 0 when 'facilitator' then 1 when 'moderator' then 2 else 3 end`,
       memberships.joinedAt,
     );
-  return rows.map(({ verifiedAt, ...r }) => ({ ...r, pseudonym: r.pseudonym ?? '', verified: verifiedAt !== null }));
+  return rows.map(({ verifiedAt, ...r }) => ({ ...r, name: r.name ?? '', verified: verifiedAt !== null }));
+}
+
+/** For another feature's query: a group's address and name (a qualified column holding its id), or null. */
+export function groupSummarySql(groupId: SQL): SQL<{ slug: string; name: string } | null> {
+  return sql`(select json_build_object('slug', g.slug, 'name', g.name) from groups g where g.id = ${groupId})`;
 }
 
 /** Marks a group as active now; the forum calls this when someone posts. */

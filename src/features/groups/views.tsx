@@ -2,7 +2,16 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
-import { canManage, canModerate, canSeeMembers, isLapsed, isLeader, type GroupAccess } from './policy.js';
+import {
+  awaitsSecondFactor,
+  canManage,
+  canModerate,
+  canSeeMembers,
+  isLapsed,
+  isLeader,
+  type GroupAccess,
+} from './policy.js';
+import { nameInGroup } from './aliases.js';
 import type { Group } from './schema.js';
 import { groupLanguages, type GroupListing, type GroupSort } from './service.js';
 
@@ -303,7 +312,12 @@ function JoinAction({ ctx, access }: { ctx: PageContext; access: GroupAccess }) 
   }
   switch (group.joinPolicy) {
     case 'open':
-      return <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />;
+      return (
+        <>
+          <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />
+          <a href={`/g/${group.slug}/name`}>{t('groups.name.joinUnderAlias')}</a>
+        </>
+      );
     case 'approval':
       return access.applying ? (
         <a href={`/g/${group.slug}/apply`}>{t('groups.apply.waiting')}</a>
@@ -358,6 +372,12 @@ export function GroupHeader({
           </>
         ) : null}
       </p>
+      {access.membership ? (
+        <p class="meta">
+          {t('groups.name.youAppearAs')} <strong>{nameInGroup(access)}</strong>{' '}
+          <a href={`/g/${group.slug}/name`}>{t('groups.name.change')}</a>
+        </p>
+      ) : null}
       <div class="actions">
         <JoinAction ctx={ctx} access={access} />
         <a href={`/g/${group.slug}/about`}>{t('groups.aboutLink')}</a>
@@ -378,6 +398,14 @@ export function GroupHeader({
             </>
           ) : null}
         </nav>
+      ) : null}
+      {awaitsSecondFactor(access) ? (
+        <p class="notice">
+          {t('accounts.twoFactor.leaderHint')}{' '}
+          <a href={`/account/two-factor?next=${encodeURIComponent(`/g/${group.slug}`)}`}>
+            {t('accounts.twoFactor.turnOnNow')}
+          </a>
+        </p>
       ) : null}
       {children}
     </header>

@@ -10,3 +10,4 @@ export {
 } from './policy.js';
 export { organisationRoutes } from './routes.js';
 export type { Organisation } from './schema.js';
+export { exportOrganisationData } from './personal-data.js';

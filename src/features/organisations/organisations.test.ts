@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
+import { turnOnTwoFactor } from '../../../test/helpers/two-factor.js';
+import { findUserIdByPseudonym } from '../accounts/index.js';
 import { groups } from '../groups/schema.js';
 
 const validOrganisation = {
@@ -38,6 +40,7 @@ describe('organisations', () => {
     const admin = await world.member(adminName);
     const added = await siteAdmin.post(`/o/${slug}/admins`, { pseudonym: adminName });
     expect(added.statusCode).toBe(303);
+    await turnOnTwoFactor(world.database.db, (await findUserIdByPseudonym(world.database.db, adminName))!);
     return { slug, admin };
   }
 
@@ -47,6 +50,8 @@ describe('organisations', () => {
     const a = await world.createUser('Admin');
     siteAdmin = world.agent();
     await siteAdmin.logIn(a.email, a.password);
+    // Administrators use their powers only with two-step verification on.
+    await turnOnTwoFactor(world.database.db, a.id);
   });
   afterAll(() => world.close());
 

@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
+import { secondFactorFirst } from '../accounts/index.js';
 import { organisationAdmins, organisations, type Organisation } from './schema.js';
 
 export type Actor = Viewer | null;
@@ -37,21 +38,24 @@ export async function accessOrganisation(db: DbOrTx, actor: Actor, slug: string)
 
 /** Organisations vouch for professional groups, so only the site's administrators add them. */
 export function canCreateOrganisation(actor: Actor): boolean {
-  return actor?.isAdmin === true;
+  return actor?.isAdmin === true && actor.secondFactor === true;
 }
 
 /** Starting groups, seeing unlisted ones and choosing administrators: the organisation's admins and site admins. */
 export function canManageOrganisation(a: OrganisationAccess): boolean {
-  if (a.orgAdmin) return true;
-  return a.actor?.isAdmin === true;
+  // Administrators act for people who trust the organisation: only with two-step verification on.
+  if (a.actor?.secondFactor !== true) return false;
+  return a.orgAdmin || a.actor.isAdmin;
 }
 
 export function assertCanCreateOrganisation(actor: Actor): void {
-  if (!canCreateOrganisation(actor)) throw new Forbidden('organisations.errors.siteAdminsOnly');
+  if (canCreateOrganisation(actor)) return;
+  throw actor?.isAdmin ? secondFactorFirst() : new Forbidden('organisations.errors.siteAdminsOnly');
 }
 
 export function assertCanManageOrganisation(a: OrganisationAccess): void {
-  if (!canManageOrganisation(a)) throw new Forbidden('organisations.errors.notAdmin');
+  if (canManageOrganisation(a)) return;
+  throw a.orgAdmin || a.actor?.isAdmin ? secondFactorFirst() : new Forbidden('organisations.errors.notAdmin');
 }
 
 /** The name and address of the organisation that runs a group, for the group's header. */

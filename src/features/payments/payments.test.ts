@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, createWorld, textOf, type TestWorld } from '../../../test/helpers/app.js';
+import { turnOnTwoFactor } from '../../../test/helpers/two-factor.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
 import { buildApp } from '../../app.js';
 import { ConfigError, loadConfig } from '../../config.js';
@@ -39,6 +40,8 @@ describe('membership fees', () => {
     const a = await world.createUser('Fee Admin');
     admin = world.agent();
     await admin.logIn(a.email, a.password);
+    // Site administrators use their powers only with two-step verification on.
+    await turnOnTwoFactor(world.database.db, a.id);
   });
   afterAll(async () => {
     await cardApp.close();

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { findUserIdByPseudonym, pseudonymSql, pseudonymsByIds } from '../accounts/index.js';
+import { pseudonymsByIds } from '../accounts/index.js';
 import {
   accessGroup,
+  findUserIdByName,
+  memberNameSql,
   assertCanManage,
   assertMayEnter,
   grantPaidAccess,
@@ -100,7 +102,8 @@ export async function recordManualPayment(
     const fee = feeOf(access.group);
     if (!fee) throw new Invalid({ '': 'payments.errors.noFee' });
     const data = parseInput(manualPaymentInput, input);
-    const userId = await findUserIdByPseudonym(tx, data.pseudonym);
+    // Named as the group knows them: by their alias there, or their pseudonym if they have none.
+    const userId = await findUserIdByName(tx, access.group.id, data.pseudonym);
     if (userId === null) throw new Invalid({ pseudonym: 'payments.errors.unknownPerson' });
     const payer = await payerAccess(tx, access.group.id, userId);
     await assertPayerMayEnter(tx, payer, 'pseudonym');
@@ -194,13 +197,13 @@ export async function listPayments(db: Db, access: GroupAccess, limit = 200): Pr
   return db
     .select({
       id: payments.id,
-      payer: pseudonymSql(sql.raw('payments.user_id')),
+      payer: memberNameSql(sql.raw('payments.group_id'), sql.raw('payments.user_id')),
       provider: payments.provider,
       amountCents: payments.amountCents,
       currency: payments.currency,
       receivedAt: payments.receivedAt,
       periodEnd: payments.periodEnd,
-      recordedBy: pseudonymSql(sql.raw('payments.recorded_by')),
+      recordedBy: memberNameSql(sql.raw('payments.group_id'), sql.raw('payments.recorded_by')),
     })
     .from(payments)
     .where(eq(payments.groupId, access.group.id))

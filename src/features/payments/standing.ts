@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
-import { pseudonymSql } from '../accounts/index.js';
-import { assertCanManage, membersPaidBeforeSql, type GroupAccess } from '../groups/index.js';
+import { assertCanManage, memberNameSql, membersPaidBeforeSql, type GroupAccess } from '../groups/index.js';
 import type { WaiverRequestRow } from './hardship.js';
 import { graceEnds } from './policy.js';
 
@@ -40,7 +39,7 @@ export async function treasurerQueues(
   // Both drivers answer a raw query with { rows }.
   const result = (await db.execute(
     sql`select
-      (select coalesce(json_agg(json_build_object('id', h.id, 'pseudonym', ${pseudonymSql(sql.raw('h.user_id'))},
+      (select coalesce(json_agg(json_build_object('id', h.id, 'pseudonym', ${memberNameSql(sql.raw('h.group_id'), sql.raw('h.user_id'))},
           'message', h.message, 'createdAt', h.created_at) order by h.created_at, h.id), '[]'::json)
         from hardship_requests h where h.group_id = ${access.group.id} and h.status = 'pending') as waivers,
       ${membersPaidBeforeSql(access.group.id, now)} as behind`,

@@ -61,7 +61,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       db: db as unknown as Db,
       kind: 'postgres',
-      migrate: () => migrateNodePg(db, { migrationsFolder }),
+      migrate: () => migrateOnce(target.url, () => migrateNodePg(db, { migrationsFolder })),
       ping: async () => {
         await db.execute(sql`select 1`);
       },
@@ -87,6 +87,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     },
     close: () => client.close(),
   };
+}
+
+/** Any number of our own choosing, the same in every process: "mutual" in ASCII. */
+const MIGRATION_LOCK = 0x6d757475616c;
+
+/**
+ * Several processes (web processes, workers) may start at once against one PostgreSQL server:
+ * one migrates while the others wait on a lock, then find nothing left to do.
+ */
+async function migrateOnce(url: string, migrate: () => Promise<void>): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate();
+  } finally {
+    await lock.end();
+  }
 }
 
 /** Dumps an embedded database so tests can start each file from one migrated copy. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { negotiateLocale, translator, type Translate } from '../views/i18n.js';
+import { negotiateLocale, supportedLocales, translator, type Translate } from '../views/i18n.js';
 import { en } from '../views/locales/en.js';
 
 /** The signed-in person as the page layout needs them; set by the accounts feature's session hook. */
@@ -10,6 +10,17 @@ export interface Viewer {
   id: number;
   pseudonym: string;
   isAdmin: boolean;
+  /**
+   * Two-step verification is on. Site admins, organisation admins and facilitators hold their
+   * powers only with it (absent counts as off).
+   */
+  secondFactor?: boolean;
+  /** The language the person chose, or 'auto' to follow the browser. */
+  locale?: string;
+  /** The person's IANA time zone, for dates and times. */
+  timeZone?: string;
+  /** Notifications the person has not seen yet, counted in the header. */
+  unreadNotifications?: number;
 }
 
 declare module 'fastify' {
@@ -23,6 +34,8 @@ export interface PageContext {
   t: Translate;
   locale: string;
   viewer: Viewer | null;
+  /** The viewer's time zone for exact dates and times (UTC for visitors). */
+  timeZone: string;
   csrfToken: string;
   path: string;
   /** A one-time message shown at the top of the page ("You have joined the group."). */
@@ -30,7 +43,9 @@ export interface PageContext {
 }
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
-  const locale = negotiateLocale(request.headers['accept-language']);
+  const chosen = request.viewer?.locale;
+  const locale =
+    chosen && supportedLocales.includes(chosen) ? chosen : negotiateLocale(request.headers['accept-language']);
   const notice =
     request.query && typeof request.query === 'object' ? (request.query as Record<string, unknown>).notice : undefined;
   const t = translator(locale);
@@ -39,6 +54,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     t,
     locale,
     viewer: request.viewer,
+    timeZone: request.viewer?.timeZone ?? 'UTC',
     // Made only when a form on the page needs it, so a visitor's page without forms stays the same
     // from one request to the next and can be revalidated with its ETag.
     get csrfToken() {

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { constants as zlib } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, Invalid, NotFound, RateLimited } from '../errors.js';
+import type { Redis } from 'ioredis';
+import { Forbidden, Invalid, NotFound, RateLimited, type NextStep } from '../errors.js';
 import { assetFiles } from '../views/assets.js';
 import type { MessageKey } from '../views/i18n.js';
 import { ErrorPage } from '../views/error-page.js';
@@ -16,9 +19,29 @@ import { isHtmx, pageContext, sendPage } from './page.js';
 export interface HttpOptions {
   cookieSecret: string;
   secureCookies: boolean;
+  /** Counts requests in Redis, so that a limit holds across every web process; in memory without it. */
+  rateLimitRedis?: { redis: Redis; prefix: string } | undefined;
 }
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+const compressedAssets = new Map<string, Promise<{ raw: Buffer; br: Buffer; gzip: Buffer }>>();
+
+/** An asset read and compressed at the highest settings once per process. */
+function compressedAsset(name: string, path: string) {
+  let file = compressedAssets.get(name);
+  if (!file) {
+    file = readFile(path).then(async (raw) => ({
+      raw,
+      br: await brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY } }),
+      gzip: await gzipped(raw, { level: 9 }),
+    }));
+    compressedAssets.set(name, file);
+  }
+  return file;
+}
 
 /** Security headers, cookies, CSRF, form bodies, rate limits, assets and error pages. */
 export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptions): Promise<void> {
@@ -49,6 +72,10 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
   await app.register(compress, {
     encodings: ['br', 'gzip'],
     threshold: 1024,
+    // Pages are strings already in memory: compressing one in a single call is much cheaper than
+    // a zlib stream per response (which also writes the socket in many small pieces), and a
+    // 64 KB page takes about a millisecond at this quality.
+    syncThreshold: 65536,
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
   });
   await app.register(cookie, { secret: opts.cookieSecret });
@@ -57,7 +84,20 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
   });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
-  await app.register(rateLimit, { global: false });
+  await app.register(
+    rateLimit,
+    opts.rateLimitRedis
+      ? {
+          global: false,
+          redis: opts.rateLimitRedis.redis,
+          nameSpace: `${opts.rateLimitRedis.prefix}rate-limit:`,
+          // While Redis is unreachable, serving people unlimited beats refusing everyone.
+          skipOnError: true,
+        }
+      : { global: false },
+  );
+  // Frames are small JSON; anything bigger than this closes the socket.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
 
   // Every state change carries the token: a hidden field in forms, a header from htmx.
   app.addHook('preHandler', (request, reply, done) => {
@@ -70,16 +110,19 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     const path = assetFiles[name];
     if (!path) throw new NotFound();
     const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-    return reply
-      .type(type)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(await readFile(path));
+    const file = await compressedAsset(name, path);
+    const accepts = String(request.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+    reply.type(type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');
+    // Compressed once, as small as Brotli and gzip can make it, rather than on every request.
+    if (encoding) return reply.header('content-encoding', encoding).send(file[encoding]);
+    return reply.send(file.raw);
   });
 
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'notFound'));
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof NotFound) return sendError(request, reply, 404, 'notFound');
-    if (error instanceof Forbidden) return sendError(request, reply, 403, 'forbidden', error.reason);
+    if (error instanceof Forbidden) return sendError(request, reply, 403, 'forbidden', error.reason, error.nextStep);
     if (error instanceof RateLimited) return sendError(request, reply, 429, 'rateLimited');
     if (error instanceof Invalid) return sendError(request, reply, 400, 'badRequest');
     const e = error as { statusCode?: number; code?: string };
@@ -97,7 +140,14 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
 
 export type ErrorKind = 'notFound' | 'forbidden' | 'rateLimited' | 'badRequest' | 'csrf' | 'server';
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, kind: ErrorKind, reason?: string) {
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  kind: ErrorKind,
+  reason?: string,
+  nextStep?: NextStep,
+) {
   const ctx = pageContext(request, reply);
   if (isHtmx(request)) {
     // htmx does not swap error responses by default; a message in a header is shown by the page.
@@ -106,7 +156,11 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
       .type('text/plain; charset=utf-8')
       .send(reason ? ctx.t(reason as MessageKey) : ctx.t(`errors.${kind}.title`));
   }
-  return sendPage(reply, ErrorPage({ ctx, kind, reason }), status);
+  const next = nextStep && {
+    href: `${nextStep.href}?next=${encodeURIComponent(request.method === 'GET' ? request.url : '/')}`,
+    label: nextStep.label,
+  };
+  return sendPage(reply, ErrorPage({ ctx, kind, reason, nextStep: next }), status);
 }
 
 declare module 'fastify' {

@@ -11,6 +11,8 @@ export const outbox = pgTable(
     to: text('to').notNull(),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
+    /** The Message-ID it was sent with: a delivery tried twice is kept once. */
+    messageId: text('message_id').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('outbox_created_at_idx').on(t.createdAt)],

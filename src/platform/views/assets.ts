@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -9,6 +10,10 @@ const require = createRequire(import.meta.url);
 export const assetFiles: Record<string, string> = {
   'styles.css': fileURLToPath(new URL('../../client/styles.css', import.meta.url)),
   'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
+  // Passkeys: the WebAuthn browser library (it sets window.SimpleWebAuthnBrowser), then our buttons.
+  'webauthn.js': join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
+  'passkeys.js': fileURLToPath(new URL('../../client/passkeys.js', import.meta.url)),
+  'live.js': fileURLToPath(new URL('../../client/live.js', import.meta.url)),
 };
 
 const versions = new Map<string, string>();

@@ -1,15 +1,30 @@
+import type { NextStep } from '../errors.js';
 import type { PageContext } from '../http/page.js';
 import type { ErrorKind } from '../http/server.js';
 import type { MessageKey } from './i18n.js';
 import { Layout } from './layout.js';
 
-export function ErrorPage({ ctx, kind, reason }: { ctx: PageContext; kind: ErrorKind; reason?: string | undefined }) {
+interface ErrorPageProps {
+  ctx: PageContext;
+  kind: ErrorKind;
+  reason?: string | undefined;
+  nextStep?: NextStep | undefined;
+}
+
+export function ErrorPage({ ctx, kind, reason, nextStep }: ErrorPageProps) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t(`errors.${kind}.title`)} noindex>
       <section class="panel">
         <h1>{t(`errors.${kind}.title`)}</h1>
         <p>{reason ? t(reason as MessageKey) : t(`errors.${kind}.body`)}</p>
+        {nextStep ? (
+          <p>
+            <a class="button" href={nextStep.href}>
+              {t(nextStep.label as MessageKey)}
+            </a>
+          </p>
+        ) : null}
         <p>
           <a href="/">{t('errors.home')}</a> · <a href="/groups">{t('errors.findGroup')}</a>
         </p>

@@ -9,9 +9,11 @@ interface LayoutProps {
   children: ComponentChildren;
   /** Pages a search engine should not list (forms, account pages, members-only content). */
   noindex?: boolean;
+  /** Scripts (names in assets.ts) that only this page needs, after htmx. */
+  scripts?: string[];
 }
 
-export function Layout({ ctx, title, description, children, noindex }: LayoutProps) {
+export function Layout({ ctx, title, description, children, noindex, scripts = [] }: LayoutProps) {
   const { t, viewer } = ctx;
   return (
     <html lang={ctx.locale}>
@@ -27,6 +29,9 @@ export function Layout({ ctx, title, description, children, noindex }: LayoutPro
         />
         <link rel="stylesheet" href={assetUrl('styles.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
+        {scripts.map((name) => (
+          <script key={name} src={assetUrl(name)} defer></script>
+        ))}
       </head>
       <body hx-headers={viewer ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>
         <a class="skip-link" href="#main">
@@ -46,6 +51,13 @@ export function Layout({ ctx, title, description, children, noindex }: LayoutPro
                   <>
                     <li>
                       <a href="/groups/new">{t('layout.startGroup')}</a>
+                    </li>
+                    <li>
+                      <a href="/notifications">
+                        {viewer.unreadNotifications
+                          ? t('layout.notificationsUnread', { count: viewer.unreadNotifications })
+                          : t('layout.notifications')}
+                      </a>
                     </li>
                     <li>
                       <a href="/account">{t('layout.account', { pseudonym: viewer.pseudonym })}</a>
@@ -87,7 +99,7 @@ export function Layout({ ctx, title, description, children, noindex }: LayoutPro
           <div class="wrap">
             <p>{t('layout.footer')}</p>
             <p>
-              <a href="/organisations">{t('layout.organisations')}</a>
+              <a href="/organisations">{t('layout.organisations')}</a> · <a href="/privacy">{t('layout.privacy')}</a>
             </p>
           </div>
         </footer>

@@ -35,3 +35,16 @@ export function RelativeTime({ ctx, date, now = new Date() }: { ctx: PageContext
   }
   return <time dateTime={date.toISOString()}>{text}</time>;
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "12 March 2026, 14:05" in the reader's own time zone (set in their settings; UTC for visitors). */
+export function DateTime({ ctx, date }: { ctx: PageContext; date: Date }) {
+  const key = `${ctx.locale} ${ctx.timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: ctx.timeZone });
+    dateTimeFormats.set(key, format);
+  }
+  return <time dateTime={date.toISOString()}>{format.format(date)}</time>;
+}

@@ -11,10 +11,13 @@ export const en = {
     organisations: 'Organisations',
     startGroup: 'Start a group',
     account: 'Your account ({pseudonym})',
+    notifications: 'Notifications',
+    notificationsUnread: { one: 'Notifications (1 new)', other: 'Notifications ({count} new)' },
     logIn: 'Log in',
     logOut: 'Log out',
     signUp: 'Sign up',
     footer: 'Mutual is free, open-source software for support groups. You are never alone here.',
+    privacy: 'Privacy',
   },
   time: { justNow: 'just now' },
   forms: {
@@ -52,6 +55,22 @@ export const en = {
     revoked: 'The invitation no longer works.',
     settingsSaved: 'The settings are saved.',
     reviewed: 'Your decision is saved.',
+    signedUpAdmin:
+      'Welcome. Your site is ready. As its administrator, please turn on two-step verification first: your administrator’s pages open once it is on.',
+    emailVerified: 'Thank you: your email address is confirmed.',
+    verificationSent: 'A new link to confirm your email address is on its way.',
+    twoFactorOn: 'Two-step verification is on.',
+    twoFactorOff: 'Two-step verification is off.',
+    recoveryCodeUsed:
+      'You are logged in with a recovery code, which now no longer works. Make new ones on your security page if you are running low.',
+    sessionEnded: 'That device is logged out.',
+    passkeyAdded: 'Your passkey is added. You can log in with it from now on.',
+    passkeyRemoved: 'The passkey is removed.',
+    exportRequested: 'We are preparing your archive. It will be listed here when it is ready.',
+    accountDeleted: 'Your account is deleted. Thank you for being part of Mutual. Take care.',
+    nameSaved: 'Your name in this group is saved.',
+    authorBanned:
+      'The author of that post is banned from the group. Nobody was told who they are; you can lift the ban from the member list.',
   },
   errors: {
     home: 'Go to the home page',
@@ -116,11 +135,6 @@ export const en = {
       emailPrivate: 'private: only you see this',
       changePassword: 'Change your password',
       changePasswordSubmit: 'Change password',
-      devices: 'Devices',
-      sessionCount: {
-        one: 'You are logged in on 1 device or browser.',
-        other: 'You are logged in on {count} devices or browsers.',
-      },
       logOutEverywhere: 'Log out of all devices',
     },
     forgot: {
@@ -128,12 +142,12 @@ export const en = {
       link: 'Forgotten your password?',
       intro: 'Enter the email address you signed up with, and we will send you a link to choose a new password.',
       submit: 'Send me a link',
-      sent: 'If that address belongs to an account, a link to choose a new password is on its way. It works for 2 hours. Check your spam folder if it does not arrive.',
+      sent: 'If that address belongs to an account, a link to choose a new password is on its way. It works once, for 1 hour. Check your spam folder if it does not arrive.',
     },
     reset: { title: 'Choose a new password', submit: 'Save my new password' },
     resetMail: {
       subject: 'Choose a new password for Mutual',
-      body: 'Hello {pseudonym},\n\nSomeone asked to reset the password of your Mutual account. If it was you, choose a new password here (the link works for 2 hours):\n\n{link}\n\nIf it was not you, you can ignore this email; your password stays as it is.\n\nMutual',
+      body: 'Hello {pseudonym},\n\nSomeone asked to reset the password of your Mutual account. If it was you, choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, you can ignore this email; your password stays as it is.\n\nMutual',
     },
     errors: {
       emailRequired: 'Enter your email address.',
@@ -148,6 +162,260 @@ export const en = {
       badLogin: 'That email and password do not match an account. Check them and try again.',
       wrongPassword: 'That is not your current password.',
       resetExpired: 'This link has expired or has already been used.',
+      linkExpired: 'This link has expired or has already been used.',
+    },
+    nav: {
+      label: 'Your account’s pages',
+      account: 'Account',
+      security: 'Security',
+      settings: 'Settings',
+      data: 'Your data',
+    },
+    verify: {
+      title: 'Confirm your email address',
+      intro: 'Press the button to confirm that this email address is yours.',
+      submit: 'Confirm my email address',
+      confirmed: 'Your email address is confirmed.',
+      notYet: 'Your email address is not confirmed yet. We sent you a link when you signed up.',
+      resend: 'Send me a new link',
+      newLink: 'Ask for a new link on your account page.',
+      mail: {
+        subject: 'Confirm your email address for Mutual',
+        body: 'Hello {pseudonym},\n\nPlease confirm that this is your email address by opening this link (it works once, for 1 hour):\n\n{link}\n\nIf you did not sign up to Mutual, you can ignore this email.\n\nMutual',
+      },
+    },
+    twoFactor: {
+      turnOnNow: 'Turn on two-step verification',
+      leadersNeedIt:
+        'You lead people here, so your account must be hard for anyone else to get into. Turn on two-step verification first: it takes a minute, and then everything you lead is open to you again.',
+      leaderHint:
+        'You lead this group. Your leader’s tools open once you turn on two-step verification, which keeps your account, and the members who trust you, safe.',
+      fields: {
+        code: 'Code',
+        codeHint: 'The 6 digits your app shows now.',
+      },
+      setup: {
+        title: 'Turn on two-step verification',
+        intro:
+          'Each time you log in, after your password we will ask for a code from an app on your phone. Someone who learns your password still cannot get in.',
+        leaders:
+          'Site administrators, organisation administrators and facilitators need this before they can use their tools.',
+        stepApp:
+          'Install an authenticator app on your phone if you do not have one (for example Aegis, FreeOTP, Google Authenticator or Microsoft Authenticator).',
+        stepScan: 'In the app, add an account and scan this code:',
+        qrAlt: 'A QR code holding the key below, for your authenticator app.',
+        stepKey: 'Or type this key into the app:',
+        stepCode: 'Enter the 6-digit code the app now shows for Mutual.',
+        submit: 'Turn it on',
+      },
+      codes: {
+        title: 'Your recovery codes',
+        intro:
+          'If you lose your phone, each of these codes logs you in once instead of a code from the app. This is the only time we show them.',
+        keep: 'Print them or write them down, and keep them somewhere safe that is not your phone.',
+        done: 'I have kept them safe',
+      },
+      login: {
+        title: 'Two-step verification',
+        intro: 'Open your authenticator app and enter the code it shows for Mutual.',
+        hint: 'The 6 digits from your app, or one of your recovery codes.',
+        submit: 'Log in',
+        startAgain: 'Start again with your email and password',
+      },
+      errors: {
+        codeRequired: 'Enter the code from your app.',
+        badCode: 'That code did not work. Codes change every 30 seconds; enter the one your app shows now.',
+        startAgain: 'That took too long or too many tries. Please log in again with your email and password.',
+        notOn: 'Two-step verification is not on.',
+      },
+    },
+    security: {
+      title: 'Security',
+      twoFactor: {
+        heading: 'Two-step verification',
+        intro:
+          'A code from an app on your phone, asked for after your password, so that a password alone cannot open your account.',
+        on: 'Two-step verification is on.',
+        codesLeft: {
+          one: 'You have 1 unused recovery code.',
+          other: 'You have {count} unused recovery codes.',
+        },
+        passwordToChange: 'Your password, to make new recovery codes or to turn this off',
+        newCodes: 'Make new recovery codes',
+        turnOff: 'Turn off two-step verification',
+      },
+      passkeys: {
+        heading: 'Passkeys',
+        intro:
+          'A passkey lets you log in with your phone’s or computer’s screen lock (a fingerprint, your face or a PIN) instead of typing a password.',
+        none: 'You have no passkeys yet.',
+        add: 'Add a passkey on this device',
+        added: 'added',
+        lastUsed: 'last used',
+        remove: 'Remove',
+        needsScript: 'Adding a passkey needs JavaScript, which is turned off in this browser.',
+      },
+      sessions: {
+        heading: 'Where you are logged in',
+        count: {
+          one: 'You are logged in on 1 device or browser.',
+          other: 'You are logged in on {count} devices or browsers.',
+        },
+        device: 'Device',
+        since: 'Logged in',
+        lastSeen: 'Last seen',
+        actions: 'Actions',
+        thisDevice: 'this device',
+        unknownDevice: 'Unknown device',
+        end: 'Log it out',
+      },
+    },
+    passkeys: {
+      logIn: 'Use a passkey',
+      waiting: 'Follow what your device asks…',
+      errors: {
+        failed: 'That did not work. You can try again, or use your password.',
+        expired: 'That took too long. Please try again.',
+        unknown: 'That passkey is not known here. It may have been removed; use your password.',
+      },
+    },
+    settings: {
+      title: 'Settings',
+      privacy: 'Who can see you',
+      membership: {
+        legend: 'Who can see which groups you belong to',
+        hint: 'The people who lead a group always see its members, and your posts always show your name. Leaders are shown as leaders.',
+        members: 'Members of the same group',
+        nobody: 'Nobody but the group’s leaders',
+      },
+      online: {
+        label: 'Show me in “who’s online”',
+        hint: 'When this is off, nobody sees when you are here.',
+      },
+      email: {
+        heading: 'Email',
+        always: 'Mail about your account itself (confirming your address, resetting your password) is always sent.',
+        replies: 'Email me when someone replies to my discussions and posts',
+        digest: 'A summary of new discussions in my groups',
+        digests: { off: 'Never', daily: 'Every day', weekly: 'Every week' },
+        newsletters: 'Newsletters from my groups',
+      },
+      place: 'Time and language',
+      timeZone: 'Time zone',
+      timeZoneHint: 'Dates and times are shown in this time zone.',
+      language: 'Language',
+      browserLanguage: 'The language of my browser',
+      submit: 'Save settings',
+      hiddenMember: 'hidden from other members',
+      errors: {
+        choose: 'Choose one of the options.',
+        timeZone: 'Choose a time zone from the list.',
+      },
+    },
+    delete: {
+      errors: {
+        choose: 'Choose what happens to your posts.',
+        onlyAdmin:
+          'You are this site’s only administrator, so your account cannot be deleted here. Whoever runs the server can make another account an administrator first.',
+      },
+    },
+  },
+  privacy: {
+    page: {
+      title: 'Privacy',
+      intro:
+        'Mutual keeps as little about you as it can, only for as long as it needs to, and shows your email address to nobody.',
+      account: {
+        heading: 'Your account',
+        body: 'We keep your email address (to log you in and to send you the mail you choose), your public name, your password as an argon2id hash that cannot be turned back into the password, and your settings. Your email address is never shown to other members, leaders or administrators.',
+      },
+      content: {
+        heading: 'What you write',
+        body: 'Your discussions, replies, reactions, applications to groups and the groups you belong to are kept so that the groups can work. Who can read them depends on each group’s settings. Earlier versions of an edited post are kept for the group’s moderators.',
+      },
+      security: {
+        heading: 'Logging in',
+        body: 'For each device you log in on we keep a random token’s hash, a name like “Firefox · Android” read from your browser, and when it was last used, so that you can see your devices and log any of them out. Two-step verification keeps the secret your app shares with us and hashes of your recovery codes; a passkey keeps only its public key.',
+      },
+      addresses: {
+        heading: 'IP addresses',
+        body: 'We do not store your IP address. Rate limits that slow down repeated sign-ups and logins count requests by address for an hour at most (in memory, or in Redis on larger sites), then forget it, and our logs leave it out.',
+      },
+      mail: {
+        heading: 'Email',
+        body: 'We send mail about your account, and the mail you choose in your settings. When no mail server is set up, messages wait in an outbox that only the site’s administrators can read.',
+      },
+      retention: {
+        heading: 'How long',
+        body: 'One-time links work for 1 hour. A half-done login is forgotten after 10 minutes. Sessions end after 30 days. A data archive you ask for is kept for 7 days, then deleted.',
+      },
+      rights: {
+        heading: 'Your data, your choice',
+        body: 'You can download everything you wrote and everything we keep about you, as JSON and as a page you can read. You can delete your account: your posts are erased, or kept under “Deleted member”, as you choose, and your email address, public name, sessions and settings are erased. A group’s audit log keeps what leaders did, without your name.',
+      },
+      outside: {
+        heading: 'Nothing from elsewhere',
+        body: 'Pages load no scripts, fonts or images from other sites, and there are no trackers or advertising. Browsers are told to load nothing from anywhere else.',
+      },
+      yourData: 'Download your data or delete your account',
+    },
+    data: {
+      title: 'Your data',
+      export: {
+        heading: 'Download your data',
+        intro:
+          'An archive (a zip file) of everything you wrote, your groups, reactions, settings and account, as JSON for other programs and as a page you can read. We prepare it in the background and keep it for 7 days.',
+        submit: 'Prepare my archive',
+        asked: 'Asked for',
+        download: 'Download the archive',
+        until: 'available until',
+        status: {
+          preparing: 'Being prepared: reload this page in a minute.',
+          ready: 'Ready',
+          failed: 'Something went wrong. Please ask again.',
+        },
+      },
+      delete: {
+        heading: 'Delete your account',
+        intro: 'Your account and what we keep about you are erased for good. You choose what happens to your posts.',
+        link: 'Delete my account…',
+      },
+    },
+    delete: {
+      title: 'Delete your account',
+      intro:
+        'This cannot be undone. Your email address, public name, sessions, two-step verification, passkeys, settings, memberships, applications and reactions are erased, and the mail kept for you goes too.',
+      export: 'If you want a copy of what you wrote, download your data first.',
+      posts: {
+        legend: 'What happens to your posts',
+        erase: 'Erase them, and the discussions I started (with their replies)',
+        keep: 'Keep them, shown as written by “Deleted member”, so that conversations still make sense',
+      },
+      password: 'Your password, to confirm',
+      submit: 'Delete my account for good',
+      cancel: 'Keep my account',
+    },
+    archive: {
+      title: 'Everything Mutual keeps about {pseudonym}',
+      intro: 'Exported {date}. The same data is in data.json, for other programs.',
+      account: 'Your account',
+      confirmed: 'confirmed',
+      unconfirmed: 'not confirmed',
+      joined: 'Joined',
+      on: 'On',
+      off: 'Off',
+      devices: 'Devices and passkeys',
+      groups: 'Groups and organisations',
+      organisationAdmin: 'administrator',
+      alias: 'you go by “{alias}” there',
+      anonymous: 'posted anonymously',
+      applications: 'Applications to groups',
+      posts: 'Your posts',
+      none: 'None.',
+      edited: 'edited {date}',
+      deleted: 'deleted {date}',
+      reactions: 'Your reactions',
+      payments: 'Fees and hardship requests',
     },
   },
   home: {
@@ -332,7 +600,31 @@ export const en = {
       closedHint: 'Members can read but not post; leaders can still post.',
       slowMode: 'Slow mode (minutes between a member’s posts)',
       slowModeHint: '0 turns it off.',
+      anonymity: 'Anonymous posting',
+      anonymousPosts: 'Members may post anonymously',
+      anonymousPostsHint:
+        'A post can show as “Anonymous member” instead of its author’s name. Nobody in the group, leaders included, can see who wrote it. A site administrator can reveal the author for a serious reason, which is recorded and the author is told.',
+      facilitatorsReveal: 'Facilitators may reveal who wrote an anonymous post',
+      facilitatorsRevealHint:
+        'Members are told this before they post, and it holds for what they post while it is on. A reveal needs a written reason, goes into the audit log, and the author is told.',
       submit: 'Save settings',
+    },
+    name: {
+      title: 'Your name in {name}',
+      heading: 'How you appear in this group',
+      intro:
+        'You can go by a different name in each group, so that nobody can link the groups you are in. Your name here shows on your posts, in the member list and everywhere in this group; it is not linked to your pseudonym or to your names in other groups.',
+      current: 'You appear here as',
+      field: 'Name in this group',
+      hint: '2 to 40 letters, digits, spaces, dots, dashes or underscores. Leave it empty to appear as your pseudonym, {pseudonym}.',
+      renames: 'Your earlier posts here will show the new name too. Anyone who saw your old name may link the two.',
+      submit: 'Save name',
+      join: 'Join under this name',
+      joinUnderAlias: 'Join under another name',
+      onApplication: 'Choose your name in this group on the application form.',
+      onceIn: 'You can choose your name in this group when you accept an invitation, or here once you are in.',
+      youAppearAs: 'You appear here as',
+      change: 'Change',
     },
     facilitators: {
       heading: 'Facilitators',
@@ -343,7 +635,7 @@ export const en = {
       credentialHint: 'For example: Licensed clinical social worker. Shown on your posts once verified.',
       saveCredential: 'Save credential',
     },
-    bans: { heading: 'Banned', lift: 'Lift ban' },
+    bans: { heading: 'Banned', lift: 'Lift ban', anonymousAuthor: 'The author of anonymous post #{post}' },
     remove: {
       title: 'Remove {pseudonym}?',
       intro: 'They will no longer be a member of {name}.',
@@ -392,6 +684,9 @@ export const en = {
         record_payment: 'Recorded a payment',
         grant_waiver: 'Granted a hardship waiver',
         decline_waiver: 'Declined a hardship waiver',
+        reveal_author: 'Revealed who wrote an anonymous post',
+        ban_anonymous_author: 'Banned the author of an anonymous post',
+        unban_anonymous_author: 'Lifted a ban on the author of an anonymous post',
       },
     },
     members: {
@@ -438,12 +733,18 @@ export const en = {
       decision: 'Choose to approve or decline.',
       messageLength: 'A message can be at most 2,000 characters.',
       wrongDomain: 'This group is for people with an email address from its organisation.',
+      confirmEmailFirst:
+        'This group is for people with an email address from its organisation. Confirm yours first: the link is in the email we sent when you signed up, or ask for a new one on your account page.',
       invitationForOther: 'This invitation was sent to a different email address.',
       inviteDays: 'Choose between 1 and 90 days.',
       inviteUses: 'Choose between 1 and 1,000 uses.',
       reasonRequired: 'Please give a reason (at least 3 characters). It is kept in the audit log.',
       reasonLength: 'A reason can be at most 1,000 characters.',
       removeSelf: 'You cannot remove yourself. Leave the group instead.',
+      aliasLength: 'A name in a group needs 2 to 40 characters.',
+      aliasChars:
+        'A name in a group starts with a letter or digit, then letters, digits, spaces, dots, dashes or underscores.',
+      aliasTaken: 'That name is taken. Please choose another.',
       facilitatorNeedsProfessional: 'Facilitators lead professionally run groups. Change the group’s leadership first.',
       notFacilitator: 'Only facilitators have a credential to state.',
       cannotVerify: 'Only the organisation’s administrators or site administrators can verify credentials.',
@@ -468,7 +769,7 @@ export const en = {
     pinned: 'Pinned',
     locked: 'Locked',
     awaiting: 'Awaiting approval',
-    formerMember: 'Former member',
+    formerMember: 'Deleted member',
     edited: 'edited',
     edit: 'Edit',
     delete: 'Delete',
@@ -500,6 +801,38 @@ export const en = {
     unlock: 'Unlock thread',
     pin: 'Pin thread',
     unpin: 'Unpin thread',
+    anonymous: {
+      choice: 'Post anonymously',
+      hint: 'Your post will show as “Anonymous member” with a number for this discussion. Nobody in the group, its leaders included, can see that you wrote it.',
+      revealAdmins:
+        'Only a site administrator can reveal who wrote it, for a serious reason such as someone’s safety; the reason is recorded and you will be told.',
+      revealFacilitators:
+        'A site administrator or one of this group’s facilitators can reveal who wrote it, for a serious reason such as someone’s safety; the reason is recorded and you will be told.',
+      member: 'Anonymous member',
+      label: 'Anonymous {n}',
+      you: '(you)',
+      banAuthor: 'Ban the author',
+      reveal: 'Reveal the author',
+    },
+    reveal: {
+      title: 'Reveal who wrote this post',
+      intro:
+        'The author posted anonymously, trusting that nobody would learn who they are. Reveal it only for a serious reason, such as someone’s safety. Your reason goes into the group’s audit log, and the author is told that their post was revealed and why.',
+      reason: 'Why do you need to know?',
+      reasonHint: 'At least 10 characters. The author will read it.',
+      submit: 'Reveal the author',
+      done: 'The author of the post',
+      nameInGroup: 'Name in this group',
+      pseudonym: 'Pseudonym on the site',
+      gone: 'The author has deleted their account.',
+      recorded: 'This is recorded in the group’s audit log, and the author has been told.',
+    },
+    banAuthor: {
+      title: 'Ban the author of this post?',
+      intro:
+        'The author will no longer be able to take part in this group. You will not learn who they are: the ban is listed under this post, and nothing else in the group changes.',
+      submit: 'Ban the author',
+    },
     fields: {
       title: 'Title',
       body: 'Your message',
@@ -543,6 +876,25 @@ export const en = {
         'This group has slow mode on, so each member posts at most once every few minutes. Your text is kept: please try again a little later.',
       decision: 'Choose to approve or reject the post.',
       reasonLength: 'A reason can be at most 1,000 characters.',
+      anonymousOff: 'This group does not allow anonymous posts.',
+      cannotReveal:
+        'Only a site administrator (or a facilitator, where the group allows it) can reveal who wrote a post.',
+      revealReason: 'Please give a reason of at least 10 characters. The author will read it.',
+      authorGone: 'The author of this post has deleted their account.',
+    },
+  },
+  notifications: {
+    title: 'Notifications',
+    none: 'Nothing new. We will tell you here when something concerns you.',
+    new: 'New',
+    formerGroup: 'a group that no longer exists',
+    revealed: {
+      byAdmin:
+        'A site administrator revealed that you wrote an anonymous post in {group}. Nobody else in the group was shown your name.',
+      byFacilitator:
+        'A facilitator of {group} revealed that you wrote an anonymous post there, as the group’s policy allowed when you posted it. They were shown your name in that group.',
+      reason: 'Their reason:',
+      open: 'See the post',
     },
   },
   organisations: {
@@ -739,7 +1091,7 @@ export const en = {
         method: 'How',
         until: 'Paid until',
         recordedBy: 'Recorded by',
-        formerMember: 'Former member',
+        formerMember: 'Deleted member',
       },
     },
     notices: {
@@ -776,6 +1128,20 @@ export const en = {
       intro: 'No mail server is configured (SMTP_URL), so mail Mutual would have sent is kept here.',
       empty: 'No mail yet.',
       to: 'To {to}',
+    },
+  },
+  live: {
+    newReplies: 'New replies.',
+    showThem: 'Show them',
+    newSince: 'New replies',
+    errors: {
+      badFrame:
+        'Send a JSON object of at most 1,024 characters, with a type ("subscribe" or "unsubscribe"), a topic and an id.',
+      unknownTopic: 'There is no such topic to follow.',
+      notFound: 'There is nothing to follow here.',
+      tooManySubscriptions: 'One page can follow at most 20 things at a time.',
+      tooManyFrames: 'Too many messages at once. Please slow down.',
+      unavailable: 'Live updates are not available just now. The page still works: reload it to see what is new.',
     },
   },
 };

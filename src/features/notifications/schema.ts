@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/schema.js';
+import { groups } from '../groups/schema.js';
+
+export const notificationKindEnum = pgEnum('notification_kind', ['author_revealed']);
+
+/**
+ * Things a person is told on their notifications page (and counted in the header until read).
+ * What a notification says is written from its kind and fields when the page is shown, so it
+ * follows the reader's language.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: notificationKindEnum('kind').notNull(),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id'),
+    postId: integer('post_id'),
+    /** Who did it, as a role ("site administrator"), never by name. */
+    actorRole: text('actor_role'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.createdAt),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`read_at is null`),
+  ],
+);
+
+export type Notification = typeof notifications.$inferSelect;
+export type NotificationKind = (typeof notificationKindEnum.enumValues)[number];

@@ -1,0 +1,213 @@
+import type { Translate } from '../../platform/views/i18n.js';
+import type { AccountExport } from '../accounts/index.js';
+
+type Named<T> = Omit<T, 'groupId'> & { group: string };
+
+/** Everything kept about a member: the export archive's data.json, and what its index.html shows. */
+export interface MemberData {
+  exportedAt: Date;
+  account: AccountExport;
+  organisations: { administers: { name: string; since: Date }[] };
+  groups: {
+    memberships: Named<{ groupId: number; role: string; joinedAt: Date; credential: string | null }>[];
+    applications: Named<{
+      groupId: number;
+      questions: string[];
+      answers: string[];
+      status: string;
+      decisionMessage: string | null;
+      createdAt: Date;
+    }>[];
+    /** The names the member goes by in groups. */
+    aliases: Named<{ groupId: number; alias: string; createdAt: Date }>[];
+  };
+  forum: {
+    threads: Named<{ groupId: number; id: number; title: string; createdAt: Date }>[];
+    posts: Named<{
+      groupId: number;
+      id: number;
+      threadId: number;
+      threadTitle: string;
+      body: string;
+      status: string;
+      /** Posted as "Anonymous member". */
+      anonymous: boolean;
+      createdAt: Date;
+      editedAt: Date | null;
+      deletedAt: Date | null;
+    }>[];
+    reactions: Named<{ groupId: number; postId: number; kind: string; createdAt: Date }>[];
+  };
+  payments: {
+    payments: Named<{
+      groupId: number;
+      amountCents: number;
+      currency: string;
+      provider: string;
+      receivedAt: Date;
+      periodStart: Date;
+      periodEnd: Date;
+    }>[];
+    hardshipRequests: Named<{ groupId: number; message: string; status: string; createdAt: Date }>[];
+  };
+}
+
+const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '');
+
+/**
+ * The archive's readable page. It is opened from the person's own disk, so it carries no scripts
+ * and loads nothing; posts are shown as the Markdown they were written in, escaped.
+ */
+export function ExportDocument({ t, locale, data }: { t: Translate; locale: string; data: MemberData }) {
+  const { account, groups, forum, payments, organisations } = data;
+  const s = account.settings;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t('privacy.archive.title', { pseudonym: account.pseudonym })}</title>
+      </head>
+      <body>
+        <h1>{t('privacy.archive.title', { pseudonym: account.pseudonym })}</h1>
+        <p>{t('privacy.archive.intro', { date: when(data.exportedAt) })}</p>
+
+        <h2>{t('privacy.archive.account')}</h2>
+        <dl>
+          <dt>{t('accounts.fields.pseudonym')}</dt>
+          <dd>{account.pseudonym}</dd>
+          <dt>{t('accounts.fields.email')}</dt>
+          <dd>
+            {account.email} ({account.emailVerified ? t('privacy.archive.confirmed') : t('privacy.archive.unconfirmed')}
+            )
+          </dd>
+          <dt>{t('privacy.archive.joined')}</dt>
+          <dd>{when(account.createdAt)}</dd>
+          <dt>{t('accounts.security.twoFactor.heading')}</dt>
+          <dd>{account.twoStepVerification ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
+        </dl>
+
+        <h2>{t('accounts.settings.title')}</h2>
+        <dl>
+          <dt>{t('accounts.settings.membership.legend')}</dt>
+          <dd>{t(`accounts.settings.membership.${s.membershipVisibility as 'members' | 'nobody'}`)}</dd>
+          <dt>{t('accounts.settings.online.label')}</dt>
+          <dd>{s.appearOnline ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
+          <dt>{t('accounts.settings.email.replies')}</dt>
+          <dd>{s.emailReplies ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
+          <dt>{t('accounts.settings.email.digest')}</dt>
+          <dd>{t(`accounts.settings.email.digests.${s.emailDigest as 'off' | 'daily' | 'weekly'}`)}</dd>
+          <dt>{t('accounts.settings.email.newsletters')}</dt>
+          <dd>{s.emailNewsletters ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
+          <dt>{t('accounts.settings.timeZone')}</dt>
+          <dd>{s.timeZone}</dd>
+          <dt>{t('accounts.settings.language')}</dt>
+          <dd>{s.language}</dd>
+        </dl>
+
+        <h2>{t('privacy.archive.devices')}</h2>
+        <ul>
+          {account.sessions.map((d) => (
+            <li>
+              {d.device || t('accounts.security.sessions.unknownDevice')} · {when(d.createdAt)} · {when(d.lastSeenAt)}
+            </li>
+          ))}
+          {account.passkeys.map((p) => (
+            <li>
+              {t('accounts.security.passkeys.heading')}: {p.device || t('accounts.security.sessions.unknownDevice')} ·{' '}
+              {when(p.createdAt)}
+            </li>
+          ))}
+        </ul>
+
+        <h2>{t('privacy.archive.groups')}</h2>
+        <ul>
+          {groups.memberships.map((m) => (
+            <li>
+              {m.group} · {m.role} · {when(m.joinedAt)}
+              {m.credential ? ` · ${m.credential}` : ''}
+            </li>
+          ))}
+          {groups.aliases.map((a) => (
+            <li>
+              {a.group} · {t('privacy.archive.alias', { alias: a.alias })}
+            </li>
+          ))}
+          {organisations.administers.map((o) => (
+            <li>
+              {o.name} · {t('privacy.archive.organisationAdmin')} · {when(o.since)}
+            </li>
+          ))}
+        </ul>
+
+        {groups.applications.length ? (
+          <>
+            <h2>{t('privacy.archive.applications')}</h2>
+            {groups.applications.map((a) => (
+              <section>
+                <h3>
+                  {a.group} · {when(a.createdAt)} · {a.status}
+                </h3>
+                <dl>
+                  {a.questions.map((q, i) => (
+                    <>
+                      <dt>{q}</dt>
+                      <dd>{a.answers[i] ?? ''}</dd>
+                    </>
+                  ))}
+                </dl>
+                {a.decisionMessage ? <p>{a.decisionMessage}</p> : null}
+              </section>
+            ))}
+          </>
+        ) : null}
+
+        <h2>{t('privacy.archive.posts')}</h2>
+        {forum.posts.length === 0 ? <p>{t('privacy.archive.none')}</p> : null}
+        {forum.posts.map((p) => (
+          <article>
+            <h3>
+              {p.threadTitle} · {p.group}
+            </h3>
+            <p>
+              {when(p.createdAt)}
+              {p.anonymous ? ` · ${t('privacy.archive.anonymous')}` : ''}
+              {p.editedAt ? ` · ${t('privacy.archive.edited', { date: when(p.editedAt) })}` : ''}
+              {p.deletedAt ? ` · ${t('privacy.archive.deleted', { date: when(p.deletedAt) })}` : ''}
+            </p>
+            {p.body.split(/\n\s*\n/).map((paragraph) => (
+              <p>{paragraph}</p>
+            ))}
+          </article>
+        ))}
+
+        <h2>{t('privacy.archive.reactions')}</h2>
+        <ul>
+          {forum.reactions.map((r) => (
+            <li>
+              {r.group} · #{r.postId} · {r.kind} · {when(r.createdAt)}
+            </li>
+          ))}
+        </ul>
+
+        {payments.payments.length || payments.hardshipRequests.length ? (
+          <>
+            <h2>{t('privacy.archive.payments')}</h2>
+            <ul>
+              {payments.payments.map((p) => (
+                <li>
+                  {p.group} · {(p.amountCents / 100).toFixed(2)} {p.currency} · {when(p.receivedAt)}
+                </li>
+              ))}
+              {payments.hardshipRequests.map((h) => (
+                <li>
+                  {h.group} · {h.status} · {when(h.createdAt)}: {h.message}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../../platform/db/client.js';
+import { forgetRecipient } from '../../platform/mail/mailer.js';
+import { confirmAccountDeletion, deleteAccount } from '../accounts/index.js';
+import { eraseForumData } from '../forum/index.js';
+import { forgetGroupMember } from '../groups/index.js';
+
+/**
+ * Deletes a member's account, as they chose: their posts erased, or kept under "Deleted member".
+ * Their email, pseudonym, sessions, two-step secrets, passkeys, settings, memberships,
+ * applications, reactions, exports and the mail kept for them go, in one transaction; what other
+ * people need (a group's audit log, its accounts) keeps the fact without the person.
+ */
+export async function deleteMyAccount(db: Db, userId: number, input: unknown): Promise<void> {
+  const confirmed = await confirmAccountDeletion(db, userId, input);
+  await db.transaction(async (tx) => {
+    if (confirmed.posts === 'erase') await eraseForumData(tx, userId);
+    await forgetGroupMember(tx, { userId, email: confirmed.email, pseudonym: confirmed.pseudonym });
+    await deleteAccount(tx, userId);
+    await forgetRecipient(tx, confirmed.email);
+  });
+}

@@ -1,0 +1,682 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passkeys, sessions, users } from '../src/features/accounts/schema.js';
+import { createSession, hashToken } from '../src/features/accounts/service.js';
+import { createEmailVerification } from '../src/features/accounts/verification.js';
+import { groups } from '../src/features/groups/schema.js';
+import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
+import { assetUrl } from '../src/platform/views/assets.js';
+import { createWorld, type Agent } from './helpers/app.js';
+import type { LiveClient } from './helpers/live.js';
+import {
+  buildPermissionWorld,
+  PASSWORD,
+  roles,
+  type GroupFixture,
+  type PermissionWorld,
+  type Person,
+  type Role,
+} from './helpers/permission-world.js';
+
+/*
+ * The leak test. One member, "Zephyrine", goes by an alias in three groups and writes in them:
+ * only anonymously in A and C (C holds a post still waiting for approval), and under her alias in
+ * B. Then every route of the app (driven from its route inventory) is fetched, and every form
+ * posted, as every other role, every live topic followed while she writes, and every email read;
+ * none may hold a trace of her: her account id, pseudonym or email anywhere; an alias anywhere
+ * outside its own group; and nothing of her at all on a page about her anonymous posts. In A and C
+ * her alias may show only where the group's people are listed (she is a member there).
+ *
+ * A route added to the app and missing from the filler table below fails the first test, so new
+ * routes join the test as they are written.
+ */
+
+const AUTHOR_ID = 987_655;
+const PSEUDONYM = 'Zephyrine';
+const EMAIL = 'zephyrine@example.org';
+const ALIAS = { A: 'Lanternmoth', B: 'Copperfinch', C: 'Emberwren' } as const;
+type GroupKey = keyof typeof ALIAS;
+
+interface Secret {
+  name: string;
+  pattern: RegExp;
+  /** The group whose pages may show it (where the fill allows its alias), or none. */
+  group?: GroupKey;
+}
+const secrets: Secret[] = [
+  // The pseudonym is also the email's local part: one pattern finds both, in any case.
+  { name: 'pseudonym or email', pattern: /zephyrine/i },
+  { name: 'account id', pattern: new RegExp(`(?<![0-9])${AUTHOR_ID}(?![0-9])`) },
+  { name: 'alias in A', pattern: new RegExp(ALIAS.A, 'i'), group: 'A' },
+  { name: 'alias in B', pattern: new RegExp(ALIAS.B, 'i'), group: 'B' },
+  { name: 'alias in C', pattern: new RegExp(ALIAS.C, 'i'), group: 'C' },
+];
+
+type Form = Record<string, string | string[]>;
+
+/** One request a route is checked with. */
+interface Fill {
+  url: string;
+  form?: Form;
+  /** The group the page belongs to. */
+  group?: GroupKey;
+  /** The author's alias in that group may show here (her group's people pages; anywhere in B). */
+  aliasMayShow?: boolean;
+  /** Sent as htmx sends it, so the fragment it answers with is read. */
+  htmx?: boolean;
+}
+
+/** What the filler of a route is given: the role, and for a POST the person made to hold it. */
+type Filler = (actor: { role: Role; person: Person | null }) => Fill[] | Promise<Fill[]>;
+
+interface World {
+  pw: PermissionWorld;
+  author: Agent;
+  g: Record<GroupKey, GroupFixture>;
+  /** A's anonymous thread, its opening post, and her anonymous reply in the member's thread in A. */
+  anonThread: number;
+  anonOpening: number;
+  anonReply: number;
+  /** Her thread under her alias in B, and its opening post. */
+  aliasThread: number;
+  aliasPost: number;
+  /** Her anonymous thread in C, waiting for approval, and its opening post. */
+  pendingThread: number;
+  pendingPost: number;
+  /** Things of hers a stranger might ask for by id: a data archive, a session, a passkey. */
+  exportId: number;
+  sessionId: number;
+  passkeyId: string;
+}
+
+let w: World;
+const db = () => w.pw.world.database.db;
+
+let made = 0;
+const next = () => ++made;
+const enc = encodeURIComponent;
+
+/**
+ * The pages that list or name a group's people (its members, bans, and who has paid), where her
+ * alias in the group shows because she is a member there. Everywhere else in A and C (where she
+ * writes only anonymously) it may not: there it could only tie her to what she wrote.
+ */
+const isPeoplePage = (url: string) => /^\/g\/[^/]+\/(members|bans|payments)(\/|\?|$)/.test(url);
+/** A page of group `k`: her alias may show on its people pages, and anywhere in B. */
+const inGroup = (k: GroupKey, url: string, extra: Partial<Fill> = {}): Fill => ({
+  url,
+  group: k,
+  aliasMayShow: k === 'B' || isPeoplePage(url),
+  ...extra,
+});
+/** The same page for each of the three groups. */
+const eachGroup = (path: (g: GroupFixture) => string, extra: Partial<Fill> = {}): Fill[] =>
+  (['A', 'B', 'C'] as const).map((k) => inGroup(k, path(w.g[k]), extra));
+/** A page about her anonymous posts: nothing of hers may show. */
+const aboutAnonymous = (k: GroupKey, url: string, extra: Partial<Fill> = {}): Fill => ({
+  url,
+  group: k,
+  aliasMayShow: false,
+  ...extra,
+});
+const site = (url: string, form?: Form): Fill => (form ? { url, form } : { url });
+
+/** Her posts a route about posts is tried on: the anonymous ones, and (in B) one under her alias. */
+const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
+  aboutAnonymous('A', path(w.anonOpening), form ? { form } : {}),
+  aboutAnonymous('A', path(w.anonReply), form ? { form } : {}),
+  aboutAnonymous('C', path(w.pendingPost), form ? { form } : {}),
+  inGroup('B', path(w.aliasPost), form ? { form } : {}),
+];
+
+const groupSettings = (g: GroupFixture, extra: Form = {}): Form => ({
+  joinPolicy: g.kind.policy,
+  listed: g.kind.listed ? 'on' : '',
+  entryQuestions: g.kind.policy === 'approval' ? 'What brings you here?' : '',
+  allowedEmailDomain: '',
+  slowModeMinutes: '0',
+  ...extra,
+});
+
+// ---------------------------------------------------------------------------------------------
+// The filler table: every route of the app, with the requests it is checked with.
+// ---------------------------------------------------------------------------------------------
+
+const gets: Record<string, Filler> = {
+  '/healthz': () => [site('/healthz')],
+  '/assets/:version/:name': () => [site(assetUrl('styles.css'))],
+  '/setup': () => [site('/setup')],
+  '/signup': () => [site('/signup')],
+  '/login': () => [site('/login')],
+  '/login/two-factor': () => [site('/login/two-factor')],
+  '/account': () => [site('/account')],
+  '/forgot-password': () => [site('/forgot-password')],
+  '/reset-password/:token': () => [site(`/reset-password/${w.pw.resetToken}`)],
+  '/verify-email/:token': async () => {
+    const person = await w.pw.freshPerson();
+    return [site(`/verify-email/${(await createEmailVerification(db(), person.id))!.token}`)];
+  },
+  '/account/security': () => [site('/account/security')],
+  '/account/two-factor': () => [site('/account/two-factor')],
+  '/account/settings': () => [site('/account/settings')],
+  '/': () => [site('/')],
+  '/groups': () => [site('/groups')],
+  '/groups/new': () => [site('/groups/new')],
+  '/organisations': () => [site('/organisations')],
+  '/organisations/new': () => [site('/organisations/new')],
+  '/o/:slug': () => [site(`/o/${w.pw.organisation.slug}`)],
+  '/o/:slug/admins': () => [site(`/o/${w.pw.organisation.slug}/admins`)],
+  '/o/:slug/groups/new': () => [site(`/o/${w.pw.organisation.slug}/groups/new`)],
+  '/privacy': () => [site('/privacy')],
+  '/account/data': () => [site('/account/data')],
+  // Her data archive, asked for by everyone else: not theirs to have.
+  '/account/data/exports/:id': () => [site(`/account/data/exports/${w.exportId}`)],
+  '/account/delete': () => [site('/account/delete')],
+  '/notifications': () => [site('/notifications')],
+  '/admin/outbox': () => [site('/admin/outbox')],
+  '/g/:slug': () => eachGroup((g) => `/g/${g.slug}`),
+  '/g/:slug/about': () => eachGroup((g) => `/g/${g.slug}/about`),
+  '/g/:slug/edit': () => eachGroup((g) => `/g/${g.slug}/edit`),
+  '/g/:slug/apply': () => eachGroup((g) => `/g/${g.slug}/apply`),
+  '/g/:slug/applications': () => eachGroup((g) => `/g/${g.slug}/applications`),
+  '/g/:slug/invitations': () => eachGroup((g) => `/g/${g.slug}/invitations`),
+  '/invite/:token': () => eachGroup((g) => `/invite/${g.inviteToken}`),
+  '/g/:slug/settings': () => eachGroup((g) => `/g/${g.slug}/settings`),
+  '/g/:slug/members': () => (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/members`)),
+  '/g/:slug/members/:name/remove': () =>
+    (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/members/${enc(ALIAS[k])}/remove`)),
+  '/g/:slug/members/:name/notes': () =>
+    (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/members/${enc(ALIAS[k])}/notes`)),
+  '/g/:slug/name': () => eachGroup((g) => `/g/${g.slug}/name`),
+  '/g/:slug/audit': () => eachGroup((g) => `/g/${g.slug}/audit`),
+  '/g/:slug/fees': () => eachGroup((g) => `/g/${g.slug}/fees`),
+  '/g/:slug/pay': () => eachGroup((g) => `/g/${g.slug}/pay`),
+  '/g/:slug/payments': () => eachGroup((g) => `/g/${g.slug}/payments`),
+  '/g/:slug/threads/new': () => eachGroup((g) => `/g/${g.slug}/threads/new`),
+  '/g/:slug/review': () => eachGroup((g) => `/g/${g.slug}/review`),
+  '/g/:slug/t/:id': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.anonThread}`),
+    aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.g.A.thread.id}`),
+    aboutAnonymous('C', `/g/${w.g.C.slug}/t/${w.pendingThread}`),
+    inGroup('B', `/g/${w.g.B.slug}/t/${w.aliasThread}`),
+  ],
+  '/posts/:id/edit': () => herPosts((id) => `/posts/${id}/edit`),
+  '/posts/:id/delete': () => herPosts((id) => `/posts/${id}/delete`),
+  '/posts/:id/history': () => herPosts((id) => `/posts/${id}/history`),
+  '/posts/:id/reveal': () => herPosts((id) => `/posts/${id}/reveal`),
+  '/posts/:id/ban-author': () => herPosts((id) => `/posts/${id}/ban-author`),
+};
+
+/**
+ * Forms are posted by a new person holding the role (in group A, for site-wide routes), so that
+ * logging out, leaving or deleting an account never disturbs the cases after them.
+ */
+const posts: Record<string, Filler> = {
+  '/setup': () => [site('/setup', { email: `setup${next()}@example.org`, password: PASSWORD, pseudonym: `s-${made}` })],
+  '/signup': () => [
+    site('/signup', { email: `signup${next()}@example.org`, password: PASSWORD, pseudonym: `su-${made}` }),
+  ],
+  '/login': async () => {
+    const person = await w.pw.freshPerson();
+    return [site('/login', { email: person.email, password: PASSWORD })];
+  },
+  '/login/two-factor': () => [site('/login/two-factor', { code: '123456' })],
+  '/logout': () => [site('/logout')],
+  '/logout-everywhere': () => [site('/logout-everywhere')],
+  '/account/password': () => [
+    site('/account/password', { currentPassword: PASSWORD, newPassword: 'another long password' }),
+  ],
+  '/account/verify-email': () => [site('/account/verify-email')],
+  '/verify-email/:token': async () => {
+    const person = await w.pw.freshPerson();
+    return [site(`/verify-email/${(await createEmailVerification(db(), person.id))!.token}`)];
+  },
+  // Her address, typed by someone else: the answer must be the same as for anyone's.
+  '/forgot-password': () => [site('/forgot-password', { email: EMAIL })],
+  '/reset-password/:token': () => [
+    site(`/reset-password/${randomBytes(18).toString('base64url')}`, { newPassword: 'x' }),
+  ],
+  '/account/sessions/:id/end': () => [site(`/account/sessions/${w.sessionId}/end`)],
+  '/account/two-factor': () => [site('/account/two-factor', { code: '000000' })],
+  '/account/two-factor/off': () => [site('/account/two-factor/off', { password: PASSWORD })],
+  '/account/recovery-codes': () => [site('/account/recovery-codes', { password: PASSWORD })],
+  '/account/passkeys/options': () => [site('/account/passkeys/options')],
+  '/account/passkeys': () => [site('/account/passkeys', { id: w.passkeyId })],
+  '/account/passkeys/:id/remove': () => [site(`/account/passkeys/${w.passkeyId}/remove`)],
+  '/login/passkey/options': () => [site('/login/passkey/options')],
+  '/login/passkey': () => [site('/login/passkey', { id: w.passkeyId })],
+  '/account/settings': () => [
+    site('/account/settings', { membershipVisibility: 'members', emailDigest: 'off', timeZone: 'UTC', locale: 'auto' }),
+  ],
+  '/account/data/export': () => [site('/account/data/export')],
+  '/account/delete': () => [site('/account/delete', { posts: 'keep', password: PASSWORD })],
+  '/groups/new': () => [
+    site('/groups/new', {
+      name: `Started in the leak test ${next()}`,
+      summary: 'A group started while looking for leaks.',
+      tags: 'testing',
+      language: 'en',
+      leadership: 'peer',
+      visibility: 'public',
+    }),
+  ],
+  '/organisations/new': () => [
+    site('/organisations/new', { name: `Organisation ${next()}`, kind: 'charity', description: '', website: '' }),
+  ],
+  '/o/:slug/admins': async () => [
+    site(`/o/${w.pw.organisation.slug}/admins`, { pseudonym: (await w.pw.freshPerson()).pseudonym }),
+  ],
+  '/o/:slug/admins/:pseudonym/remove': async () => [
+    site(`/o/${w.pw.organisation.slug}/admins/${(await w.pw.freshPerson()).pseudonym}/remove`),
+  ],
+  '/o/:slug/groups/new': () => [
+    site(`/o/${w.pw.organisation.slug}/groups/new`, {
+      name: `Organisation group ${next()}`,
+      summary: 'A group started while looking for leaks.',
+      tags: 'testing',
+      language: 'en',
+      leadership: 'peer',
+      visibility: 'public',
+    }),
+  ],
+  '/g/:slug/edit': () => [
+    inGroup('A', `/g/${w.g.A.slug}/edit`, {
+      form: {
+        name: w.g.A.name,
+        summary: 'A group for checking who may do what.',
+        tags: 'testing',
+        language: 'en',
+        leadership: 'professional',
+        visibility: w.g.A.kind.visibility,
+      },
+    }),
+  ],
+  '/g/:slug/join': () => eachGroup((g) => `/g/${g.slug}/join`, { form: { alias: `Joiner ${next()}` } }),
+  '/g/:slug/leave': () => eachGroup((g) => `/g/${g.slug}/leave`),
+  '/g/:slug/apply': () => [inGroup('C', `/g/${w.g.C.slug}/apply`, { form: { answers: 'A friend.', alias: '' } })],
+  '/g/:slug/apply/withdraw': () => [inGroup('C', `/g/${w.g.C.slug}/apply/withdraw`)],
+  '/applications/:id/decision': async () => [
+    inGroup('C', `/applications/${await w.pw.freshApplication(w.g.C)}/decision`, { form: { decision: 'approve' } }),
+  ],
+  '/g/:slug/invitations': () => [
+    inGroup('A', `/g/${w.g.A.slug}/invitations`, { form: { email: '', days: '7', uses: '2' } }),
+  ],
+  '/g/:slug/invitations/:id/revoke': async () => [
+    inGroup('A', `/g/${w.g.A.slug}/invitations/${(await w.pw.freshInvitation(w.g.A)).id}/revoke`),
+  ],
+  '/invite/:token': async () => [
+    inGroup('A', `/invite/${(await w.pw.freshInvitation(w.g.A)).token}`, { form: { alias: '' } }),
+  ],
+  '/g/:slug/settings': () => [
+    inGroup('A', `/g/${w.g.A.slug}/settings`, {
+      form: groupSettings(w.g.A, { anonymousPosts: 'on', facilitatorsReveal: 'on' }),
+    }),
+  ],
+  // Leaders' tools, named by her alias where they name a person: a role she has already, notes, a check.
+  '/g/:slug/members/:name/role': () => [
+    inGroup('A', `/g/${w.g.A.slug}/members/${ALIAS.A}/role`, { form: { role: 'member' } }),
+  ],
+  '/g/:slug/members/:name/remove': async () => {
+    const target = await w.pw.freshPerson();
+    await w.pw.giveRole(target, 'member', w.g.A);
+    return [
+      inGroup('A', `/g/${w.g.A.slug}/members/${target.pseudonym}/remove`, {
+        form: { reason: 'Unkind posts', ban: 'on' },
+      }),
+    ];
+  },
+  '/g/:slug/bans/:name/lift': () => [inGroup('A', `/g/${w.g.A.slug}/bans/${ALIAS.A}/lift`)],
+  '/g/:slug/bans/anonymous/:postId/lift': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/bans/anonymous/${w.anonReply}/lift`),
+  ],
+  '/g/:slug/credential': () => [inGroup('A', `/g/${w.g.A.slug}/credential`, { form: { credential: 'Chaplain' } })],
+  '/g/:slug/members/:name/verify': () => [inGroup('A', `/g/${w.g.A.slug}/members/${ALIAS.A}/verify`)],
+  '/g/:slug/members/:name/notes': () => [
+    inGroup('A', `/g/${w.g.A.slug}/members/${ALIAS.A}/notes`, { form: { body: 'Seems to be finding their feet.' } }),
+  ],
+  '/g/:slug/name': () => eachGroup((g) => `/g/${g.slug}/name`, { form: { alias: '' } }),
+  '/g/:slug/fees': () => [
+    inGroup('A', `/g/${w.g.A.slug}/fees`, {
+      form: { amount: '10.00', minimum: '5.00', currency: 'GBP', interval: 'month' },
+    }),
+  ],
+  '/g/:slug/pay/card': () => [inGroup('A', `/g/${w.g.A.slug}/pay/card`, { form: { amount: '10.00' } })],
+  '/g/:slug/pay/waiver': () => [inGroup('A', `/g/${w.g.A.slug}/pay/waiver`, { form: { message: 'I cannot pay.' } })],
+  '/g/:slug/payments': () => [
+    inGroup('A', `/g/${w.g.A.slug}/payments`, {
+      form: { pseudonym: ALIAS.A, amount: '10.00', receivedOn: '2025-01-01' },
+    }),
+  ],
+  '/g/:slug/payments/waivers/:id/:decision': async () => [
+    inGroup('A', `/g/${w.g.A.slug}/payments/waivers/${await w.pw.freshHardshipRequest(w.g.A)}/grant`),
+  ],
+  '/webhooks/stripe': () => [site('/webhooks/stripe')],
+  '/g/:slug/threads/new': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/threads/new`, {
+      form: { title: 'Also anonymous', body: 'Me too.', anonymous: 'on' },
+    }),
+  ],
+  '/threads/:id/replies': () => [
+    aboutAnonymous('A', `/threads/${w.anonThread}/replies`, { form: { body: 'Thinking of you.', anonymous: 'on' } }),
+    aboutAnonymous('A', `/threads/${w.anonThread}/replies`, { form: { body: 'Thinking of you.' }, htmx: true }),
+  ],
+  '/posts/:id/reactions/:kind': () => [
+    aboutAnonymous('A', `/posts/${w.anonOpening}/reactions/support`),
+    aboutAnonymous('A', `/posts/${w.anonReply}/reactions/me_too`, { htmx: true }),
+  ],
+  '/posts/:id/edit': () => herPosts((id) => `/posts/${id}/edit`, { body: 'Changed by someone else.' }),
+  '/posts/:id/delete': () => herPosts((id) => `/posts/${id}/delete`),
+  '/posts/:id/hide': () => [aboutAnonymous('A', `/posts/${w.anonReply}/hide`)],
+  '/posts/:id/restore': () => [aboutAnonymous('A', `/posts/${w.anonReply}/restore`)],
+  '/threads/:id/lock': () => [aboutAnonymous('A', `/threads/${w.anonThread}/lock`)],
+  '/threads/:id/unlock': () => [aboutAnonymous('A', `/threads/${w.anonThread}/unlock`)],
+  '/threads/:id/pin': () => [aboutAnonymous('A', `/threads/${w.anonThread}/pin`)],
+  '/threads/:id/unpin': () => [aboutAnonymous('A', `/threads/${w.anonThread}/unpin`)],
+  '/posts/:id/reveal': () => [
+    aboutAnonymous('A', `/posts/${w.anonOpening}/reveal`, { form: { reason: 'A safeguarding concern.' } }),
+  ],
+  '/posts/:id/ban-author': () => [
+    aboutAnonymous('A', `/posts/${w.anonReply}/ban-author`, { form: { reason: 'Cruel posts' } }),
+  ],
+  '/posts/:id/review': () => [aboutAnonymous('C', `/posts/${w.pendingPost}/review`, { form: { decision: 'approve' } })],
+};
+
+/** Routes that are not pages: each is covered as a channel below. */
+const channels: Record<string, string> = { 'GET /live': 'the live topics, followed while she writes' };
+
+/**
+ * The only answers that may name her: a reveal, by those the group's policy names. They are
+ * checked the other way round: the site administrator is shown her name in A and her pseudonym, a
+ * facilitator (A lets them) her name in A and not her pseudonym.
+ */
+const reveals: Partial<Record<Role, { shows: string[]; hides: string[] }>> = {
+  siteAdmin: { shows: [ALIAS.A, PSEUDONYM], hides: [ALIAS.B, ALIAS.C] },
+  facilitator: { shows: [ALIAS.A], hides: [PSEUDONYM, ALIAS.B, ALIAS.C] },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Checking.
+// ---------------------------------------------------------------------------------------------
+
+function tracesIn(text: string, fill: Pick<Fill, 'group' | 'aliasMayShow'>): string[] {
+  return secrets
+    .filter((s) => !(s.group && s.group === fill.group && fill.aliasMayShow))
+    .filter((s) => s.pattern.test(text))
+    .map((s) => s.name);
+}
+
+/** The whole answer as a reader (or a script) gets it: status line, headers and body. */
+function answerText(res: LightMyRequestResponse): string {
+  return `${JSON.stringify(res.headers)}\n${res.body}`;
+}
+
+const checked = { requests: 0, routes: new Set<string>(), frames: 0, topics: 0, mails: 0 };
+
+async function send(agent: Agent, method: 'GET' | 'POST', fill: Fill): Promise<LightMyRequestResponse> {
+  if (method === 'GET') return agent.get(fill.url);
+  return agent.post(fill.url, fill.form ?? {}, fill.htmx ? { htmx: true } : {});
+}
+
+/** Sends one request as one role, then follows where it leads; describes every trace found. */
+async function check(route: string, method: 'GET' | 'POST', role: Role, agent: Agent, fill: Fill): Promise<string[]> {
+  const res = await send(agent, method, fill);
+  checked.requests += 1;
+  checked.routes.add(`${method} ${route}`);
+  const name = `${method} ${fill.url} as ${role}`;
+  const reveal = method === 'POST' && route === '/posts/:id/reveal' ? reveals[role] : undefined;
+  if (reveal) {
+    // A reveal by someone the policy names must name her (as much as it may, and no more).
+    const text = res.body.toLowerCase();
+    return [
+      ...reveal.shows.filter((s) => !text.includes(s.toLowerCase())).map((s) => `${name}: reveal does not show ${s}`),
+      ...reveal.hides.filter((s) => text.includes(s.toLowerCase())).map((s) => `${name}: reveal shows ${s}`),
+    ];
+  }
+  const found = tracesIn(answerText(res), fill).map((t) => `${name} (${res.statusCode}): ${t}`);
+  const location = res.headers.location ?? res.headers['hx-redirect'];
+  if (typeof location === 'string' && location.startsWith('/') && res.statusCode < 400) {
+    const after = await agent.get(location);
+    checked.requests += 1;
+    // Judged as the page it is: her alias may show there if it is one of her group's people pages.
+    // The login page carries the address that was asked for, to come back to: judged as that one.
+    const login = '/login?next=';
+    const judged = location.startsWith(login) ? decodeURIComponent(location.slice(login.length)) : location;
+    const page = fill.group ? inGroup(fill.group, judged) : site(judged);
+    found.push(
+      ...tracesIn(answerText(after), page).map((t) => `${name} → GET ${location} (${after.statusCode}): ${t}`),
+    );
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world.
+// ---------------------------------------------------------------------------------------------
+
+async function build(): Promise<World> {
+  const pw = await buildPermissionWorld(await createWorld());
+  const database = pw.world.database.db;
+  const byName = (name: string) => pw.groups.find((g) => g.kind.name === name)!;
+  const g = {
+    A: byName('open/listed/members-only'),
+    B: byName('open/listed/public'),
+    C: byName('approval/listed/public'),
+  };
+  // A lets members post anonymously and its facilitators reveal; C too, and holds posts for approval.
+  await database.update(groups).set({ anonymousPosts: true, facilitatorsReveal: true }).where(eq(groups.id, g.A.id));
+  await database.update(groups).set({ anonymousPosts: true, preModeration: true }).where(eq(groups.id, g.C.id));
+
+  // Her account id is one no other number on a page could be.
+  await database.execute(sql`select setval(pg_get_serial_sequence('users', 'id'), ${AUTHOR_ID - 1})`);
+  const [hash] = await database.select({ hash: users.passwordHash }).from(users).limit(1);
+  const [row] = await database
+    .insert(users)
+    .values({ email: EMAIL, pseudonym: PSEUDONYM, passwordHash: hash!.hash })
+    .returning({ id: users.id });
+  if (row!.id !== AUTHOR_ID) throw new Error(`the author got id ${row!.id}`);
+  const person: Person = { id: AUTHOR_ID, pseudonym: PSEUDONYM, email: EMAIL };
+  const author = await pw.agentFor(person);
+
+  // She comes in under her aliases: joining A and B, accepting an invitation to C.
+  const ok = (res: LightMyRequestResponse, what: string) => {
+    if (res.statusCode !== 303) throw new Error(`${what}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res;
+  };
+  ok(await author.post(`/g/${g.A.slug}/join`, { alias: ALIAS.A }), 'join A');
+  ok(await author.post(`/g/${g.B.slug}/join`, { alias: ALIAS.B }), 'join B');
+  ok(await author.post(`/invite/${(await pw.freshInvitation(g.C)).token}`, { alias: ALIAS.C }), 'accept C');
+
+  const postId = (res: LightMyRequestResponse) => Number(/#post-(\d+)/.exec(String(res.headers.location))![1]);
+  const threadId = (res: LightMyRequestResponse) => Number(/\/t\/(\d+)/.exec(String(res.headers.location))![1]);
+  const openingOf = async (thread: number) => {
+    const page = await author.get(`/g/${g.A.slug}/t/${thread}`);
+    return Number(/id="post-(\d+)"/.exec(page.body)![1]);
+  };
+
+  // A: only anonymously. A thread of her own, and a reply in the member's thread.
+  const anon = ok(
+    await author.post(`/g/${g.A.slug}/threads/new`, {
+      title: 'A weight I carry',
+      body: 'I have not told anyone this.',
+      anonymous: 'on',
+    }),
+    'anonymous thread',
+  );
+  const anonThread = threadId(anon);
+  const anonOpening = await openingOf(anonThread);
+  const anonReply = postId(
+    ok(
+      await author.post(`/threads/${g.A.thread.id}/replies`, { body: 'Same here, quietly.', anonymous: 'on' }),
+      'anonymous reply',
+    ),
+  );
+  // Another member answers her anonymously too, and she reacts to it.
+  ok(
+    await pw.agents.member.post(`/threads/${anonThread}/replies`, { body: 'You are not alone.', anonymous: 'on' }),
+    'second anonymous author',
+  );
+  await author.post(`/posts/${anonOpening}/reactions/support`);
+
+  // B: under her alias.
+  const aliased = ok(
+    await author.post(`/g/${g.B.slug}/threads/new`, { title: 'Copper pots and calm', body: 'Cooking helps me.' }),
+    'aliased thread',
+  );
+  const aliasThread = threadId(aliased);
+  const aliasPost = Number(/id="post-(\d+)"/.exec((await author.get(`/g/${g.B.slug}/t/${aliasThread}`)).body)![1]);
+  ok(await author.post(`/threads/${g.B.thread.id}/replies`, { body: 'Welcome, all.' }), 'aliased reply');
+
+  // C: anonymously, waiting for approval.
+  const pending = ok(
+    await author.post(`/g/${g.C.slug}/threads/new`, {
+      title: 'Waiting to be heard',
+      body: 'Is this ok?',
+      anonymous: 'on',
+    }),
+    'pending thread',
+  );
+  const pendingThread = threadId(pending);
+  const pendingPost = Number(/id="post-(\d+)"/.exec((await author.get(`/g/${g.C.slug}/t/${pendingThread}`)).body)![1]);
+
+  // Things of hers others might ask for by id.
+  const exportId = (await requestExport(database, AUTHOR_ID))!;
+  await prepareExport(database, exportId);
+  const { token } = await createSession(database, AUTHOR_ID);
+  const [session] = await database
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  const passkeyId = randomBytes(16).toString('base64url');
+  await database
+    .insert(passkeys)
+    .values({ id: passkeyId, userId: AUTHOR_ID, userHandle: passkeyId, publicKey: passkeyId });
+
+  return {
+    pw,
+    author,
+    g,
+    anonThread,
+    anonOpening,
+    anonReply,
+    aliasThread,
+    aliasPost,
+    pendingThread,
+    pendingPost,
+    exportId,
+    sessionId: session!.id,
+    passkeyId,
+  };
+}
+
+const others = roles;
+
+describe('leak test: nothing gives away who wrote an anonymous post, or links a member’s names', () => {
+  beforeAll(async () => {
+    w = await build();
+  }, 300_000);
+  afterAll(async () => {
+    console.log(
+      `leak test: ${checked.routes.size} routes (${checked.requests} requests as ${others.length} roles), ` +
+        `${checked.topics} live topic(s) (${checked.frames} frames), ${checked.mails} emails`,
+    );
+    await w?.pw.close();
+  });
+
+  it('has a filler for every route of the app, and none for a route it does not have', () => {
+    const inventory = new Set(w.pw.world.app.routeInventory.map((r) => `${r.method} ${r.url}`));
+    const table = new Set([
+      ...Object.keys(gets).map((r) => `GET ${r}`),
+      ...Object.keys(posts).map((r) => `POST ${r}`),
+      ...Object.keys(channels),
+    ]);
+    const missing = [...inventory].filter((r) => !table.has(r)).sort();
+    const stale = [...table].filter((r) => !inventory.has(r)).sort();
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it('shows her nowhere she did not choose, on any page, to anyone', { timeout: 600_000 }, async () => {
+    const leaks: string[] = [];
+    for (const [route, fill] of Object.entries(gets)) {
+      if (!w.pw.world.app.routeInventory.some((r) => r.method === 'GET' && r.url === route)) continue;
+      for (const role of others) {
+        for (const f of await fill({ role, person: null })) {
+          leaks.push(...(await check(route, 'GET', role, w.pw.agents[role], f)));
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('sends nothing of her over /live while she writes, to anyone following', { timeout: 120_000 }, async () => {
+    const topics = [...w.pw.world.app.liveTopics.topics.keys()];
+    const follow: Record<string, () => { id: number; fill: Fill }[]> = {
+      thread: () => [
+        { id: w.anonThread, fill: aboutAnonymous('A', '') },
+        { id: w.g.A.thread.id, fill: aboutAnonymous('A', '') },
+        { id: w.aliasThread, fill: inGroup('B', '') },
+      ],
+    };
+    expect(topics.filter((t) => !(t in follow))).toEqual([]);
+    const leaks: string[] = [];
+    const sockets: { socket: LiveClient; role: Role; fill: Fill; subscribed: boolean }[] = [];
+    for (const topic of topics) {
+      checked.topics += 1;
+      for (const role of others) {
+        for (const { id, fill } of follow[topic]!()) {
+          const socket = await w.pw.agents[role].live();
+          const answer = await socket.subscribe(topic, id);
+          checked.frames += 1;
+          leaks.push(...tracesIn(JSON.stringify(answer), fill).map((t) => `${topic} ${id} as ${role}: ${t}`));
+          sockets.push({ socket, role, fill, subscribed: answer.type === 'subscribed' });
+        }
+      }
+    }
+    // She writes in each thread followed: anonymously in A, under her alias in B.
+    await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Still here.', anonymous: 'on' });
+    await w.author.post(`/threads/${w.g.A.thread.id}/replies`, { body: 'And here.', anonymous: 'on' });
+    await w.author.post(`/threads/${w.aliasThread}/replies`, { body: 'Hello again.' });
+    for (const { socket, role, fill, subscribed } of sockets) {
+      if (subscribed) {
+        const frame = await socket.next();
+        checked.frames += 1;
+        leaks.push(...tracesIn(JSON.stringify(frame), fill).map((t) => `frame to ${role}: ${t}`));
+      }
+      socket.close();
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('answers every form, as every other role, without her', { timeout: 900_000 }, async () => {
+    const leaks: string[] = [];
+    for (const [route, fill] of Object.entries(posts)) {
+      if (!w.pw.world.app.routeInventory.some((r) => r.method === 'POST' && r.url === route)) continue;
+      for (const role of others) {
+        for (const f of await fill({ role, person: null })) {
+          const actor = await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A);
+          leaks.push(...(await check(route, 'POST', role, actor.agent, f)));
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('mails nobody anything of her', async () => {
+    const mail = await w.pw.world.outbox();
+    const leaks = mail
+      .filter((m) => m.to !== EMAIL)
+      .flatMap((m) => {
+        checked.mails += 1;
+        return tracesIn(`${m.to}\n${m.subject}\n${m.text}`, {}).map((t) => `mail to ${m.to} (${m.subject}): ${t}`);
+      });
+    expect(leaks).toEqual([]);
+  });
+
+  it('still names her to the administrator who reveals her, so the test can see a leak at all', async () => {
+    const res = await w.pw.agents.siteAdmin.post(`/posts/${w.anonReply}/reveal`, {
+      reason: 'Checking the checker works.',
+    });
+    expect(tracesIn(res.body, {})).toEqual(expect.arrayContaining(['pseudonym or email', 'alias in A']));
+  });
+});
