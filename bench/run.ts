@@ -250,6 +250,16 @@ async function main() {
       await soakTest(app, threadSignedIn, soak);
       return;
     }
+    // Weighed first: the reply scenario makes the thread longer.
+    const weights = [];
+    for (const [name, path, cookie] of [
+      ['home page', '/', ''],
+      ['directory', '/groups', ''],
+      ['group page', `/g/${targets.groupSlug}`, ''],
+      ['thread page', targets.threadPath, member.cookie],
+    ] as const) {
+      weights.push({ page: name, ...(await pageWeight(base, path, cookie)) });
+    }
     const etag = (await fetch(`${base}/groups`)).headers.get('etag') ?? '';
     const scenarios: Scenario[] = [
       { name: 'ceiling: bare Fastify, 5 KB', url: `http://127.0.0.1:${ceilingPort}/` },
@@ -292,15 +302,6 @@ async function main() {
         'of ceiling': `${Math.round((r.rps / top) * 100)}%`,
       })),
     );
-    const weights = [];
-    for (const [name, path, cookie] of [
-      ['home page', '/', ''],
-      ['directory', '/groups', ''],
-      ['group page', `/g/${targets.groupSlug}`, ''],
-      ['thread page', targets.threadPath, member.cookie],
-    ] as const) {
-      weights.push({ page: name, ...(await pageWeight(base, path, cookie)) });
-    }
     console.log('\nPage weight (bytes, Brotli-compressed)\n');
     console.table(weights);
     console.log(`\nServer memory (RSS): ${restingRss} MB at rest, ${rssMb(app.pid)} MB after the run\n`);

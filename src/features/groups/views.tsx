@@ -15,9 +15,17 @@ import { nameInGroup } from './aliases.js';
 import type { Group } from './schema.js';
 import { groupLanguages, type GroupListing, type GroupSort } from './service.js';
 
+/** Language names in each locale, made once: building an Intl.DisplayNames costs more than a page. */
+const languageNames = new Map<string, Intl.DisplayNames>();
+
 function languageName(ctx: PageContext, code: string): string {
   try {
-    return new Intl.DisplayNames([ctx.locale], { type: 'language' }).of(code) ?? code;
+    let names = languageNames.get(ctx.locale);
+    if (!names) {
+      names = new Intl.DisplayNames([ctx.locale], { type: 'language' });
+      languageNames.set(ctx.locale, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }

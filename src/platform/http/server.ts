@@ -76,7 +76,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     // a zlib stream per response (which also writes the socket in many small pieces), and a
     // 64 KB page takes about a millisecond at this quality.
     syncThreshold: 65536,
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
+    // A 256 KB window rather than 4 MB: the same bytes for pages this size, a third less work.
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_LGWIN]: 18 } },
   });
   await app.register(cookie, { secret: opts.cookieSecret });
   await app.register(csrf, {
