@@ -11,6 +11,7 @@ import { posts, type ReactionKind } from '../src/features/forum/schema.js';
 import { createGroup, joinGroup, setMemberRole } from '../src/features/groups/index.js';
 import { groups, memberships, type GroupRole } from '../src/features/groups/schema.js';
 import type { Db } from '../src/platform/db/client.js';
+import { unlimitedPosting } from '../src/platform/deps.js';
 import { Invalid } from '../src/platform/errors.js';
 import type { Viewer } from '../src/platform/http/page.js';
 import {
@@ -151,17 +152,27 @@ async function seedGroup(s: Seeding, g: GroupPlan): Promise<void> {
   const leaders = new Set([content.owner, ...(content.facilitators ?? []), ...content.moderators]);
   for (const [i, thread] of content.threads.entries()) {
     const times = g.threads[i]!;
-    const started = await createThread(db, actor(thread.author), group.slug, {
-      title: thread.title,
-      body: thread.body,
-    });
+    // The demo writes weeks of talk in seconds (and dates it afterwards): no posting limits apply.
+    const started = await createThread(
+      db,
+      actor(thread.author),
+      group.slug,
+      { title: thread.title, body: thread.body },
+      { postingLimits: unlimitedPosting },
+    );
     s.counts.threads++;
     const opening = await openingPostId(db, started.id);
     s.stamps.posts.push({ id: opening, at: iso(times.openAt) });
     await reactTo(thread, opening, times.openAt, true);
     if (thread.pinned) await setThreadFlag(db, owner, started.id, 'pinned', true);
     for (const [j, reply] of thread.replies.entries()) {
-      const post = await replyToThread(db, actor(reply.author), started.id, { body: reply.body });
+      const post = await replyToThread(
+        db,
+        actor(reply.author),
+        started.id,
+        { body: reply.body },
+        { postingLimits: unlimitedPosting },
+      );
       s.counts.replies++;
       s.stamps.posts.push({ id: post.id, at: iso(times.replyAt[j]!) });
       await reactTo(reply, post.id, times.replyAt[j]!, false);

@@ -3,15 +3,28 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryBus, type Bus } from './platform/bus/index.js';
 import type { Database } from './platform/db/client.js';
-import { defaultRateLimits, type Deps, type RateLimits, type StripeSettings } from './platform/deps.js';
+import {
+  defaultPostingLimits,
+  defaultRateLimits,
+  type Deps,
+  type PostingLimits,
+  type RateLimits,
+  type StripeSettings,
+} from './platform/deps.js';
 import { registerHttpPlatform } from './platform/http/server.js';
 import { LiveTopics, liveRoutes } from './platform/live/hub.js';
 import { createLogger } from './platform/log.js';
 import type { Mailer } from './platform/mail/mailer.js';
 import { accountRoutes, securityRoutes, settingsRoutes } from './features/accounts/index.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { trustRoutes } from './features/trust/index.js';
+import { watchedWordRoutes } from './features/watched-words/index.js';
 import { forumRoutes } from './features/forum/index.js';
+import { safetyRoutes } from './features/safety/index.js';
+import { blockingRoutes } from './features/blocking/index.js';
+import { contentWarningRoutes } from './features/content-warnings/index.js';
 import { notificationRoutes } from './features/notifications/index.js';
+import { moderationRoutes } from './features/moderation/index.js';
 import { accessRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
 import { paymentRoutes } from './features/payments/index.js';
 import { organisationRoutes } from './features/organisations/index.js';
@@ -26,6 +39,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   logLevel?: string;
   limits?: Partial<RateLimits>;
+  /** What accounts may post, by trust level (docs/safety.md). */
+  postingLimits?: PostingLimits | undefined;
   /** Card payments for group fees; off when absent. */
   stripe?: StripeSettings | undefined;
   /** Prepares members' data archives in the background (defined on the job queue before it starts). */
@@ -73,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     baseUrl: opts.baseUrl,
     secureCookies,
     limits: { ...defaultRateLimits, ...opts.limits },
+    postingLimits: opts.postingLimits ?? defaultPostingLimits,
     bus,
     live,
     stripe: opts.stripe,
@@ -97,8 +113,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await paymentRoutes(app, deps);
   await organisationRoutes(app, deps);
   await forumRoutes(app, deps);
+  await blockingRoutes(app, deps);
+  await contentWarningRoutes(app, deps);
+  await safetyRoutes(app, deps);
   await notificationRoutes(app, deps);
+  await moderationRoutes(app, deps);
   await adminRoutes(app, deps);
+  await trustRoutes(app, deps);
+  await watchedWordRoutes(app, deps);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;

@@ -6,6 +6,9 @@ import { passkeys, sessions, users } from '../src/features/accounts/schema.js';
 import { createSession, hashToken } from '../src/features/accounts/service.js';
 import { createEmailVerification } from '../src/features/accounts/verification.js';
 import { groups } from '../src/features/groups/schema.js';
+import { silences } from '../src/features/moderation/schema.js';
+import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
+import { watchedWords } from '../src/features/watched-words/schema.js';
 import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
@@ -85,6 +88,9 @@ interface World {
   /** Her anonymous thread in C, waiting for approval, and its opening post. */
   pendingThread: number;
   pendingPost: number;
+  /** Crisis alerts on her anonymous thread in A and her post under her alias in B. */
+  alertA: number;
+  alertB: number;
   /** Things of hers a stranger might ask for by id: a data archive, a session, a passkey. */
   exportId: number;
   sessionId: number;
@@ -131,6 +137,15 @@ const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
   inGroup('B', path(w.aliasPost), form ? { form } : {}),
 ];
 
+const resourceForm = (): Form => ({ country: 'GB', name: `Help line ${next()}`, phone: '0800 000 000' });
+async function freshResource(): Promise<number> {
+  const [row] = await db()
+    .insert(crisisResources)
+    .values({ country: 'GB', name: `Line ${next()}`, phone: '0800 000 001' })
+    .returning({ id: crisisResources.id });
+  return row!.id;
+}
+
 const groupSettings = (g: GroupFixture, extra: Form = {}): Form => ({
   joinPolicy: g.kind.policy,
   listed: g.kind.listed ? 'on' : '',
@@ -176,6 +191,8 @@ const gets: Record<string, Filler> = {
   '/account/delete': () => [site('/account/delete')],
   '/notifications': () => [site('/notifications')],
   '/admin/outbox': () => [site('/admin/outbox')],
+  '/admin/trust': () => [site('/admin/trust?q=Perm')],
+  '/admin/watched-words': () => [site('/admin/watched-words')],
   '/g/:slug': () => eachGroup((g) => `/g/${g.slug}`),
   '/g/:slug/about': () => eachGroup((g) => `/g/${g.slug}/about`),
   '/g/:slug/edit': () => eachGroup((g) => `/g/${g.slug}/edit`),
@@ -196,6 +213,14 @@ const gets: Record<string, Filler> = {
   '/g/:slug/payments': () => eachGroup((g) => `/g/${g.slug}/payments`),
   '/g/:slug/threads/new': () => eachGroup((g) => `/g/${g.slug}/threads/new`),
   '/g/:slug/review': () => eachGroup((g) => `/g/${g.slug}/review`),
+  // A's alerts are about her anonymous thread: nothing of her may show there.
+  '/g/:slug/safety': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/safety`),
+    inGroup('B', `/g/${w.g.B.slug}/safety`),
+    inGroup('C', `/g/${w.g.C.slug}/safety`),
+  ],
+  '/help': () => [site('/help'), site('/help?country=GB')],
+  '/admin/crisis-resources': () => [site('/admin/crisis-resources')],
   '/g/:slug/t/:id': () => [
     aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.anonThread}`),
     aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.g.A.thread.id}`),
@@ -207,6 +232,12 @@ const gets: Record<string, Filler> = {
   '/posts/:id/history': () => herPosts((id) => `/posts/${id}/history`),
   '/posts/:id/reveal': () => herPosts((id) => `/posts/${id}/reveal`),
   '/posts/:id/ban-author': () => herPosts((id) => `/posts/${id}/ban-author`),
+  '/posts/:id/flag': () => herPosts((id) => `/posts/${id}/flag`),
+  // A's and B's queues hold her flagged posts; C's pauses page, a pause on her anonymous post's author.
+  '/g/:slug/silences': () => eachGroup((g) => `/g/${g.slug}/silences`),
+  // Whom one blocked: named as seen in the group (her alias may show as B's, where it is known).
+  '/account/blocked': () => [inGroup('B', '/account/blocked')],
+  '/account/content-warnings': () => [site('/account/content-warnings')],
 };
 
 /**
@@ -268,6 +299,30 @@ const posts: Record<string, Filler> = {
   '/o/:slug/admins': async () => [
     site(`/o/${w.pw.organisation.slug}/admins`, { pseudonym: (await w.pw.freshPerson()).pseudonym }),
   ],
+  '/admin/trust': async () => [site('/admin/trust', { pseudonym: (await w.pw.freshPerson()).pseudonym, level: '1' })],
+  '/admin/watched-words': () => [site('/admin/watched-words', { word: `zzleakword${next()}`, action: 'flag' })],
+  '/admin/crisis-resources': () => [site('/admin/crisis-resources', resourceForm())],
+  '/admin/crisis-resources/:id': async () => [site(`/admin/crisis-resources/${await freshResource()}`, resourceForm())],
+  '/admin/crisis-resources/:id/delete': async () => [site(`/admin/crisis-resources/${await freshResource()}/delete`)],
+  '/safety/alerts/:id/resolve': () => [
+    aboutAnonymous('A', `/safety/alerts/${w.alertA}/resolve`, { form: { note: 'Reached out.' } }),
+    inGroup('B', `/safety/alerts/${w.alertB}/resolve`, { form: { note: '' } }),
+  ],
+  '/safety/alerts/:id/check-in-message': () => [
+    aboutAnonymous('A', `/safety/alerts/${w.alertA}/check-in-message`, { form: { message: 'Thinking of you.' } }),
+    inGroup('B', `/safety/alerts/${w.alertB}/check-in-message`, { form: { message: '' } }),
+  ],
+  '/safety/alerts/:id/check-in': () => [
+    aboutAnonymous('A', `/safety/alerts/${w.alertA}/check-in`, { htmx: true }),
+    inGroup('B', `/safety/alerts/${w.alertB}/check-in`),
+  ],
+  '/admin/watched-words/:id/remove': async () => {
+    const [word] = await db()
+      .insert(watchedWords)
+      .values({ word: `zzleakword${next()}`, action: 'flag' })
+      .returning({ id: watchedWords.id });
+    return [site(`/admin/watched-words/${word!.id}/remove`)];
+  },
   '/o/:slug/admins/:pseudonym/remove': async () => [
     site(`/o/${w.pw.organisation.slug}/admins/${(await w.pw.freshPerson()).pseudonym}/remove`),
   ],
@@ -381,6 +436,49 @@ const posts: Record<string, Filler> = {
     aboutAnonymous('A', `/posts/${w.anonReply}/ban-author`, { form: { reason: 'Cruel posts' } }),
   ],
   '/posts/:id/review': () => [aboutAnonymous('C', `/posts/${w.pendingPost}/review`, { form: { decision: 'approve' } })],
+  // Flagging her anonymous reply, then deciding on it: the first moderator's warning reaches her
+  // unseen; later ones find it decided and are shown the queue again, which must not name her either.
+  '/posts/:id/flag': () => [
+    aboutAnonymous('A', `/posts/${w.anonReply}/flag`, { form: { reason: 'harmful', note: 'Checking.' } }),
+  ],
+  '/posts/:id/flags/decision': () => [
+    aboutAnonymous('A', `/posts/${w.anonReply}/flags/decision`, {
+      form: { decision: 'warn', message: 'Please be kind.' },
+    }),
+  ],
+  '/g/:slug/silences/:id/lift': async () => {
+    const [row] = await db()
+      .insert(silences)
+      .values({
+        groupId: w.g.A.id,
+        userId: AUTHOR_ID,
+        postId: w.anonReply,
+        anonymous: true,
+        reason: 'Cooling off',
+        endsAt: new Date(Date.now() + 60_000),
+      })
+      .returning({ id: silences.id });
+    return [aboutAnonymous('A', `/g/${w.g.A.slug}/silences/${row!.id}/lift`)];
+  },
+  // Blocking her: refused on her anonymous posts (it would link them), by her alias where she uses it.
+  '/posts/:id/block': () => herPosts((id) => `/posts/${id}/block`),
+  '/g/:slug/members/:name/block': () =>
+    (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/members/${enc(ALIAS[k])}/block`)),
+  '/account/blocked/unblock': () => [
+    inGroup('B', '/account/blocked/unblock', { form: { group: String(w.g.B.id), name: ALIAS.B } }),
+  ],
+  '/posts/:id/hide-for-me': () => herPosts((id) => `/posts/${id}/hide-for-me`),
+  '/posts/:id/show-for-me': () => herPosts((id) => `/posts/${id}/show-for-me`),
+  '/threads/:id/mute': () => [
+    aboutAnonymous('A', `/threads/${w.anonThread}/mute`),
+    inGroup('B', `/threads/${w.aliasThread}/mute`),
+  ],
+  '/threads/:id/unmute': () => [
+    aboutAnonymous('A', `/threads/${w.anonThread}/unmute`),
+    inGroup('B', `/threads/${w.aliasThread}/unmute`),
+  ],
+  '/posts/:id/warning': () => herPosts((id) => `/posts/${id}/warning`, { warning: 'other', warningOther: 'hard news' }),
+  '/account/content-warnings': () => [site('/account/content-warnings', { suicide: 'show' })],
 };
 
 /** Routes that are not pages: each is covered as a channel below. */
@@ -540,6 +638,30 @@ async function build(): Promise<World> {
   const pendingThread = threadId(pending);
   const pendingPost = Number(/id="post-(\d+)"/.exec((await author.get(`/g/${g.C.slug}/t/${pendingThread}`)).body)![1]);
 
+  // The member flags her anonymous reply in A and her post in B: both wait in their group's queue.
+  ok(await pw.agents.member.post(`/posts/${anonReply}/flag`, { reason: 'harmful' }), 'flag in A');
+  ok(await pw.agents.member.post(`/posts/${aliasPost}/flag`, { reason: 'spam' }), 'flag in B');
+  // A pause on the author of her anonymous post in C, as moderators list it (C is not written in later).
+  await database.insert(silences).values({
+    groupId: g.C.id,
+    userId: AUTHOR_ID,
+    postId: pendingPost,
+    anonymous: true,
+    reason: 'Cooling off',
+    endsAt: new Date(Date.now() + 3_600_000),
+  });
+
+  // Her words in A and B read as a crisis: alerts for the leaders (one on her anonymous thread).
+  const alert = async (groupId: number, threadId: number, postId: number) => {
+    const [row] = await database
+      .insert(crisisAlerts)
+      .values({ groupId, threadId, postId, authorId: AUTHOR_ID, source: 'detection', categories: 'self_harm' })
+      .returning({ id: crisisAlerts.id });
+    return row!.id;
+  };
+  const alertA = await alert(g.A.id, anonThread, anonOpening);
+  const alertB = await alert(g.B.id, aliasThread, aliasPost);
+
   // Things of hers others might ask for by id.
   const exportId = (await requestExport(database, AUTHOR_ID))!;
   await prepareExport(database, exportId);
@@ -564,6 +686,8 @@ async function build(): Promise<World> {
     aliasPost,
     pendingThread,
     pendingPost,
+    alertA,
+    alertB,
     exportId,
     sessionId: session!.id,
     passkeyId,

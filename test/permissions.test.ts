@@ -9,7 +9,10 @@ import { createPasswordReset, createSession, hashToken } from '../src/features/a
 import { createEmailVerification } from '../src/features/accounts/verification.js';
 import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
 import { posts } from '../src/features/forum/schema.js';
+import { flags, silences } from '../src/features/moderation/schema.js';
 import { bans, memberships } from '../src/features/groups/schema.js';
+import { watchedWords } from '../src/features/watched-words/schema.js';
+import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { countQueries } from '../src/platform/db/client.js';
 import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
@@ -206,6 +209,26 @@ function sharedAnonymousReply(g: GroupFixture, facilitatorsMayReveal: boolean): 
 const reveals = (r: Role, facilitatorsMayReveal: boolean) =>
   r === 'siteAdmin' || (facilitatorsMayReveal && r === 'facilitator');
 
+/** A crisis alert on a fresh reply, as detection would raise it. */
+async function freshAlert(g: GroupFixture): Promise<number> {
+  const t = await pw.freshThread(g);
+  // Written by someone outside the table's roles: only its author may ask for a check-in, and a
+  // check-in message to them never changes another role's page.
+  const author = await pw.freshPerson();
+  const [row] = await db()
+    .insert(crisisAlerts)
+    .values({
+      groupId: g.id,
+      threadId: t.id,
+      postId: t.replyId,
+      authorId: author.id,
+      source: 'detection',
+      categories: 'suicide',
+    })
+    .returning({ id: crisisAlerts.id });
+  return row!.id;
+}
+
 async function freshMember(g: GroupFixture, role: Role = 'member'): Promise<Person> {
   const person = await pw.freshPerson();
   await pw.giveRole(person, role, g);
@@ -379,6 +402,39 @@ const groupCases: GroupCase[] = [
     },
     expect: (r, k) => onContent(r, k, () => allowIf(moderates(r))),
   })),
+  // Crisis alerts, for a group's leaders.
+  {
+    method: 'GET',
+    route: '/g/:slug/safety',
+    request: (g) => ({ url: `/g/${g.slug}/safety` }),
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  ...(
+    [
+      ['resolve', { note: 'Reached out; they are safe tonight.' }],
+      ['check-in-message', { message: 'Thinking of you. Would you like to talk?' }],
+    ] as const
+  ).map(([action, form]): GroupCase => ({
+    method: 'POST',
+    route: `/safety/alerts/:id/${action}`,
+    async request(g) {
+      const id = await freshAlert(g);
+      return { url: `/safety/alerts/${id}/${action}`, form, missing: `/safety/alerts/${NO_ID}/${action}` };
+    },
+    // An alert is the leaders' alone: to anyone else it does not exist.
+    expect: (r) => loggedIn(r, () => (moderates(r) ? 'ok' : 'notFound')),
+  })),
+  {
+    method: 'POST',
+    route: '/safety/alerts/:id/check-in',
+    label: "another member's alert",
+    async request(g) {
+      const id = await freshAlert(g);
+      return { url: `/safety/alerts/${id}/check-in`, missing: `/safety/alerts/${NO_ID}/check-in` };
+    },
+    // Only the author of the alerted post may ask for a check-in (src/features/safety/safety.test.ts).
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
   {
     method: 'GET',
     route: '/g/:slug/review',
@@ -395,6 +451,112 @@ const groupCases: GroupCase[] = [
     },
     // A pending post is seen only by its author and those who review it; to others it does not exist.
     expect: (r) => loggedIn(r, () => (moderates(r) ? 'ok' : r === 'member' ? 'forbidden' : 'notFound')),
+  },
+  // Flags: whoever reads a post and takes part in its group flags it (never their own); moderators decide.
+  {
+    method: 'GET',
+    route: '/posts/:id/flag',
+    label: "the member's reply",
+    request: (g) => ({ url: `/posts/${g.thread.replyId}/flag`, missing: `/posts/${NO_ID}/flag` }),
+    expect: (r, k) => onContent(r, k, () => (r === 'member' ? 'forbidden' : allowIf(takesPart(r, k)))),
+  },
+  {
+    method: 'POST',
+    route: '/posts/:id/flag',
+    label: "someone else's reply",
+    async request(g) {
+      const t = await pw.freshThread(g);
+      await db()
+        .update(posts)
+        .set({ authorId: (await pw.freshPerson()).id })
+        .where(eq(posts.id, t.replyId));
+      return { url: `/posts/${t.replyId}/flag`, form: { reason: 'spam' }, missing: `/posts/${NO_ID}/flag` };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/posts/:id/flags/decision',
+    label: 'a reply with an open flag',
+    async request(g) {
+      const t = await pw.freshThread(g);
+      const flagger = await pw.freshPerson();
+      await db()
+        .insert(flags)
+        .values({ groupId: g.id, postId: t.replyId, threadId: t.id, flaggerId: flagger.id, reason: 'spam' });
+      return {
+        url: `/posts/${t.replyId}/flags/decision`,
+        form: { decision: 'approve' },
+        missing: `/posts/${NO_ID}/flags/decision`,
+      };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/silences',
+    request: (g) => ({ url: `/g/${g.slug}/silences`, missing: `/g/${NO_GROUP}/silences` }),
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/silences/:id/lift',
+    async request(g) {
+      const person = await pw.freshPerson();
+      const [row] = await db()
+        .insert(silences)
+        .values({ groupId: g.id, userId: person.id, reason: 'Cooling off', endsAt: new Date(Date.now() + 86_400_000) })
+        .returning({ id: silences.id });
+      return { url: `/g/${g.slug}/silences/${row!.id}/lift`, missing: `/g/${g.slug}/silences/${NO_ID}/lift` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  // Blocking, "hide this post for me", muting, content warnings.
+  {
+    method: 'POST',
+    route: '/posts/:id/block',
+    // A new person each time: a block would change what the shared people see in later cases.
+    fresh: true,
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return { url: `/posts/${t.replyId}/block`, missing: `/posts/${NO_ID}/block` };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/members/:name/block',
+    fresh: true,
+    request: (g) => ({ url: `/g/${g.slug}/members/${encodeURIComponent(pw.people.member.pseudonym)}/block` }),
+    expect: (r, k) => loggedIn(r, () => allowIf(takesPart(r, k))),
+  },
+  ...(['hide-for-me', 'show-for-me'] as const).map((action): GroupCase => ({
+    method: 'POST',
+    route: `/posts/:id/${action}`,
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return { url: `/posts/${t.replyId}/${action}`, missing: `/posts/${NO_ID}/${action}` };
+    },
+    expect: (r, k) => onContent(r, k, () => 'ok'),
+  })),
+  ...(['mute', 'unmute'] as const).map((action): GroupCase => ({
+    method: 'POST',
+    route: `/threads/:id/${action}`,
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return { url: `/threads/${t.id}/${action}`, missing: `/threads/${NO_ID}/${action}` };
+    },
+    expect: (r, k) => onContent(r, k, () => 'ok'),
+  })),
+  {
+    method: 'POST',
+    route: '/posts/:id/warning',
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return { url: `/posts/${t.replyId}/warning`, form: { warning: 'death' }, missing: `/posts/${NO_ID}/warning` };
+    },
+    // Moderators, and the post's author (the member).
+    expect: (r, k) => onContent(r, k, () => allowIf(moderates(r) || r === 'member')),
   },
   // Coming in: join, leave, apply, invitations.
   {
@@ -838,6 +1000,24 @@ async function archiveOf(person: Person): Promise<number> {
 }
 
 const ORG = 'permission-trust';
+const resourceForm = (): Form => ({
+  country: 'GB',
+  name: `Help line ${++made}`,
+  description: 'Someone to talk to.',
+  phone: '0800 000 000',
+  hours: '24/7',
+  languages: 'en',
+  position: '5',
+});
+
+async function freshResource(): Promise<number> {
+  const [row] = await db()
+    .insert(crisisResources)
+    .values({ country: 'GB', name: `Line ${++made}`, phone: '0800 000 001' })
+    .returning({ id: crisisResources.id });
+  return row!.id;
+}
+
 const siteCases: SiteCase[] = [
   { method: 'GET', route: '/healthz', request: () => ({ url: '/healthz' }), expect: () => 'ok' },
   {
@@ -871,6 +1051,42 @@ const siteCases: SiteCase[] = [
     route: '/groups/new',
     request: () => ({ url: '/groups/new', form: newGroupForm() }),
     expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // Crisis resources: for everyone; kept by site admins.
+  { method: 'GET', route: '/help', request: () => ({ url: '/help?country=GB' }), expect: () => 'ok' },
+  {
+    method: 'GET',
+    route: '/admin/crisis-resources',
+    request: () => ({ url: '/admin/crisis-resources' }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/crisis-resources',
+    request: () => ({ url: '/admin/crisis-resources', form: resourceForm() }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/crisis-resources/:id',
+    async request() {
+      const id = await freshResource();
+      return {
+        url: `/admin/crisis-resources/${id}`,
+        form: resourceForm(),
+        missing: `/admin/crisis-resources/${NO_ID}`,
+      };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/crisis-resources/:id/delete',
+    async request() {
+      const id = await freshResource();
+      return { url: `/admin/crisis-resources/${id}/delete` };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
   },
   // Accounts.
   { method: 'GET', route: '/setup', request: () => ({ url: '/setup' }), expect: () => 'ok' }, // sends everyone home
@@ -1115,6 +1331,31 @@ const siteCases: SiteCase[] = [
     expect: (r) => loggedIn(r, () => 'ok'),
   },
   {
+    method: 'GET',
+    route: '/account/blocked',
+    request: () => ({ url: '/account/blocked' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/blocked/unblock',
+    request: () => ({ url: '/account/blocked/unblock', form: { group: '1', name: 'Nobody here' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/content-warnings',
+    request: () => ({ url: '/account/content-warnings' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/content-warnings',
+    fresh: true,
+    request: () => ({ url: '/account/content-warnings', form: { suicide: 'show' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
     method: 'POST',
     route: '/account/data/export',
     fresh: true,
@@ -1165,6 +1406,50 @@ const siteCases: SiteCase[] = [
     route: '/admin/outbox',
     request: () => ({ url: '/admin/outbox', missing: '/no/such/page' }),
     // Only site administrators read the outbox; to anyone else it is not there.
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  // Trust levels and watched words are site-wide: only site administrators manage them.
+  {
+    method: 'GET',
+    route: '/admin/trust',
+    request: () => ({ url: '/admin/trust?q=Perm', missing: '/no/such/page' }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/trust',
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: '/admin/trust', form: { pseudonym: person.pseudonym, level: '1' }, missing: '/no/such/page' };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'GET',
+    route: '/admin/watched-words',
+    request: () => ({ url: '/admin/watched-words', missing: '/no/such/page' }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/watched-words',
+    request: () => ({
+      url: '/admin/watched-words',
+      form: { word: `zzpermword${++made}`, action: 'flag' },
+      missing: '/no/such/page',
+    }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/watched-words/:id/remove',
+    async request() {
+      const [word] = await db()
+        .insert(watchedWords)
+        .values({ word: `zzpermword${++made}`, action: 'flag' })
+        .returning({ id: watchedWords.id });
+      return { url: `/admin/watched-words/${word!.id}/remove`, missing: `/admin/watched-words/${NO_ID}/remove` };
+    },
     expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
   },
   // Organisations.

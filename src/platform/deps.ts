@@ -18,6 +18,42 @@ export const defaultRateLimits: RateLimits = {
   passwordReset: { max: 5, timeWindow: 60 * 60 * 1000 },
 };
 
+/**
+ * What an account may post, by its trust level (index 0 new, 1 basic, 2 member, 3 regular; see
+ * docs/safety.md). Group leaders are not held to them in their own groups. The test world relaxes
+ * them, as it does the rate limits, and tests of the limits set them back.
+ */
+export interface PostingLimits {
+  /** Posts (new discussions and replies) in the last hour, and the last 24 hours. */
+  perHour: readonly number[];
+  perDay: readonly number[];
+  /** New discussions in the last 24 hours. */
+  threadsPerDay: readonly number[];
+  /** Links and images in one post. */
+  links: readonly number[];
+  /** The same words from the same person again within this many hours are refused; 0 is off. */
+  duplicateHours: number;
+}
+
+const any = Number.POSITIVE_INFINITY;
+
+export const defaultPostingLimits: PostingLimits = {
+  perHour: [10, 30, 60, any],
+  perDay: [30, 100, 300, any],
+  threadsPerDay: [3, 10, 30, any],
+  links: [0, 3, 10, any],
+  duplicateHours: 6,
+};
+
+/** No limits at all: for the test world and the demo, whose members post a week's talk in seconds. */
+export const unlimitedPosting: PostingLimits = {
+  perHour: [any, any, any, any],
+  perDay: [any, any, any, any],
+  threadsPerDay: [any, any, any, any],
+  links: [any, any, any, any],
+  duplicateHours: 0,
+};
+
 /** What every feature's routes are given by app.ts. */
 export interface Deps {
   db: Db;
@@ -25,6 +61,8 @@ export interface Deps {
   baseUrl: string;
   secureCookies: boolean;
   limits: RateLimits;
+  /** What accounts may post, by trust level. */
+  postingLimits: PostingLimits;
   /** Events to every web process (in memory, or Redis pub/sub). */
   bus: Bus;
   /** What pages can follow live over /live; features add their topics. */

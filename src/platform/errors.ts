@@ -20,6 +20,8 @@ export class Forbidden extends Error {
     /** An i18n key explaining, kindly, why the action is not allowed. */
     public readonly reason = 'errors.notAllowed',
     public readonly nextStep?: NextStep,
+    /** Values for the message ("until {until}"); dates are written out in the reader's time zone. */
+    public readonly vars?: Record<string, string | number | Date>,
   ) {
     super(reason);
   }

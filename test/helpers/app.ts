@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
-import type { RateLimits } from '../../src/platform/deps.js';
+import { unlimitedPosting, type PostingLimits, type RateLimits } from '../../src/platform/deps.js';
 import { Redis } from 'ioredis';
 import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bus/index.js';
 import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.js';
@@ -35,7 +35,9 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-export async function createWorld(opts: { limits?: Partial<RateLimits>; baseUrl?: string } = {}): Promise<TestWorld> {
+export async function createWorld(
+  opts: { limits?: Partial<RateLimits>; postingLimits?: PostingLimits; baseUrl?: string } = {},
+): Promise<TestWorld> {
   const database = await openTestDatabase();
   // A job or live event that goes wrong in a test is a bug: fail loudly.
   const fail = (error: Error) => {
@@ -67,6 +69,8 @@ export async function createWorld(opts: { limits?: Partial<RateLimits>; baseUrl?
       passwordReset: generous,
       ...opts.limits,
     },
+    // Like the rate limits above: tests of the trust limits ask for them (defaultPostingLimits).
+    postingLimits: opts.postingLimits ?? unlimitedPosting,
   });
   await app.ready();
   const world: TestWorld = {

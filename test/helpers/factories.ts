@@ -1,6 +1,7 @@
 import type { TestWorld } from './app.js';
 import { createGroup } from '../../src/features/groups/index.js';
 import { createThread } from '../../src/features/forum/index.js';
+import { unlimitedPosting } from '../../src/platform/deps.js';
 
 let counter = 0;
 
@@ -35,8 +36,12 @@ export async function makeThread(
   title = 'A hard week',
   body = 'It has been a hard week.',
 ) {
-  return createThread(world.database.db, { id: author.id, pseudonym: author.pseudonym, isAdmin: false }, slug, {
-    title,
-    body,
-  });
+  // As in the test world's pages: tests of the posting limits post through the pages.
+  return createThread(
+    world.database.db,
+    { id: author.id, pseudonym: author.pseudonym, isAdmin: false },
+    slug,
+    { title, body },
+    { postingLimits: unlimitedPosting },
+  );
 }

@@ -4,6 +4,7 @@ export {
   pseudonymSql,
   pseudonymsByIds,
   userIdSql,
+  userContactSql,
   findUserIdByPseudonym,
   verifiedEmailOf,
 } from './service.js';
@@ -12,5 +13,5 @@ export { AccountNav } from './views.js';
 export { securityRoutes } from './security-routes.js';
 export { settingsRoutes } from './settings-routes.js';
 export { secondFactorFirst } from './two-factor.js';
-export { emailPreferences, membershipHiddenSql, membersHiddenFromMembers, shownOnline } from './settings.js';
+export { countryOf, emailPreferences, membershipHiddenSql, membersHiddenFromMembers, shownOnline } from './settings.js';
 export { confirmAccountDeletion, deleteAccount, exportAccount, type AccountExport } from './personal-data.js';

@@ -20,6 +20,8 @@ export interface AccountExport {
     emailNewsletters: boolean;
     timeZone: string;
     language: string;
+    /** Whose crisis lines to show; null to go by the browser. */
+    country: string | null;
   };
   twoStepVerification: boolean;
   passkeys: { device: string; createdAt: Date; lastUsedAt: Date | null }[];
@@ -55,6 +57,7 @@ export async function exportAccount(db: DbOrTx, userId: number): Promise<Account
       emailNewsletters: user.emailNewsletters,
       timeZone: user.timeZone,
       language: user.locale,
+      country: user.country,
     },
     twoStepVerification: Boolean(factor?.enabledAt),
     passkeys: keys,

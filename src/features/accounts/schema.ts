@@ -20,6 +20,8 @@ export const users = pgTable(
     locale: text('locale').notNull().default('auto'),
     /** An IANA time zone ("Europe/London") for dates and times. */
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** ISO 3166-1 alpha-2: whose crisis lines to show; null to go by the browser's language region. */
+    country: text('country'),
     membershipVisibility: membershipVisibilityEnum('membership_visibility').notNull().default('members'),
     /** Whether the person appears in a group's "who's online". */
     appearOnline: boolean('appear_online').notNull().default(true),

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { unreadNotificationsSql } from '../notifications/index.js';
+import { recordVisit, recordVisitSql } from '../trust/index.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { passwordResets, sessions, users, type User } from './schema.js';
 
@@ -121,6 +122,7 @@ export async function createSession(
     device,
     expiresAt: new Date(Date.now() + maxAge * 1000),
   });
+  await recordVisit(db, userId);
   return { token, maxAge };
 }
 
@@ -136,7 +138,10 @@ export async function findSessionUser(db: Db, token: string): Promise<SessionUse
       update sessions set last_seen_at = now()
       where token_hash = ${hash} and expires_at > now()
         and last_seen_at < now() - make_interval(mins => ${LAST_SEEN_MINUTES})
-    )
+      returning user_id
+    ),
+    -- A day visited counts towards the person's trust level, in this same round trip.
+    visited as (${recordVisitSql(sql`select user_id from touched`)})
     select u.id, u.pseudonym, u.is_admin as "isAdmin", u.locale, u.time_zone as "timeZone",
       exists (select 1 from two_factor f where f.user_id = u.id and f.enabled_at is not null) as "secondFactor",
       ${unreadNotificationsSql(sql.raw('u.id'))} as "unreadNotifications"
@@ -286,6 +291,15 @@ export async function resetPassword(db: Db, token: string, input: unknown): Prom
  */
 export function pseudonymSql(userId: SQL): SQL<string | null> {
   return sql`(select u.pseudonym from users u where u.id = ${userId})`;
+}
+
+/**
+ * For another feature's query (as a lateral join): where to email the person with this id, in
+ * which language, and how to greet them; no row unless they have confirmed the address.
+ */
+export function userContactSql(userId: SQL): SQL {
+  return sql`(select u.email, u.locale, u.pseudonym from users u
+    where u.id = ${userId} and u.email_verified_at is not null)`;
 }
 
 /** Public names for a set of people: the only view of accounts that other features get. */

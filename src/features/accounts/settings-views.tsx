@@ -2,6 +2,7 @@ import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { supportedLocales, type MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
+import { countryList } from '../../platform/text/countries.js';
 import { timeZoneList, type Settings } from './settings.js';
 import { AccountNav } from './views.js';
 
@@ -36,6 +37,7 @@ export function SettingsPage({
         emailNewsletters: values.emailNewsletters === 'on',
         timeZone: values.timeZone ?? '',
         locale: values.locale ?? '',
+        country: values.country ?? '',
       }
     : settings;
   const languageName = (code: string) => new Intl.DisplayNames([ctx.locale], { type: 'language' }).of(code) ?? code;
@@ -115,6 +117,23 @@ export function SettingsPage({
               {timeZoneList.map((zone) => (
                 <option key={zone} value={zone} selected={v.timeZone === zone}>
                   {zone.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="field-country">{t('accounts.settings.country')}</label>
+            <p class="hint" id="field-country-hint">
+              {t('accounts.settings.countryHint')}
+            </p>
+            <FieldError ctx={ctx} errors={errors} name="country" />
+            <select id="field-country" name="country" aria-describedby="field-country-hint">
+              <option value="" selected={!v.country}>
+                {t('accounts.settings.countryFromBrowser')}
+              </option>
+              {countryList(ctx.locale).map((c) => (
+                <option key={c.code} value={c.code} selected={v.country === c.code}>
+                  {c.name}
                 </option>
               ))}
             </select>

@@ -2,6 +2,7 @@ import { eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { countryCodes } from '../../platform/text/countries.js';
 import { supportedLocales } from '../../platform/views/i18n.js';
 import { digestEnum, membershipVisibilityEnum, users, type EmailDigest, type MembershipVisibility } from './schema.js';
 
@@ -14,6 +15,8 @@ export interface Settings {
   emailNewsletters: boolean;
   timeZone: string;
   locale: string;
+  /** Whose crisis lines to show (ISO 3166-1 alpha-2); null to go by the browser's language. */
+  country: string | null;
 }
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
@@ -35,6 +38,11 @@ export const settingsInput = z.object({
   emailNewsletters: checkbox,
   timeZone: z.string().refine((v) => timeZones.has(v), 'accounts.settings.errors.timeZone'),
   locale: z.string().refine((v) => v === 'auto' || supportedLocales.includes(v), 'accounts.settings.errors.choose'),
+  country: z
+    .string()
+    .optional()
+    .transform((v) => v || null)
+    .refine((v) => v === null || countryCodes.has(v), 'accounts.settings.errors.choose'),
 });
 
 export async function readSettings(db: Db, userId: number): Promise<Settings | null> {
@@ -47,6 +55,7 @@ export async function readSettings(db: Db, userId: number): Promise<Settings | n
       emailNewsletters: users.emailNewsletters,
       timeZone: users.timeZone,
       locale: users.locale,
+      country: users.country,
     })
     .from(users)
     .where(eq(users.id, userId));
@@ -56,6 +65,12 @@ export async function readSettings(db: Db, userId: number): Promise<Settings | n
 export async function updateSettings(db: Db, userId: number, input: unknown): Promise<void> {
   const data = parseInput(settingsInput, input);
   await db.update(users).set(data).where(eq(users.id, userId));
+}
+
+/** The country the person chose for crisis resources, if any. */
+export async function countryOf(db: DbOrTx, userId: number): Promise<string | null> {
+  const [row] = await db.select({ country: users.country }).from(users).where(eq(users.id, userId));
+  return row?.country ?? null;
 }
 
 /**

@@ -133,6 +133,8 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account', t('accounts.nav.account')],
     ['/account/security', t('accounts.nav.security')],
     ['/account/settings', t('accounts.nav.settings')],
+    ['/account/content-warnings', t('contentWarnings.page.link')],
+    ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],
   ] as const;
   return (

@@ -1,5 +1,9 @@
 /** The forum feature's public face. */
-export { createThread, replyToThread, toggleReaction, editPost } from './service.js';
-export { setPostHidden, setThreadFlag } from './moderation.js';
+export { accessPost, accessThread, createThread, replyToThread, toggleReaction, editPost } from './service.js';
+export { changePostVisibility, deletePostAsModerator, setPostHidden, setThreadFlag } from './moderation.js';
+export { readPost, type PostView } from './service.js';
+export { authorLabel, threadUrl } from './views.js';
+export { pendingPosts, type PendingPost } from './premoderation.js';
+export { PendingSection } from './review-views.js';
 export { forumRoutes } from './routes.js';
 export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';

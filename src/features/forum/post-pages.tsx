@@ -2,6 +2,7 @@ import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
+import { WarningFields } from '../content-warnings/index.js';
 import type { GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
 import type { PostView, Revision } from './service.js';
@@ -36,6 +37,7 @@ export function EditPostPage({
         <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
           <CsrfField ctx={ctx} />
           <PostFields ctx={ctx} errors={errors} values={v} withTitle={view.post.isOpening} />
+          <WarningFields ctx={ctx} errors={errors} values={v} current={view.post.contentWarning} />
           <button type="submit" class="button">
             {t('forum.editPost.submit')}
           </button>{' '}

@@ -12,6 +12,7 @@ import {
   type Actor,
   type GroupAccess,
 } from '../groups/index.js';
+import { closeFlagsOnReview } from '../moderation/index.js';
 import { posts, threads } from './schema.js';
 import { announceReplies } from './live.js';
 import { accessThread, canSeePost, countReply } from './service.js';
@@ -88,6 +89,8 @@ export async function decidePendingPost(
         counted = { threadId: thread.id, replies: await countReply(tx, thread.id, thread.groupId, now) };
       }
     }
+    // Watched words that held it have been looked at with it.
+    await closeFlagsOnReview(tx, postId, actor!.id, decision === 'approve');
     await recordAudit(tx, {
       groupId: thread.groupId,
       actorId: actor!.id,

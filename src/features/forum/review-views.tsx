@@ -1,12 +1,12 @@
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField } from '../../platform/views/forms.js';
-import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
-import { GroupHeader, type GroupAccess } from '../groups/index.js';
+import type { GroupAccess } from '../groups/index.js';
 import type { PendingPost } from './premoderation.js';
 import { threadUrl } from './views.js';
 
-export function ReviewPage({
+/** The review queue's first part: posts waiting for approval (the moderation feature renders the page). */
+export function PendingSection({
   ctx,
   access,
   pending,
@@ -18,9 +18,8 @@ export function ReviewPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('forum.review.title', { name: group.name })} noindex>
-      <GroupHeader ctx={ctx} access={access} />
-      <h2>{t('forum.review.heading')}</h2>
+    <section aria-labelledby="pending-heading">
+      <h2 id="pending-heading">{t('forum.review.heading')}</h2>
       <p>{group.preModeration ? t('forum.review.on') : t('forum.review.off')}</p>
       {pending.length === 0 ? <p class="empty">{t('forum.review.none')}</p> : null}
       {pending.map((p) => (
@@ -56,6 +55,6 @@ export function ReviewPage({
           </form>
         </article>
       ))}
-    </Layout>
+    </section>
   );
 }

@@ -5,6 +5,7 @@ import { Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
+import { crisisPanelFor } from '../safety/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
 import { threadChannel, threadReplies } from './live.js';
 import * as anonymity from './anonymity.js';
@@ -14,7 +15,6 @@ import * as moderation from './moderation.js';
 import * as premoderation from './premoderation.js';
 import * as forum from './service.js';
 import { DeletePostPage, EditPostPage, HistoryPage } from './post-pages.js';
-import { ReviewPage } from './review-views.js';
 import { GroupPage, NewThreadPage, ReactionBar, ReplyAdded, ReplyForm, ThreadPage, threadUrl } from './views.js';
 
 const PAGE_SIZE = 30;
@@ -49,11 +49,13 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .max(100000)
       .catch(1)
       .parse((request.query as { page?: string }).page);
+    // ?muted=1: the threads the viewer muted, which the usual list leaves out.
+    const muted = request.viewer !== null && (request.query as { muted?: string }).muted === '1';
     const listing = canReadDiscussions(access)
-      ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+      ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, muted })
       : { threads: [], total: 0 };
     const ctx = pageContext(request, reply);
-    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE }));
+    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE, muted }));
   });
 
   app.get<{ Params: { slug: string } }>('/g/:slug/threads/new', async (request, reply) => {
@@ -66,10 +68,12 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post<{ Params: { slug: string } }>('/g/:slug/threads/new', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body);
+      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body, deps);
       const { view } = await forum.readThreadOpening(db, request.viewer, thread.id);
       const notice = view.post.status === 'pending' ? 'awaitingApproval' : 'threadCreated';
-      return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=${notice}`);
+      // Words that read as a crisis: the thread opens with help for its author in front of them.
+      const support = thread.crisisAlertId === null ? '' : `&support=${thread.crisisAlertId}#crisis-panel`;
+      return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=${notice}${support}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const access = await accessGroup(db, request.viewer, request.params.slug);
@@ -83,7 +87,13 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
 
   app.get<{ Params: { slug: string; id: string } }>('/g/:slug/t/:id', async (request, reply) => {
-    const page = await forum.readThread(db, request.viewer, parseId(request.params.id));
+    const support = idParam.safeParse((request.query as { support?: unknown }).support);
+    const [page, crisisPanel] = await Promise.all([
+      forum.readThread(db, request.viewer, parseId(request.params.id)),
+      support.success
+        ? crisisPanelFor(db, request.viewer, support.data, request.headers['accept-language'])
+        : Promise.resolve(null),
+    ]);
     // Old links keep working after a group is renamed.
     if (page.access.group.slug !== request.params.slug)
       return reply.redirect(threadUrl(page.access.group.slug, page.thread), 301);
@@ -96,19 +106,25 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .optional()
       .catch(undefined)
       .parse((request.query as { seen?: string }).seen);
-    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page, seen }));
+    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page, seen, crisisPanel }));
   });
 
   app.post<{ Params: { id: string } }>('/threads/:id/replies', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const threadId = parseId(request.params.id);
     try {
-      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, deps.bus);
+      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, deps);
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
-      if (isHtmx(request))
-        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view }));
+      if (isHtmx(request)) {
+        const crisisPanel =
+          post.crisisAlertId === null
+            ? null
+            : await crisisPanelFor(db, request.viewer, post.crisisAlertId, request.headers['accept-language']);
+        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view, crisisPanel }));
+      }
       const notice = post.status === 'pending' ? 'awaitingApproval' : 'replied';
-      return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=${notice}#post-${post.id}`, 303);
+      const where = post.crisisAlertId === null ? `#post-${post.id}` : `&support=${post.crisisAlertId}#crisis-panel`;
+      return reply.redirect(`${threadUrl(access.group.slug, thread)}?notice=${notice}${where}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const ctx = pageContext(request, reply);
@@ -152,13 +168,10 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     const postId = parseId(request.params.id);
     try {
-      await forum.editPost(db, request.viewer, postId, request.body);
+      const edited = await forum.editPost(db, request.viewer, postId, request.body, deps);
       const { access, thread } = await forum.readPost(db, request.viewer, postId);
-      return redirectAfterPost(
-        request,
-        reply,
-        `${threadUrl(access.group.slug, thread)}?notice=postEdited#post-${postId}`,
-      );
+      const where = edited.crisisAlertId === null ? `#post-${postId}` : `&support=${edited.crisisAlertId}#crisis-panel`;
+      return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited${where}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const found = await forum.readPost(db, request.viewer, postId);
@@ -261,13 +274,6 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const values = formValues(request.body);
       return sendPage(reply, BanAuthorPage({ ctx, ...found, errors: error.fieldErrors, values }), 400);
     }
-  });
-
-  app.get<{ Params: { slug: string } }>('/g/:slug/review', async (request, reply) => {
-    if (!requireViewer(request, reply)) return reply;
-    const access = await accessGroup(db, request.viewer, request.params.slug);
-    const pending = await premoderation.pendingPosts(db, access);
-    return sendPage(reply, ReviewPage({ ctx: pageContext(request, reply), access, pending }));
   });
 
   app.post<{ Params: { id: string } }>('/posts/:id/review', async (request, reply) => {

@@ -54,8 +54,18 @@ export const posts = pgTable(
     anonymousNumber: integer('anonymous_number'),
     /** The group let its facilitators reveal anonymous authors when this was posted (as the author was told). */
     facilitatorsMayReveal: boolean('facilitators_may_reveal').notNull().default(false),
+    /**
+     * A content warning: a preset's key ('suicide', 'self_harm', ...) or the author's own words;
+     * null for none (src/features/content-warnings).
+     */
+    contentWarning: text('content_warning'),
   },
-  (t) => [index('posts_thread_idx').on(t.threadId, t.createdAt), index('posts_group_idx').on(t.groupId)],
+  (t) => [
+    index('posts_thread_idx').on(t.threadId, t.createdAt),
+    index('posts_group_idx').on(t.groupId),
+    // A person's recent posts, anywhere: posting limits and duplicate detection (trust).
+    index('posts_author_idx').on(t.authorId, t.createdAt),
+  ],
 );
 
 /** Earlier versions of a post, kept on every edit and shown to moderators. */

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizz
 import { z } from 'zod';
 import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import type { PostingLimits } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
@@ -33,12 +34,32 @@ import {
 } from './schema.js';
 import { anonymousFields, anonymousInput } from './anonymity.js';
 import { announceReplies } from './live.js';
+import { mailNewCrisisAlerts, type AfterWrite } from '../safety/index.js';
+import { afterPostWritten, screenPost } from './screening.js';
+import { flaggedByViewerSql } from '../moderation/index.js';
+import { blockedBetweenSql, mutedThreadsSql, postBlockedSql, postHiddenForViewerSql } from '../blocking/index.js';
+import { checkWarning, warningFields, warningFromForm, warningOpenSql } from '../content-warnings/index.js';
+
+/**
+ * What happens once a post is committed: followers told live (`bus`), leaders emailed about a
+ * crisis alert (`mailer`, `baseUrl`); what the author may post by trust level (`postingLimits`,
+ * production's when absent). Routes pass their Deps; a test may leave them out.
+ */
+export type PostEffects = { bus?: Bus | undefined; postingLimits?: PostingLimits | undefined } & AfterWrite;
+
+/** What writing a post told its author beyond the post itself. */
+export interface Written {
+  /** Crisis language was found: the author is shown help, and this alert went to the group's leaders. */
+  crisisAlertId: number | null;
+}
 
 const title = z.string().trim().min(3, 'forum.errors.titleLength').max(200, 'forum.errors.titleLength');
 const body = z.string().trim().min(1, 'forum.errors.bodyRequired').max(50000, 'forum.errors.bodyLength');
-export const threadInput = z.object({ title, body, anonymous: anonymousInput });
-export const replyInput = z.object({ body, anonymous: anonymousInput });
-export const editInput = z.object({ title: title.optional(), body });
+export const threadInput = z
+  .object({ title, body, anonymous: anonymousInput, ...warningFields })
+  .superRefine(checkWarning);
+export const replyInput = z.object({ body, anonymous: anonymousInput, ...warningFields }).superRefine(checkWarning);
+export const editInput = z.object({ title: title.optional(), body, ...warningFields }).superRefine(checkWarning);
 
 /**
  * Slow mode: one post per member per N minutes. Leaders and moderators are not slowed, so they
@@ -66,33 +87,54 @@ async function assertNotTooSoon(tx: DbOrTx, access: GroupAccess, now: Date): Pro
  * Starts a discussion thread in a group: its opening post is the first post. In a pre-moderated
  * group it waits, with the whole thread, until a leader approves it.
  */
-export async function createThread(db: Db, actor: Actor, slug: string, input: unknown): Promise<Thread> {
+export async function createThread(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  effects: PostEffects = {},
+): Promise<Thread & Written> {
   const data = parseInput(threadInput, input);
-  return db.transaction(async (tx) => {
+  const thread = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanTakePart(access);
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
-    const status = needsPreModeration(access) ? 'pending' : 'published';
+    const screening = await screenPost(
+      tx,
+      access,
+      actor!,
+      { kind: 'thread', title: data.title, body: data.body },
+      now,
+      effects.postingLimits,
+    );
+    const status = needsPreModeration(access) || screening.needsApproval ? 'pending' : 'published';
     const anonymity = await anonymousFields(tx, access, data.anonymous, null);
     const [thread] = await tx
       .insert(threads)
       .values({ groupId: access.group.id, authorId: actor!.id, title: data.title, createdAt: now, lastPostAt: now })
       .returning();
-    await tx.insert(posts).values({
-      groupId: access.group.id,
-      threadId: thread!.id,
-      authorId: actor!.id,
-      isOpening: true,
-      status,
-      body: data.body,
-      bodyHtml: renderMarkdown(data.body),
-      createdAt: now,
-      ...anonymity,
-    });
+    const [post] = await tx
+      .insert(posts)
+      .values({
+        groupId: access.group.id,
+        threadId: thread!.id,
+        authorId: actor!.id,
+        isOpening: true,
+        status,
+        body: data.body,
+        bodyHtml: renderMarkdown(data.body),
+        contentWarning: warningFromForm(data) ?? null,
+        createdAt: now,
+        ...anonymity,
+      })
+      .returning();
     if (status === 'published') await touchGroup(tx, access.group.id, now);
-    return thread!;
+    const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);
+    return { ...thread!, crisisAlertId };
   });
+  if (thread.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
+  return thread;
 }
 
 /**
@@ -112,12 +154,20 @@ export function canSeePost(
 
 type OpeningState = Pick<Post, 'status' | 'hiddenAt' | 'authorId' | 'deletedAt'>;
 
-/** A thread and the state of its opening post, which decides whether the thread can be seen. */
-async function findThread(db: DbOrTx, which: SQL): Promise<{ thread: Thread; opening: OpeningState | null } | null> {
+/**
+ * A thread and the state of its opening post, which decides whether the thread can be seen, and
+ * whether the viewer muted it.
+ */
+async function findThread(
+  db: DbOrTx,
+  which: SQL,
+  viewerId: number | null,
+): Promise<{ thread: Thread; opening: OpeningState | null; muted: boolean } | null> {
   const [row] = await db
     .select({
       thread: threads,
       opening: { status: posts.status, hiddenAt: posts.hiddenAt, authorId: posts.authorId, deletedAt: posts.deletedAt },
+      muted: sql<boolean>`threads.id in ${mutedThreadsSql(viewerId ?? -1)}`,
     })
     .from(threads)
     .leftJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.isOpening, true)))
@@ -134,9 +184,9 @@ async function accessThreadWhere(
   actor: Actor,
   which: SQL,
   groupOfThread: SQL,
-): Promise<{ access: GroupAccess; thread: Thread }> {
+): Promise<{ access: GroupAccess; thread: Thread; muted: boolean }> {
   const [found, access] = await Promise.all([
-    findThread(db, which),
+    findThread(db, which, actor?.id ?? null),
     accessGroupById(db, actor, groupOfThread).catch((error: unknown) => {
       if (error instanceof NotFound) return null;
       throw error;
@@ -147,15 +197,15 @@ async function accessThreadWhere(
   if (!canReadDiscussions(access)) throw new NotFound();
   // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
   if (!canModerate(access) && (!found.opening || !canSeePost(access, found.opening))) throw new NotFound();
-  return { access, thread: found.thread };
+  return { access, thread: found.thread, muted: found.muted };
 }
 
-/** A thread with the group it is in, as this person may see it. */
+/** A thread with the group it is in, as this person may see it, and whether they muted it. */
 export async function accessThread(
   db: DbOrTx,
   actor: Actor,
   threadId: number,
-): Promise<{ access: GroupAccess; thread: Thread }> {
+): Promise<{ access: GroupAccess; thread: Thread; muted: boolean }> {
   return accessThreadWhere(
     db,
     actor,
@@ -184,16 +234,30 @@ export async function accessPost(db: DbOrTx, actor: Actor, postId: number) {
   return { ...found, post };
 }
 
-/** Replies in a thread; once the reply is visible to the group, the thread's followers are told (`bus`). */
-export async function replyToThread(db: Db, actor: Actor, threadId: number, input: unknown, bus?: Bus): Promise<Post> {
+/** Replies in a thread; once the reply is visible to the group, the thread's followers are told. */
+export async function replyToThread(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+  input: unknown,
+  effects: PostEffects = {},
+): Promise<Post & Written> {
   const data = parseInput(replyInput, input);
-  const { post, replies } = await db.transaction(async (tx) => {
+  const { post, replies, crisisAlertId } = await db.transaction(async (tx) => {
     const { access, thread } = await accessThread(tx, actor, threadId);
     assertCanTakePart(access);
     if (thread.locked && !canModerate(access)) throw new Forbidden('forum.errors.locked');
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
-    const status = needsPreModeration(access) ? 'pending' : 'published';
+    const screening = await screenPost(
+      tx,
+      access,
+      actor!,
+      { kind: 'reply', body: data.body, thread },
+      now,
+      effects.postingLimits,
+    );
+    const status = needsPreModeration(access) || screening.needsApproval ? 'pending' : 'published';
     const anonymity = await anonymousFields(tx, access, data.anonymous, thread.id);
     const [post] = await tx
       .insert(posts)
@@ -204,24 +268,41 @@ export async function replyToThread(db: Db, actor: Actor, threadId: number, inpu
         status,
         body: data.body,
         bodyHtml: renderMarkdown(data.body),
+        contentWarning: warningFromForm(data) ?? null,
         createdAt: now,
         ...anonymity,
       })
       .returning();
     const replies = status === 'published' ? await countReply(tx, thread.id, thread.groupId, now) : null;
-    return { post: post!, replies };
+    const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);
+    return { post: post!, replies, crisisAlertId };
   });
-  if (replies !== null) await announceReplies(bus, threadId, replies);
-  return post;
+  if (replies !== null) await announceReplies(effects.bus, threadId, replies);
+  if (crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
+  return { ...post, crisisAlertId };
 }
 
 /** Authors edit their own posts; the version they replace is kept for moderators. */
-export async function editPost(db: Db, actor: Actor, postId: number, input: unknown): Promise<Post> {
+export async function editPost(
+  db: Db,
+  actor: Actor,
+  postId: number,
+  input: unknown,
+  effects: PostEffects = {},
+): Promise<Post & Written> {
   const data = parseInput(editInput, input);
-  return db.transaction(async (tx) => {
-    const { thread, post } = await accessPost(tx, actor, postId);
+  const edited = await db.transaction(async (tx) => {
+    const { access, thread, post } = await accessPost(tx, actor, postId);
     if (!actor || post.authorId !== actor.id) throw new Forbidden('forum.errors.notAuthor');
     const newTitle = post.isOpening ? (data.title ?? thread.title) : null;
+    const screening = await screenPost(
+      tx,
+      access,
+      actor,
+      { kind: 'edit', title: newTitle ?? undefined, body: data.body, thread },
+      new Date(),
+      effects.postingLimits,
+    );
     await tx.insert(postRevisions).values({
       groupId: post.groupId,
       postId,
@@ -233,11 +314,22 @@ export async function editPost(db: Db, actor: Actor, postId: number, input: unkn
     }
     const [updated] = await tx
       .update(posts)
-      .set({ body: data.body, bodyHtml: renderMarkdown(data.body), editedAt: new Date() })
+      .set({
+        body: data.body,
+        bodyHtml: renderMarkdown(data.body),
+        editedAt: new Date(),
+        // A form without the warning fields leaves the warning as it was.
+        ...(data.warning === undefined ? {} : { contentWarning: warningFromForm(data) ?? null }),
+      })
       .where(eq(posts.id, postId))
       .returning();
-    return updated!;
+    // An edit that brings words needing approval does not take a published post down: it is flagged.
+    const flags = screening.needsApproval ? [...screening.automaticFlags, 'watched_word'] : screening.automaticFlags;
+    const { crisisAlertId } = await afterPostWritten(tx, access, updated!, { ...screening, automaticFlags: flags });
+    return { ...updated!, crisisAlertId };
   });
+  if (edited.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
+  return edited;
 }
 
 /**
@@ -325,6 +417,14 @@ export interface PostView {
   /** The author's role in the group when they lead it, with a verified facilitator's credential. */
   badge: LeaderBadge | null;
   reactions: ReactionSummary[];
+  /** Shown open to this viewer: no content warning, their own post, or they chose "always show" for it. */
+  warningOpen: boolean;
+  /** A block stands between the viewer and its (named) author: left out unless the viewer moderates. */
+  blocked: boolean;
+  /** The viewer hid this post for themselves. */
+  hiddenForMe: boolean;
+  /** The viewer has flagged it, and no moderator has decided yet. */
+  flagged: boolean;
 }
 
 const postAuthor = sql.raw('posts.author_id');
@@ -366,6 +466,10 @@ async function postViewsWithHistory(
               order by v.replaced_at desc, v.id desc)
             from post_revisions v where v.post_id = posts.id)`
         : sql<null>`null`,
+      warningOpen: warningOpenSql(actor?.id ?? null),
+      blocked: postBlockedSql(actor?.id ?? null),
+      hiddenForMe: postHiddenForViewerSql(actor?.id ?? null),
+      flagged: flaggedByViewerSql(actor?.id ?? -1),
     })
     .from(posts)
     .where(which)
@@ -375,6 +479,10 @@ async function postViewsWithHistory(
     author: row.author,
     mine: row.mine,
     badge: row.badge,
+    warningOpen: row.warningOpen,
+    blocked: row.blocked,
+    hiddenForMe: row.hiddenForMe,
+    flagged: row.flagged,
     reactions: reactionKinds.map((kind) => {
       const found = row.reactions?.find((r) => r.kind === kind);
       return { kind, count: found?.n ?? 0, mine: found?.mine ?? false };
@@ -400,6 +508,8 @@ export interface ThreadPage {
   access: GroupAccess;
   thread: Thread;
   posts: PostView[];
+  /** The viewer muted the thread. */
+  muted: boolean;
 }
 
 /**
@@ -407,11 +517,15 @@ export interface ThreadPage {
  * are dropped unread when the person may not see the thread).
  */
 export async function readThread(db: Db, actor: Actor, threadId: number): Promise<ThreadPage> {
-  const [{ access, thread }, views] = await Promise.all([
+  const [{ access, thread, muted }, views] = await Promise.all([
     accessThread(db, actor, threadId),
     postViewsWhere(db, actor, and(eq(posts.threadId, threadId), isNull(posts.deletedAt))!),
   ]);
-  return { access, thread, posts: views.filter((view) => canSeePost(access, view.post)) };
+  // A block leaves out the other person's named posts; the group's moderators still see everything.
+  const apart = (view: PostView) => view.blocked && !canModerate(access);
+  if (views.some((view) => view.post.isOpening && apart(view))) throw new NotFound();
+  const shown = views.filter((view) => canSeePost(access, view.post) && !apart(view));
+  return { access, thread, muted, posts: shown };
 }
 
 /** One post as this person may see it, with its thread and its group's access. */
@@ -450,6 +564,8 @@ export interface ThreadSummary {
   anonymous: boolean;
   /** Its opening post waits for approval (seen only by its author and the group's leaders). */
   awaiting: boolean;
+  /** Its opening post's content warning (a preset's key or the author's words), shown beside the title. */
+  warning: string | null;
 }
 
 const openedAnonymously = sql<boolean>`exists (select 1 from posts o where o.thread_id = threads.id
@@ -458,9 +574,11 @@ const openedAnonymously = sql<boolean>`exists (select 1 from posts o where o.thr
 export async function listThreads(
   db: Db,
   access: GroupAccess,
-  opts: { limit: number; offset: number },
+  /** Only the threads the viewer muted (the way back to them), instead of all but those. */
+  opts: { limit: number; offset: number; muted?: boolean },
 ): Promise<{ threads: ThreadSummary[]; total: number }> {
   assertCanReadDiscussions(access);
+  const viewer = access.actor?.id ?? null;
   const visible = and(
     eq(threads.groupId, access.group.id),
     // The same rule as canSeePost, for the opening post, in SQL.
@@ -469,6 +587,16 @@ export async function listThreads(
       : sql`exists (select 1 from ${posts} where ${posts.threadId} = ${threads.id} and ${posts.isOpening}
           and ${posts.hiddenAt} is null and ${posts.deletedAt} is null
           and (${posts.status} = 'published' or ${posts.authorId} = ${access.actor?.id ?? -1}))`,
+    // Threads started (by name) by someone a block stands between; moderators still see them all.
+    canModerate(access) || viewer === null
+      ? undefined
+      : sql`(${openedAnonymously}
+          or not ${blockedBetweenSql(viewer, sql.raw('threads.group_id'), sql.raw('threads.author_id'))})`,
+    viewer === null
+      ? undefined
+      : opts.muted
+        ? sql`threads.id in ${mutedThreadsSql(viewer)}`
+        : sql`threads.id not in ${mutedThreadsSql(viewer)}`,
   );
   const [rows, [total]] = await Promise.all([
     db
@@ -481,6 +609,8 @@ export async function listThreads(
         // unqualified "id" here would mean the post's id, not the thread's.
         awaiting: sql<boolean>`exists (select 1 from posts opening where opening.thread_id = threads.id
           and opening.is_opening and opening.status = 'pending')`,
+        warning: sql<string | null>`(select opening.content_warning from posts opening
+          where opening.thread_id = threads.id and opening.is_opening)`,
       })
       .from(threads)
       .where(visible)

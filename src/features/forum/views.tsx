@@ -3,7 +3,7 @@ import type { PageContext } from '../../platform/http/page.js';
 import { assetUrl } from '../../platform/views/assets.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
-import { RelativeTime } from '../../platform/views/time.js';
+import { formatDateTime, RelativeTime } from '../../platform/views/time.js';
 import {
   canModerate,
   canReadDiscussions,
@@ -12,6 +12,9 @@ import {
   GroupHeader,
   type GroupAccess,
 } from '../groups/index.js';
+import { BlockButton, HiddenForMe, HideForMeButton, MuteButton } from '../blocking/index.js';
+import { WarnedBody, WarningFields, WarningForm, warningLabel } from '../content-warnings/index.js';
+import { CrisisPanel, type CrisisPanelData } from '../safety/index.js';
 import { anonymityOf, type AnonymityOption } from './anonymity.js';
 import type { Thread } from './schema.js';
 import type { PostView, ThreadSummary } from './service.js';
@@ -25,6 +28,7 @@ export function GroupPage({
   total,
   page,
   pageSize,
+  muted = false,
 }: {
   ctx: PageContext;
   access: GroupAccess;
@@ -32,17 +36,20 @@ export function GroupPage({
   total: number;
   page: number;
   pageSize: number;
+  /** Listing only the threads the viewer muted. */
+  muted?: boolean;
 }) {
   const { t } = ctx;
   const { group } = access;
   const readable = canReadDiscussions(access);
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  const listUrl = (n: number) => `/g/${group.slug}?${muted ? 'muted=1&' : ''}page=${n}`;
   return (
     <Layout ctx={ctx} title={group.name} description={group.summary} noindex={group.visibility === 'members'}>
       <GroupHeader ctx={ctx} access={access} />
       <section aria-labelledby="discussions-heading">
         <div class="section-head">
-          <h2 id="discussions-heading">{t('forum.discussions')}</h2>
+          <h2 id="discussions-heading">{muted ? t('blocking.mutedHeading') : t('forum.discussions')}</h2>
           {canTakePart(access) ? (
             <a class="button" href={`/g/${group.slug}/threads/new`}>
               {t('forum.newThread.link')}
@@ -52,14 +59,22 @@ export function GroupPage({
         {!readable ? (
           <p class="panel">{t('groups.errors.membersOnly')}</p>
         ) : threads.length === 0 ? (
-          <p class="empty">{t('forum.noThreads')}</p>
+          <p class="empty">{muted ? t('blocking.noMuted') : t('forum.noThreads')}</p>
         ) : (
           <ul class="threads">
-            {threads.map(({ thread, author, anonymous, awaiting }) => (
+            {threads.map(({ thread, author, anonymous, awaiting, warning }) => (
               <li key={thread.id} class="thread-row">
                 <a href={threadUrl(group.slug, thread)} class="thread-title">
                   {thread.title}
                 </a>
+                {warning ? (
+                  <>
+                    {' '}
+                    <span class="badge badge-warning">
+                      {t('contentWarnings.inList', { warning: warningLabel(ctx, warning) })}
+                    </span>
+                  </>
+                ) : null}
                 <p class="meta">
                   {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
                   {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}{' '}
@@ -82,10 +97,17 @@ export function GroupPage({
         )}
         {pages > 1 ? (
           <nav aria-label={t('directory.pages')} class="pager">
-            {page > 1 ? <a href={`/g/${group.slug}?page=${page - 1}`}>{t('directory.previous')}</a> : null}
+            {page > 1 ? <a href={listUrl(page - 1)}>{t('directory.previous')}</a> : null}
             <span>{t('directory.pageOf', { page, pages })}</span>
-            {page < pages ? <a href={`/g/${group.slug}?page=${page + 1}`}>{t('directory.next')}</a> : null}
+            {page < pages ? <a href={listUrl(page + 1)}>{t('directory.next')}</a> : null}
           </nav>
+        ) : null}
+        {readable && ctx.viewer ? (
+          <p>
+            <a href={muted ? `/g/${group.slug}` : `/g/${group.slug}?muted=1`}>
+              {muted ? t('blocking.showAll') : t('blocking.showMuted')}
+            </a>
+          </p>
         ) : null}
       </section>
     </Layout>
@@ -113,10 +135,12 @@ export function NewThreadPage({
       <section class="panel">
         <h1>{t('forum.newThread.heading')}</h1>
         <p class="lede">{t('forum.newThread.intro')}</p>
+        {access.silencedUntil ? <SilencedNotice ctx={ctx} until={access.silencedUntil} /> : null}
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
           <CsrfField ctx={ctx} />
           <PostFields ctx={ctx} errors={errors} values={values} withTitle />
+          <WarningFields ctx={ctx} errors={errors} values={values} />
           <AnonymousChoice ctx={ctx} option={anonymityOf(access)} checked={values.anonymous === 'on'} />
           <button type="submit" class="button">
             {t('forum.newThread.submit')}
@@ -276,9 +300,42 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
         {post.status === 'pending' ? <p class="badge badge-warning">{t('forum.pendingNotice')}</p> : null}
         {post.status === 'rejected' ? <p class="badge badge-warning">{t('forum.rejectedNotice')}</p> : null}
       </header>
-      {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
-      <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+      <HiddenForMe ctx={ctx} hidden={view.hiddenForMe}>
+        <WarnedBody ctx={ctx} warning={post.contentWarning} open={view.warningOpen}>
+          {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
+          <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+        </WarnedBody>
+      </HiddenForMe>
       <ReactionBar ctx={ctx} view={view} canReact={canTakePart(access)} />
+      {/* Blocking names one person, so an anonymous post offers only "hide this post for me". */}
+      {ctx.viewer && !mine ? (
+        <div class="post-actions">
+          {!post.anonymous && view.author !== null && canTakePart(access) ? (
+            <BlockButton ctx={ctx} postId={post.id} name={view.author} />
+          ) : null}
+          {post.anonymous || view.hiddenForMe ? (
+            <HideForMeButton ctx={ctx} postId={post.id} hidden={view.hiddenForMe} />
+          ) : null}
+          {canTakePart(access) && post.status === 'published' && !post.hiddenAt ? (
+            view.flagged ? (
+              <span class="meta">{t('moderation.flagged')}</span>
+            ) : (
+              <a
+                href={`/posts/${post.id}/flag`}
+                aria-describedby={`post-${post.id}-by`}
+                hx-get={`/posts/${post.id}/flag`}
+                hx-target={`#post-${post.id}-flag`}
+                hx-swap="innerHTML"
+              >
+                {t('moderation.flag')}
+              </a>
+            )
+          ) : null}
+        </div>
+      ) : null}
+      {/* Where the flag form opens with htmx, and its thanks are read out. */}
+      {ctx.viewer && !mine ? <div id={`post-${post.id}-flag`} class="flag-slot"></div> : null}
+      {moderator ? <WarningForm ctx={ctx} postId={post.id} current={post.contentWarning} /> : null}
       {mine || moderator || reveal ? (
         <div class="post-actions">
           {mine ? <a href={`/posts/${post.id}/edit`}>{t('forum.edit')}</a> : null}
@@ -338,6 +395,7 @@ export function ReplyForm({
         rows={6}
         required
       />
+      <WarningFields ctx={ctx} errors={errors} values={values} />
       <AnonymousChoice ctx={ctx} option={anonymity} checked={values.anonymous === 'on'} />
       <button type="submit" class="button">
         {t('forum.reply.submit')}
@@ -354,15 +412,21 @@ export function ThreadPage({
   errors,
   values,
   seen,
+  muted = false,
+  crisisPanel,
 }: {
   ctx: PageContext;
   access: GroupAccess;
   thread: Thread;
   posts: PostView[];
+  /** The viewer muted the thread. */
+  muted?: boolean;
   errors?: FieldErrors;
   values?: Record<string, string>;
   /** How many replies the reader had seen before following "Show them": the next one is marked. */
   seen?: number | undefined;
+  /** Help for the author of a post that reads as someone in crisis, just after they posted it. */
+  crisisPanel?: CrisisPanelData | null | undefined;
 }) {
   const { t } = ctx;
   const { group } = access;
@@ -379,6 +443,7 @@ export function ThreadPage({
         {thread.pinned ? <span class="badge">{t('forum.pinned')}</span> : null}{' '}
         {thread.locked ? <span class="badge">{t('forum.locked')}</span> : null}
       </p>
+      {ctx.viewer ? <MuteButton ctx={ctx} threadId={thread.id} muted={muted} /> : null}
       {moderator ? (
         <div class="mod-actions" aria-label={t('forum.moderation')} role="group">
           <PostButton
@@ -410,9 +475,12 @@ export function ThreadPage({
         ))}
       </div>
       <LiveNotice ctx={ctx} thread={thread} url={threadUrl(group.slug, thread)} />
+      <CrisisSlot ctx={ctx} panel={crisisPanel} />
       <section class="panel" aria-labelledby="reply-heading">
         <h2 id="reply-heading">{t('forum.reply.heading')}</h2>
-        {thread.locked && !moderator ? (
+        {access.silencedUntil ? (
+          <SilencedNotice ctx={ctx} until={access.silencedUntil} />
+        ) : thread.locked && !moderator ? (
           <p>{t('forum.errors.locked')}</p>
         ) : canTakePart(access) ? (
           <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} errors={errors} values={values} />
@@ -428,6 +496,11 @@ export function ThreadPage({
       </section>
     </Layout>
   );
+}
+
+/** In place of a form: a moderator paused this person's posting here, and until when. */
+function SilencedNotice({ ctx, until }: { ctx: PageContext; until: Date }) {
+  return <p class="notice">{ctx.t('moderation.silence.notice', { until: formatDateTime(ctx, until) })}</p>;
 }
 
 /** Which of the replies is the first the reader had not seen: replies count as the thread counts them. */
@@ -473,21 +546,44 @@ function ReplyCount({ ctx, count, oob }: { ctx: PageContext; count: number; oob?
  * What htmx appends after a reply: the new post, plus (out of band) the new reply count and a
  * fresh, empty form in place of the old one.
  */
+/**
+ * Where the help panel appears after someone posts words that read as a crisis: above the reply
+ * form, where they are. A live region, so a screen reader announces it when a reply adds it in place.
+ */
+function CrisisSlot({
+  ctx,
+  panel,
+  oob,
+}: {
+  ctx: PageContext;
+  panel: CrisisPanelData | null | undefined;
+  oob?: boolean;
+}) {
+  return (
+    <div id="crisis-slot" aria-live="polite" hx-swap-oob={oob ? 'outerHTML' : undefined}>
+      {panel ? <CrisisPanel ctx={ctx} {...panel} /> : null}
+    </div>
+  );
+}
+
 export function ReplyAdded({
   ctx,
   access,
   thread,
   view,
+  crisisPanel,
 }: {
   ctx: PageContext;
   access: GroupAccess;
   thread: Thread;
   view: PostView;
+  crisisPanel?: CrisisPanelData | null | undefined;
 }) {
   return (
     <>
       <PostItem ctx={ctx} access={access} view={view} />
       <ReplyCount ctx={ctx} count={thread.replyCount} oob />
+      {crisisPanel ? <CrisisSlot ctx={ctx} panel={crisisPanel} oob /> : null}
       <div hx-swap-oob="outerHTML:#reply-form">
         <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} />
       </div>

@@ -263,8 +263,10 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
     entryQuestions: group.entryQuestions.join('\n'),
     allowedEmailDomain: group.allowedEmailDomain ?? '',
     preModeration: group.preModeration ? 'on' : '',
+    approveFirstPosts: group.approveFirstPosts ? 'on' : '',
     slowModeMinutes: String(group.slowModeMinutes),
     closedToPosts: group.closedToPosts ? 'on' : '',
+    flagHideThreshold: String(group.flagHideThreshold),
     anonymousPosts: group.anonymousPosts ? 'on' : '',
     facilitatorsReveal: group.facilitatorsReveal ? 'on' : '',
   };
@@ -334,6 +336,11 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
           ) : null}
           <h3>{t('groups.settings.discussion')}</h3>
           {check('preModeration', t('groups.settings.preModeration'), t('groups.settings.preModerationHint'))}
+          {check(
+            'approveFirstPosts',
+            t('groups.settings.approveFirstPosts'),
+            t('groups.settings.approveFirstPostsHint'),
+          )}
           {check('closedToPosts', t('groups.settings.closed'), t('groups.settings.closedHint'))}
           <Field
             ctx={ctx}
@@ -342,6 +349,14 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
             hint={t('groups.settings.slowModeHint')}
             errors={errors}
             value={v.slowModeMinutes}
+          />
+          <Field
+            ctx={ctx}
+            name="flagHideThreshold"
+            label={t('groups.settings.flagThreshold')}
+            hint={t('groups.settings.flagThresholdHint')}
+            errors={errors}
+            value={v.flagHideThreshold}
           />
           <h3>{t('groups.settings.anonymity')}</h3>
           {check('anonymousPosts', t('groups.settings.anonymousPosts'), t('groups.settings.anonymousPostsHint'))}

@@ -28,7 +28,17 @@ export type AuditAction =
   | 'decline_waiver'
   | 'reveal_author'
   | 'ban_anonymous_author'
-  | 'unban_anonymous_author';
+  | 'unban_anonymous_author'
+  | 'set_content_warning'
+  | 'auto_hide_post'
+  | 'dismiss_flags'
+  | 'delete_post'
+  | 'warn_author'
+  | 'silence_author'
+  | 'lift_silence'
+  | 'remove_author'
+  | 'resolve_crisis_alert'
+  | 'send_check_in';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

@@ -39,6 +39,7 @@ export {
   grantPaidAccess,
   joinGroup,
   membersPaidBeforeSql,
+  removeMemberById,
   setFeeWaived,
   setGroupFees,
   setMemberRole,
@@ -46,7 +47,7 @@ export {
 export { groupRoutes } from './routes.js';
 export { accessRoutes } from './access-routes.js';
 export { memberRoutes } from './members-routes.js';
-export { leaderBadgeSql, leaderBadges, type LeaderBadge } from './leadership.js';
+export { groupLeaderIds, leaderBadgeSql, leaderBadges, type LeaderBadge } from './leadership.js';
 export { GroupFields, GroupHeader } from './views.js';
 export type { Group } from './schema.js';
 export { awaitsSecondFactor } from './policy.js';

@@ -43,12 +43,23 @@ export const accessSettingsInput = z.object({
     .transform((v) => v?.replace(/^@/, '') || null)
     .refine((v) => v === null || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(v), 'groups.errors.domain'),
   preModeration: checkbox,
+  approveFirstPosts: checkbox,
   slowModeMinutes: z.coerce
     .number('groups.errors.slowMode')
     .int('groups.errors.slowMode')
     .min(0, 'groups.errors.slowMode')
     .max(1440, 'groups.errors.slowMode'),
   closedToPosts: checkbox,
+  // Left as it is when the form does not send it (forms from before it was added).
+  flagHideThreshold: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number('groups.errors.flagThreshold')
+      .int('groups.errors.flagThreshold')
+      .min(1, 'groups.errors.flagThreshold')
+      .max(20, 'groups.errors.flagThreshold')
+      .optional(),
+  ),
   anonymousPosts: checkbox,
   facilitatorsReveal: checkbox,
 });
@@ -68,7 +79,7 @@ export async function updateAccessSettings(db: Db, actor: Actor, slug: string, i
     }
     const [group] = await tx.update(groups).set(data).where(eq(groups.id, access.group.id)).returning();
     const changed = (Object.keys(data) as (keyof typeof data)[]).filter(
-      (k) => JSON.stringify(access.group[k]) !== JSON.stringify(data[k]),
+      (k) => data[k] !== undefined && JSON.stringify(access.group[k]) !== JSON.stringify(data[k]),
     );
     if (changed.length) {
       await recordAudit(tx, {
@@ -167,6 +178,18 @@ export async function leaderBadges(
       .filter((r) => r.role !== 'member')
       .map((r) => [r.userId, { role: r.role, credential: r.verifiedAt ? r.credential : null }]),
   );
+}
+
+/**
+ * The people who look after a group's members (owner, moderators, facilitators): those told when
+ * someone in the group may be in crisis. Organisation and site admins are not included.
+ */
+export async function groupLeaderIds(db: DbOrTx, groupId: number): Promise<number[]> {
+  const rows = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.groupId, groupId), inArray(memberships.role, ['owner', 'moderator', 'facilitator'])));
+  return rows.map((r) => r.userId);
 }
 
 const noteInput = z.object({

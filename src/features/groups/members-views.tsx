@@ -6,9 +6,21 @@ import { RelativeTime } from '../../platform/views/time.js';
 import type { AuditRow } from './audit.js';
 import type { NoteRow } from './leadership.js';
 import type { BanRow } from './membership.js';
-import { canManage, canModerate, canVerifyCredentials, isLeader, type GroupAccess } from './policy.js';
+import { canManage, canModerate, canTakePart, canVerifyCredentials, isLeader, type GroupAccess } from './policy.js';
 import type { MemberRow } from './service.js';
 import { GroupHeader } from './views.js';
+
+/** "Block", by the name the group knows them by (src/features/blocking holds the rest). */
+function BlockMember({ ctx, path, name }: { ctx: PageContext; path: string; name: string }) {
+  return (
+    <form method="post" action={`${path}/block`} class="inline-form">
+      <CsrfField ctx={ctx} />
+      <button type="submit" class="link-button" aria-label={ctx.t('blocking.blockLabel', { name })}>
+        {ctx.t('blocking.block')}
+      </button>
+    </form>
+  );
+}
 
 export function MembersPage({
   ctx,
@@ -28,6 +40,8 @@ export function MembersPage({
   const { t } = ctx;
   const manage = canManage(access);
   const moderate = canModerate(access);
+  // Members may block one another from here (src/features/blocking), by the name shown.
+  const blocks = canTakePart(access);
   const leader = isLeader(access);
   const { group } = access;
   const roles =
@@ -87,7 +101,7 @@ export function MembersPage({
             <tr>
               <th scope="col">{t('groups.members.name')}</th>
               <th scope="col">{t('groups.members.role')}</th>
-              {moderate ? <th scope="col">{t('groups.members.actions')}</th> : null}
+              {moderate || blocks ? <th scope="col">{t('groups.members.actions')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -101,8 +115,12 @@ export function MembersPage({
                     {m.hidden && moderate ? <span class="muted"> ({t('accounts.settings.hiddenMember')})</span> : null}
                   </td>
                   <td>{t(`groups.roles.${m.role}`)}</td>
+                  {blocks && !moderate ? (
+                    <td>{self ? null : <BlockMember ctx={ctx} path={path} name={m.name} />}</td>
+                  ) : null}
                   {moderate ? (
                     <td>
+                      {blocks && !self ? <BlockMember ctx={ctx} path={path} name={m.name} /> : null}{' '}
                       {manage ? (
                         <form method="post" action={`${path}/role`} class="inline-form">
                           <CsrfField ctx={ctx} />
@@ -303,7 +321,9 @@ export function AuditPage({ ctx, access, entries }: { ctx: PageContext; access: 
               <td>
                 <RelativeTime ctx={ctx} date={e.createdAt} />
               </td>
-              <td>{e.actor ?? t('forum.formerMember')}</td>
+              <td>
+                {e.actor ?? (e.action === 'auto_hide_post' ? t('groups.audit.automatic') : t('forum.formerMember'))}
+              </td>
               <td>
                 {t(`groups.audit.actions.${e.action}` as MessageKey)}
                 {e.subject ? ` · ${e.subject}` : ''}

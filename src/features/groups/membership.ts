@@ -161,18 +161,7 @@ export async function removeMember(db: Db, actor: Actor, slug: string, name: str
     const access = await accessGroup(tx, actor, slug);
     assertCanModerate(access);
     const m = await memberByName(tx, access.group, name);
-    if (m.userId === actor!.id) throw new Invalid({ '': 'groups.errors.removeSelf' });
-    if (m.role !== 'member' && !canManage(access)) throw new Forbidden('groups.errors.notOwner');
-    if (m.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
-      throw new Invalid({ '': 'groups.errors.lastOwner' });
-    }
-    await dropMember(tx, access.group.id, m.userId);
-    if (ban) {
-      await tx
-        .insert(bans)
-        .values({ groupId: access.group.id, userId: m.userId, reason, bannedBy: actor!.id })
-        .onConflictDoNothing();
-    }
+    await removeMemberById(tx, access, m.userId, reason, ban);
     await recordAudit(tx, {
       groupId: access.group.id,
       actorId: actor!.id,
@@ -181,6 +170,37 @@ export async function removeMember(db: Db, actor: Actor, slug: string, name: str
       reason,
     });
   });
+}
+
+/**
+ * Removes a member known by id (with `ban`, for good), inside the caller's transaction, by the
+ * rules removing by name follows: not oneself, leaders only by those who manage the group, never
+ * the last owner. Someone who has already left can still be banned. The caller audits.
+ */
+export async function removeMemberById(
+  tx: DbOrTx,
+  access: GroupAccess,
+  userId: number,
+  reason: string,
+  ban: boolean,
+): Promise<void> {
+  assertCanModerate(access);
+  if (userId === access.actor!.id) throw new Invalid({ '': 'groups.errors.removeSelf' });
+  const [m] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.groupId, access.group.id), eq(memberships.userId, userId)));
+  if (m && m.role !== 'member' && !canManage(access)) throw new Forbidden('groups.errors.notOwner');
+  if (m?.role === 'owner' && (await countOwners(tx, access.group.id)) <= 1) {
+    throw new Invalid({ '': 'groups.errors.lastOwner' });
+  }
+  if (m) await dropMember(tx, access.group.id, userId);
+  if (ban) {
+    await tx
+      .insert(bans)
+      .values({ groupId: access.group.id, userId, reason, bannedBy: access.actor!.id })
+      .onConflictDoNothing();
+  }
 }
 
 export async function unbanMember(db: Db, actor: Actor, slug: string, name: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { secondFactorFirst } from '../accounts/index.js';
+import { silencedUntilSql } from '../moderation/index.js';
 import { isOrganisationAdminSql, organisationSummarySql } from '../organisations/index.js';
 import { groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
 
@@ -28,6 +29,8 @@ export interface GroupAccess {
   orgAdmin: boolean;
   /** The organisation that runs the group, if one does. */
   organisation: { slug: string; name: string } | null;
+  /** A moderator paused the person from posting here until then (src/features/moderation); null when not. */
+  silencedUntil: Date | null;
   actor: Actor;
 }
 
@@ -64,6 +67,7 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
         and ga.user_id = ${viewerId})`,
       organisation: organisationSummarySql(groupOrganisation),
       orgAdmin: isOrganisationAdminSql(groupOrganisation, viewerId),
+      silencedUntil: silencedUntilSql(sql.raw('groups.id'), viewerId),
     })
     .from(groups)
     .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
@@ -81,6 +85,7 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
     alias: row.alias,
     orgAdmin: row.orgAdmin,
     organisation: row.organisation,
+    silencedUntil: row.silencedUntil === null ? null : new Date(row.silencedUntil),
     actor,
   };
 }

@@ -49,6 +49,8 @@ export const groups = pgTable(
     allowedEmailDomain: text('allowed_email_domain'),
     /** New posts from members wait for a facilitator's or moderator's approval. */
     preModeration: boolean('pre_moderation').notNull().default(false),
+    /** A member's first post in the group waits for a leader's approval until they are trusted (level 2). */
+    approveFirstPosts: boolean('approve_first_posts').notNull().default(false),
     /** One post per member per this many minutes; 0 is off. */
     slowModeMinutes: integer('slow_mode_minutes').notNull().default(0),
     /** Closed to new threads and replies from members (leaders can still post). */
@@ -60,6 +62,8 @@ export const groups = pgTable(
      * (with a reason). Members are told this on the form before they post.
      */
     facilitatorsReveal: boolean('facilitators_reveal').notNull().default(false),
+    /** A post is hidden once this many flags from trusted members are open on it (src/features/moderation). */
+    flagHideThreshold: integer('flag_hide_threshold').notNull().default(3),
     /** Membership fee in the currency's minor unit; null when the group is free. */
     feeAmountCents: integer('fee_amount_cents'),
     /** The least a member may pay on the sliding scale; null when there is no sliding scale. */

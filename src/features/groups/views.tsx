@@ -397,6 +397,7 @@ export function GroupHeader({
           <a href={`/g/${group.slug}/applications`}>{t('groups.leaderNav.applications')}</a>
           <a href={`/g/${group.slug}/invitations`}>{t('groups.leaderNav.invitations')}</a>
           <a href={`/g/${group.slug}/review`}>{t('groups.leaderNav.review')}</a>
+          <a href={`/g/${group.slug}/safety`}>{t('groups.leaderNav.safety')}</a>
           {isLeader(access) ? <a href={`/g/${group.slug}/audit`}>{t('groups.leaderNav.audit')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
           {canManage(access) && group.joinPolicy === 'paid' ? (

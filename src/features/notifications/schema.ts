@@ -3,7 +3,15 @@ import { index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
 
-export const notificationKindEnum = pgEnum('notification_kind', ['author_revealed']);
+export const notificationKindEnum = pgEnum('notification_kind', [
+  'author_revealed',
+  'flag_outcome',
+  'moderator_warning',
+  'silenced',
+  'crisis_alert',
+  'check_in_request',
+  'check_in_message',
+]);
 
 /**
  * Things a person is told on their notifications page (and counted in the header until read).

@@ -29,7 +29,93 @@ function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
           ) : null}
         </>
       );
+    case 'crisis_alert':
+    case 'check_in_request':
+    case 'check_in_message':
+      return <SafetyMessage ctx={ctx} n={n} />;
+    case 'flag_outcome':
+    case 'moderator_warning':
+    case 'silenced':
+      return <ModerationMessage ctx={ctx} n={n} />;
   }
+}
+
+/**
+ * Safety: to a group's leaders, that a post may come from someone in crisis, or that its author
+ * asked for a check-in (with the way to their safety page); to an author, a leader's check-in.
+ */
+function SafetyMessage({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
+  const { t } = ctx;
+  const group = n.group?.name ?? t('notifications.formerGroup');
+  const text =
+    n.kind === 'crisis_alert'
+      ? t('notifications.crisisAlert.text', { group })
+      : n.kind === 'check_in_request'
+        ? t('notifications.checkInRequest.text', { group })
+        : t(
+            n.actorRole === 'facilitator' ? 'notifications.checkIn.byFacilitator' : 'notifications.checkIn.byModerator',
+            {
+              group,
+            },
+          );
+  return (
+    <>
+      <p>{text}</p>
+      {n.kind === 'check_in_message' && n.reason ? <blockquote class="check-in-message">{n.reason}</blockquote> : null}
+      {n.group && n.threadId && n.postId ? (
+        <p>
+          <a href={`/g/${n.group.slug}/t/${n.threadId}#post-${n.postId}`}>{t('notifications.openPost')}</a>
+          {n.kind === 'check_in_message' ? null : (
+            <>
+              {' · '}
+              <a href={`/g/${n.group.slug}/safety`}>{t('notifications.crisisAlert.alerts')}</a>
+            </>
+          )}
+        </p>
+      ) : null}
+      {n.kind === 'check_in_message' ? (
+        <p>
+          <a href="/help">{t('notifications.checkIn.help')}</a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+const flagOutcomes = ['approved', 'hidden', 'deleted', 'content_warning', 'warned', 'silenced', 'removed'] as const;
+
+/**
+ * What moderators decided: to a flagger, the outcome of their flag (a flag_outcome's reason is the
+ * outcome); to an author, a moderator's private warning or a pause from posting. Never who decided.
+ */
+function ModerationMessage({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
+  const { t } = ctx;
+  const group = n.group?.name ?? t('notifications.formerGroup');
+  const outcome = flagOutcomes.find((o) => o === n.reason);
+  // A post that was hidden or deleted is not there to see.
+  const linked = n.kind !== 'flag_outcome' || (outcome !== 'hidden' && outcome !== 'deleted');
+  return (
+    <>
+      {n.kind === 'flag_outcome' ? (
+        <p>{t(`notifications.flagOutcome.${outcome ?? 'approved'}`, { group })}</p>
+      ) : (
+        <>
+          <p>{t(n.kind === 'silenced' ? 'notifications.silenced.text' : 'notifications.warning.text', { group })}</p>
+          {n.reason ? (
+            <p>
+              {t(n.kind === 'silenced' ? 'notifications.silenced.reason' : 'notifications.warning.message')}{' '}
+              <q>{n.reason}</q>
+            </p>
+          ) : null}
+        </>
+      )}
+      {linked && n.group && n.threadId && n.postId ? (
+        <p>
+          <a href={`/g/${n.group.slug}/t/${n.threadId}#post-${n.postId}`}>{t('notifications.openPost')}</a>
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 export function NotificationsPage({ ctx, list }: { ctx: PageContext; list: NotificationRow[] }) {

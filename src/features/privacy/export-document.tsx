@@ -1,5 +1,8 @@
 import type { Translate } from '../../platform/views/i18n.js';
 import type { AccountExport } from '../accounts/index.js';
+import type { ModerationExport } from '../moderation/index.js';
+import type { SafetyExport } from '../safety/index.js';
+import type { TrustExport } from '../trust/index.js';
 
 type Named<T> = Omit<T, 'groupId'> & { group: string };
 
@@ -49,6 +52,23 @@ export interface MemberData {
       periodEnd: Date;
     }>[];
     hardshipRequests: Named<{ groupId: number; message: string; status: string; createdAt: Date }>[];
+  };
+  /** Posts the member flagged, and pauses from posting put on them (src/features/moderation). */
+  moderation: {
+    flags: Named<ModerationExport['flags'][number]>[];
+    pauses: Named<ModerationExport['pauses'][number]>[];
+  };
+  /** Whom the member blocked (by the name they saw), what they muted or hid, warnings they always see. */
+  safety: {
+    blocked: Named<{ groupId: number; name: string; createdAt: Date }>[];
+    mutedThreads: Named<{ groupId: number; threadId: number; createdAt: Date }>[];
+    hiddenPosts: Named<{ groupId: number; postId: number; createdAt: Date }>[];
+    /** Content-warning topics shown open (src/features/content-warnings); all others stay closed. */
+    warningsShown: string[];
+    /** Crisis alerts raised on the member's posts, with what the group's leaders recorded (src/features/safety). */
+    crisisAlerts: Named<SafetyExport['crisisAlerts'][number]>[];
+    /** The member's trust level and how it stands (src/features/trust); null for an account never seen. */
+    trust: TrustExport | null;
   };
 }
 
@@ -103,6 +123,8 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
           <dd>{s.timeZone}</dd>
           <dt>{t('accounts.settings.language')}</dt>
           <dd>{s.language}</dd>
+          <dt>{t('accounts.settings.country')}</dt>
+          <dd>{s.country ?? t('accounts.settings.countryFromBrowser')}</dd>
         </dl>
 
         <h2>{t('privacy.archive.devices')}</h2>
@@ -190,6 +212,31 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
           ))}
         </ul>
 
+        {data.moderation.flags.length || data.moderation.pauses.length ? (
+          <>
+            <h2>{t('privacy.archive.moderation')}</h2>
+            <ul>
+              {data.moderation.flags.map((f) => (
+                <li>
+                  {f.group} · #{f.postId} · {f.reason} · {when(f.createdAt)}
+                  {f.note ? `: ${f.note}` : ''}
+                  {f.outcome ? ` → ${f.outcome} (${when(f.closedAt)})` : ''}
+                </li>
+              ))}
+              {data.moderation.pauses.map((s) => (
+                <li>
+                  {t('privacy.archive.pause', {
+                    group: s.group,
+                    from: when(s.createdAt),
+                    until: when(s.liftedAt ?? s.endsAt),
+                  })}
+                  : {s.reason}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+
         {payments.payments.length || payments.hardshipRequests.length ? (
           <>
             <h2>{t('privacy.archive.payments')}</h2>
@@ -207,6 +254,48 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
             </ul>
           </>
         ) : null}
+
+        <h2>{t('privacy.archive.safety')}</h2>
+        <ul>
+          {data.safety.blocked.map((b) => (
+            <li>
+              {t('privacy.archive.blocked', { name: b.name, group: b.group })} · {when(b.createdAt)}
+            </li>
+          ))}
+          {data.safety.mutedThreads.map((m) => (
+            <li>
+              {t('privacy.archive.muted', { id: m.threadId, group: m.group })} · {when(m.createdAt)}
+            </li>
+          ))}
+          {data.safety.hiddenPosts.map((h) => (
+            <li>
+              {t('privacy.archive.hidden', { id: h.postId, group: h.group })} · {when(h.createdAt)}
+            </li>
+          ))}
+          <li>
+            {t('privacy.archive.warningsShown', {
+              topics: data.safety.warningsShown.join(', ') || t('privacy.archive.none'),
+            })}
+          </li>
+          {data.safety.trust ? (
+            <li>
+              {t('privacy.archive.trust', {
+                level: data.safety.trust.level,
+                days: data.safety.trust.daysVisited,
+              })}
+              {data.safety.trust.levelSetByHand !== null
+                ? ` · ${t('privacy.archive.trustSet', { level: data.safety.trust.levelSetByHand })}`
+                : ''}
+            </li>
+          ) : null}
+          {data.safety.crisisAlerts.map((a) => (
+            <li>
+              {t('privacy.archive.crisisAlert', { id: a.postId, group: a.group })} · {when(a.createdAt)}
+              {a.resolvedAt ? ` · ${t('privacy.archive.crisisResolved', { date: when(a.resolvedAt) })}` : ''}
+              {a.resolutionNote ? `: ${a.resolutionNote}` : ''}
+            </li>
+          ))}
+        </ul>
       </body>
     </html>
   );

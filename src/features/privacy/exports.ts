@@ -5,10 +5,15 @@ import type { Db } from '../../platform/db/client.js';
 import { NotFound } from '../../platform/errors.js';
 import { supportedLocales, translator } from '../../platform/views/i18n.js';
 import { exportAccount } from '../accounts/index.js';
+import { exportBlockingData } from '../blocking/index.js';
+import { readPreferences } from '../content-warnings/index.js';
 import { exportForumData } from '../forum/index.js';
 import { exportGroupData, groupNamesByIds } from '../groups/index.js';
+import { exportModerationData } from '../moderation/index.js';
 import { exportOrganisationData } from '../organisations/index.js';
 import { exportPaymentData } from '../payments/index.js';
+import { exportSafetyData } from '../safety/index.js';
+import { exportTrustData } from '../trust/index.js';
 import { ExportDocument, type MemberData } from './export-document.js';
 import { dataExports } from './schema.js';
 
@@ -17,13 +22,19 @@ export const OFFER_DAYS = 7;
 
 /** Everything kept about a member, gathered from every feature, with group names filled in. */
 export async function gatherMemberData(db: Db, userId: number): Promise<MemberData | null> {
-  const [account, groups, forum, payments, organisations] = await Promise.all([
-    exportAccount(db, userId),
-    exportGroupData(db, userId),
-    exportForumData(db, userId),
-    exportPaymentData(db, userId),
-    exportOrganisationData(db, userId),
-  ]);
+  const [account, groups, forum, payments, organisations, moderation, blocking, warningsShown, crisis, trust] =
+    await Promise.all([
+      exportAccount(db, userId),
+      exportGroupData(db, userId),
+      exportForumData(db, userId),
+      exportPaymentData(db, userId),
+      exportOrganisationData(db, userId),
+      exportModerationData(db, userId),
+      exportBlockingData(db, userId),
+      readPreferences(db, { id: userId }),
+      exportSafetyData(db, userId),
+      exportTrustData(db, userId),
+    ]);
   if (!account) return null;
   const names = await groupNamesByIds(db, [
     ...groups.memberships.map((m) => m.groupId),
@@ -34,6 +45,12 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     ...forum.reactions.map((r) => r.groupId),
     ...payments.payments.map((p) => p.groupId),
     ...payments.hardshipRequests.map((h) => h.groupId),
+    ...moderation.flags.map((f) => f.groupId),
+    ...moderation.pauses.map((s) => s.groupId),
+    ...blocking.blocked.map((b) => b.groupId),
+    ...blocking.mutedThreads.map((m) => m.groupId),
+    ...blocking.hiddenPosts.map((h) => h.groupId),
+    ...crisis.crisisAlerts.map((a) => a.groupId),
   ]);
   const named = <T extends { groupId: number }>(rows: T[]) =>
     rows.map(({ groupId, ...rest }) => ({ group: names.get(groupId) ?? '', ...rest }));
@@ -48,6 +65,15 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     },
     forum: { threads: named(forum.threads), posts: named(forum.posts), reactions: named(forum.reactions) },
     payments: { payments: named(payments.payments), hardshipRequests: named(payments.hardshipRequests) },
+    moderation: { flags: named(moderation.flags), pauses: named(moderation.pauses) },
+    safety: {
+      blocked: named(blocking.blocked),
+      mutedThreads: named(blocking.mutedThreads),
+      hiddenPosts: named(blocking.hiddenPosts),
+      warningsShown: [...warningsShown],
+      crisisAlerts: named(crisis.crisisAlerts),
+      trust,
+    },
   };
 }
 

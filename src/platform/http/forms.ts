@@ -11,7 +11,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '');
     if (errors[field]) continue;
-    errors[field] = /^[a-z]+\.[\w.]+$/.test(issue.message) ? issue.message : 'forms.invalid';
+    errors[field] = /^[a-z][a-zA-Z]*\.[\w.]+$/.test(issue.message) ? issue.message : 'forms.invalid';
   }
   return errors;
 }

@@ -12,7 +12,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Forbidden, Invalid, NotFound, RateLimited, type NextStep } from '../errors.js';
 import { assetFiles } from '../views/assets.js';
-import type { MessageKey } from '../views/i18n.js';
+import type { MessageKey, Vars } from '../views/i18n.js';
+import { formatDateTime } from '../views/time.js';
 import { ErrorPage } from '../views/error-page.js';
 import { isHtmx, pageContext, sendPage } from './page.js';
 
@@ -123,7 +124,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'notFound'));
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof NotFound) return sendError(request, reply, 404, 'notFound');
-    if (error instanceof Forbidden) return sendError(request, reply, 403, 'forbidden', error.reason, error.nextStep);
+    if (error instanceof Forbidden)
+      return sendError(request, reply, 403, 'forbidden', error.reason, error.nextStep, error.vars);
     if (error instanceof RateLimited) return sendError(request, reply, 429, 'rateLimited');
     if (error instanceof Invalid) return sendError(request, reply, 400, 'badRequest');
     const e = error as { statusCode?: number; code?: string };
@@ -141,6 +143,11 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
 
 export type ErrorKind = 'notFound' | 'forbidden' | 'rateLimited' | 'badRequest' | 'csrf' | 'server';
 
+/** A refusal's values as its message takes them: dates in the reader's language and time zone. */
+function messageVars(ctx: ReturnType<typeof pageContext>, given: Record<string, string | number | Date>): Vars {
+  return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v instanceof Date ? formatDateTime(ctx, v) : v]));
+}
+
 function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -148,20 +155,22 @@ function sendError(
   kind: ErrorKind,
   reason?: string,
   nextStep?: NextStep,
+  given?: Record<string, string | number | Date>,
 ) {
   const ctx = pageContext(request, reply);
+  const vars = given && messageVars(ctx, given);
   if (isHtmx(request)) {
     // htmx does not swap error responses by default; a message in a header is shown by the page.
     return reply
       .status(status)
       .type('text/plain; charset=utf-8')
-      .send(reason ? ctx.t(reason as MessageKey) : ctx.t(`errors.${kind}.title`));
+      .send(reason ? ctx.t(reason as MessageKey, vars) : ctx.t(`errors.${kind}.title`));
   }
   const next = nextStep && {
     href: `${nextStep.href}?next=${encodeURIComponent(request.method === 'GET' ? request.url : '/')}`,
     label: nextStep.label,
   };
-  return sendPage(reply, ErrorPage({ ctx, kind, reason, nextStep: next }), status);
+  return sendPage(reply, ErrorPage({ ctx, kind, reason, vars, nextStep: next }), status);
 }
 
 declare module 'fastify' {

@@ -1,23 +1,24 @@
 import type { NextStep } from '../errors.js';
 import type { PageContext } from '../http/page.js';
 import type { ErrorKind } from '../http/server.js';
-import type { MessageKey } from './i18n.js';
+import type { MessageKey, Vars } from './i18n.js';
 import { Layout } from './layout.js';
 
 interface ErrorPageProps {
   ctx: PageContext;
   kind: ErrorKind;
   reason?: string | undefined;
+  vars?: Vars | undefined;
   nextStep?: NextStep | undefined;
 }
 
-export function ErrorPage({ ctx, kind, reason, nextStep }: ErrorPageProps) {
+export function ErrorPage({ ctx, kind, reason, vars, nextStep }: ErrorPageProps) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t(`errors.${kind}.title`)} noindex>
       <section class="panel">
         <h1>{t(`errors.${kind}.title`)}</h1>
-        <p>{reason ? t(reason as MessageKey) : t(`errors.${kind}.body`)}</p>
+        <p>{reason ? t(reason as MessageKey, vars) : t(`errors.${kind}.body`)}</p>
         {nextStep ? (
           <p>
             <a class="button" href={nextStep.href}>

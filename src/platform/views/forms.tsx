@@ -2,8 +2,24 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../http/page.js';
 import type { MessageKey } from './i18n.js';
 
-/** Field errors as i18n keys, keyed by field name; '' holds an error for the whole form. */
+/**
+ * Field errors as i18n keys, keyed by field name; '' holds an error for the whole form. A key may
+ * carry the message's values as a query string ("watchedWords.blocked?word=…"), made with `withValues`.
+ */
 export type FieldErrors = Record<string, string>;
+
+/** An error key with the values its message names, for `Invalid`. */
+export function withValues(key: MessageKey, values: Record<string, string | number>): string {
+  return `${key}?${new URLSearchParams(Object.entries(values).map(([k, v]) => [k, String(v)])).toString()}`;
+}
+
+/** The readable message for a field error (a key, perhaps with values). */
+export function errorMessage(ctx: PageContext, error: string): string {
+  const at = error.indexOf('?');
+  if (at < 0) return ctx.t(error as MessageKey);
+  const values = Object.fromEntries(new URLSearchParams(error.slice(at + 1)));
+  return ctx.t(error.slice(0, at) as MessageKey, values);
+}
 
 export function CsrfField({ ctx }: { ctx: PageContext }) {
   return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
@@ -15,7 +31,7 @@ export function FormErrors({ ctx, errors }: { ctx: PageContext; errors: FieldErr
   return (
     <div class="form-errors" role="alert" id="form-errors" tabIndex={-1}>
       <p>{ctx.t('forms.problems', { count })}</p>
-      {errors[''] ? <p>{ctx.t(errors[''] as MessageKey)}</p> : null}
+      {errors[''] ? <p>{errorMessage(ctx, errors[''])}</p> : null}
     </div>
   );
 }
@@ -60,7 +76,7 @@ export function Field(p: FieldProps) {
       ) : null}
       {error ? (
         <p class="error" id={`${id}-error`}>
-          {p.ctx.t(error as MessageKey)}
+          {errorMessage(p.ctx, error)}
         </p>
       ) : null}
       {p.multiline ? (

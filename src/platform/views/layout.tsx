@@ -23,9 +23,11 @@ export function Layout({ ctx, title, description, children, noindex, scripts = [
         <title>{`${title} · ${t('site.name')}`}</title>
         {description ? <meta name="description" content={description} /> : null}
         {noindex ? <meta name="robots" content="noindex" /> : null}
+        {/* A 422 answers a form sent with htmx that needs changing: it is swapped in (the form
+            with its messages and the person's text), where htmx would otherwise drop it. */}
         <meta
           name="htmx-config"
-          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}'
+          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}'
         />
         <link rel="stylesheet" href={assetUrl('styles.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
@@ -41,6 +43,9 @@ export function Layout({ ctx, title, description, children, noindex, scripts = [
           <div class="wrap header-row">
             <a class="brand" href="/">
               {t('site.name')}
+            </a>
+            <a class="help-now" href="/help">
+              {t('layout.helpNow')}
             </a>
             <nav aria-label={t('layout.mainNav')}>
               <ul class="nav-list">
@@ -99,7 +104,8 @@ export function Layout({ ctx, title, description, children, noindex, scripts = [
           <div class="wrap">
             <p>{t('layout.footer')}</p>
             <p>
-              <a href="/organisations">{t('layout.organisations')}</a> · <a href="/privacy">{t('layout.privacy')}</a>
+              <a href="/organisations">{t('layout.organisations')}</a> · <a href="/privacy">{t('layout.privacy')}</a> ·{' '}
+              <a href="/help">{t('layout.helpNow')}</a>
             </p>
           </div>
         </footer>

@@ -40,11 +40,16 @@ const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** "12 March 2026, 14:05" in the reader's own time zone (set in their settings; UTC for visitors). */
 export function DateTime({ ctx, date }: { ctx: PageContext; date: Date }) {
+  return <time dateTime={date.toISOString()}>{formatDateTime(ctx, date)}</time>;
+}
+
+/** The text DateTime shows, for messages that take a date as a value. */
+export function formatDateTime(ctx: Pick<PageContext, 'locale' | 'timeZone'>, date: Date): string {
   const key = `${ctx.locale} ${ctx.timeZone}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: ctx.timeZone });
     dateTimeFormats.set(key, format);
   }
-  return <time dateTime={date.toISOString()}>{format.format(date)}</time>;
+  return format.format(date);
 }

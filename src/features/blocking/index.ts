@@ -1,0 +1,16 @@
+/** The blocking feature's public face. (The leaf modules come first: the forum imports them.) */
+export { blockedBetweenSql, mutedThreadsSql, postBlockedSql, postHiddenForViewerSql } from './visibility.js';
+export {
+  assertMayReplyTo,
+  blockAuthorOf,
+  blockedEitherWay,
+  blockMemberByName,
+  listBlocked,
+  setHiddenForMe,
+  setThreadMuted,
+  unblock,
+  type BlockedPerson,
+} from './service.js';
+export { BlockButton, HideForMeButton, HiddenForMe, MuteButton } from './views.js';
+export { blockingRoutes } from './routes.js';
+export { exportBlockingData, type BlockingExport } from './personal-data.js';
