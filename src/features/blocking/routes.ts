@@ -1,19 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { NotFound } from '../../platform/errors.js';
+
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
+import { parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import * as blocking from './service.js';
 import { BlockedPage } from './views.js';
-
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
-function parseId(value: unknown): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 const threadUrl = (slug: string, threadId: number) => `/g/${slug}/t/${threadId}`;
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { Invalid, NotFound } from '../../platform/errors.js';
+import { Invalid } from '../../platform/errors.js';
+import { parseId } from '../../platform/http/params.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
@@ -10,7 +11,6 @@ import { readPreferences, savePreferences, setContentWarning } from './service.j
 import { PreferencesPage, WarningPage } from './views.js';
 import { warningFromForm, warningFields } from './warnings.js';
 
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 const warningForm = z.object(warningFields);
 
 export async function contentWarningRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -31,8 +31,7 @@ export async function contentWarningRoutes(app: FastifyInstance, deps: Deps): Pr
   // Moderators (and the author) change a post's warning from the small form on the post.
   app.post<{ Params: { id: string } }>('/posts/:id/warning', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const id = idParam.safeParse(request.params.id);
-    if (!id.success) throw new NotFound();
+    const postId = parseId(request.params.id);
     const form = warningForm.safeParse(request.body ?? {});
     const data = form.success ? form.data : {};
     try {
@@ -42,26 +41,26 @@ export async function contentWarningRoutes(app: FastifyInstance, deps: Deps): Pr
       await setContentWarning(
         db,
         request.viewer,
-        id.data,
+        postId,
         data.warning === 'other' ? own : (warningFromForm(data) ?? null),
       );
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       // The form again on a page of its own, with what was typed and why it was refused.
-      const { access, thread } = await accessPost(db, request.viewer, id.data);
+      const { access, thread } = await accessPost(db, request.viewer, postId);
       const ctx = pageContext(request, reply);
       const values = formValues(request.body);
       return sendPage(
         reply,
-        WarningPage({ ctx, access, thread, postId: id.data, errors: error.fieldErrors, values }),
+        WarningPage({ ctx, access, thread, postId: postId, errors: error.fieldErrors, values }),
         400,
       );
     }
-    const { access, thread } = await accessPost(db, request.viewer, id.data);
+    const { access, thread } = await accessPost(db, request.viewer, postId);
     return redirectAfterPost(
       request,
       reply,
-      `/g/${access.group.slug}/t/${thread.id}?notice=warningSaved#post-${id.data}`,
+      `/g/${access.group.slug}/t/${thread.id}?notice=warningSaved#post-${postId}`,
     );
   });
 }

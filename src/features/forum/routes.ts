@@ -4,6 +4,7 @@ import type { Deps } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
+import { idParam, parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { crisisPanelFor } from '../safety/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
@@ -18,14 +19,6 @@ import { DeletePostPage, EditPostPage, HistoryPage } from './post-pages.js';
 import { GroupPage, NewThreadPage, ReactionBar, ReplyAdded, ReplyForm, ThreadPage, threadUrl } from './views.js';
 
 const PAGE_SIZE = 30;
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
-/** Ids in URLs that are not whole numbers are simply not found. */
-function parseId(value: unknown): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;

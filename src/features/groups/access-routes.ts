@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
+import { parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { ApplicationsPage, ApplyPage, InvitationsPage, InvitePage, SettingsPage } from './access-views.js';
 import * as applications from './applications.js';
@@ -12,13 +12,6 @@ import { updateAccessSettings } from './leadership.js';
 import { accessGroup, assertCanManage, assertCanModerate, type GroupAccess } from './policy.js';
 
 type SlugParams = { slug: string };
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-
-function parseId(value: unknown): number {
-  const parsed = id.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 /** Puts submitted answers back under the names the form uses (answer-0, answer-1, …), with the alias. */
 function answerValues(body: unknown): Record<string, string> {

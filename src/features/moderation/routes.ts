@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { Invalid, NotFound } from '../../platform/errors.js';
+import { Invalid } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
+import { parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { accessPost, pendingPosts, threadUrl } from '../forum/index.js';
 import { accessGroup, type Actor } from '../groups/index.js';
@@ -14,21 +14,12 @@ import { QueuePage, SilencesPage, type DecisionErrors } from './queue-views.js';
 import { activeSilences, liftSilence } from './silences.js';
 import { Flagged, FlagForm, FlagPage } from './views.js';
 
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
 /** Where "Cancel" leads from a flag form: back to the post in its thread. */
 const backTo = (found: {
   access: { group: { slug: string } };
   thread: { id: number };
   view: { post: { id: number } };
 }) => `${threadUrl(found.access.group.slug, found.thread)}#post-${found.view.post.id}`;
-
-/** Ids in URLs that are not whole numbers are simply not found. */
-function parseId(value: unknown): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 export async function moderationRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, sendFragment, sendPage } from '../../platform/http/page.js';
 import { countryCodes } from '../../platform/text/countries.js';
+import { idParam, parseId } from '../../platform/http/params.js';
 import { requireViewer, secondFactorFirst } from '../accounts/index.js';
 import { accessGroup } from '../groups/index.js';
 import * as alerts from './alerts.js';
@@ -12,14 +12,6 @@ import { ResourcesAdminPage } from './admin-views.js';
 import { crisisPanelFor, helpCountry } from './panel.js';
 import * as resources from './resources.js';
 import { AlertsPage, CrisisPanel, HelpPage } from './views.js';
-
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
-function parseId(value: unknown): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 export async function safetyRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;

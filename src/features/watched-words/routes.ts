@@ -1,20 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
-import { Invalid, NotFound } from '../../platform/errors.js';
+import { Invalid } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
+import { parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { addWatchedWord, listWatchedWords, removeWatchedWord } from './service.js';
 import { WatchedWordsPage } from './views.js';
-
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-
-function parseId(value: unknown): number {
-  const parsed = id.safeParse(value);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
 
 export async function watchedWordRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;
