@@ -33,7 +33,7 @@ export const settings = {
   MAIL_FROM: { default: 'Mutual <no-reply@localhost>', doc: 'The From address of mail Mutual sends.' },
   RATE_LIMIT_FACTOR: {
     default: '1',
-    doc: 'Multiplies every rate limit (sign-up, login, posting). Raise it only for load tests (npm run bench does).',
+    doc: 'Multiplies every rate limit (sign-up, login, posting, and the posting limits of each trust level). Raise it only for load tests (npm run bench does).',
   },
   LOG_LEVEL: { default: 'info', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
   TRUST_PROXY: {

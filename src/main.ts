@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config, type ProcessRole } from './config.js';
 import { createMemoryBus, createRedisBus } from './platform/bus/index.js';
 import { openDatabase } from './platform/db/client.js';
-import { scaledRateLimits } from './platform/deps.js';
+import { scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
 import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
 import { createMailTransport, queuedMailer } from './platform/mail/mailer.js';
@@ -65,6 +65,7 @@ async function runProcess(config: Config, log: Logger) {
   const app = web
     ? await buildApp({
         limits: scaledRateLimits(config.rateLimitFactor),
+        postingLimits: scaledPostingLimits(config.rateLimitFactor),
         database,
         mailer,
         exportJob,

@@ -54,6 +54,21 @@ export const unlimitedPosting: PostingLimits = {
   duplicateHours: 0,
 };
 
+/**
+ * The posting limits with every count multiplied by a factor (config RATE_LIMIT_FACTOR), as the
+ * rate limits are, for load tests that post far faster than any person.
+ */
+export function scaledPostingLimits(factor: number): PostingLimits {
+  const scale = (counts: readonly number[]) => counts.map((n) => Math.ceil(n * factor));
+  return {
+    perHour: scale(defaultPostingLimits.perHour),
+    perDay: scale(defaultPostingLimits.perDay),
+    threadsPerDay: scale(defaultPostingLimits.threadsPerDay),
+    links: defaultPostingLimits.links,
+    duplicateHours: defaultPostingLimits.duplicateHours,
+  };
+}
+
 /** What every feature's routes are given by app.ts. */
 export interface Deps {
   db: Db;
