@@ -5,6 +5,8 @@ export {
   pseudonymsByIds,
   userIdSql,
   userContactSql,
+  siteAdminIds,
+  siteAdminIdsSql,
   findUserIdByPseudonym,
   verifiedEmailOf,
 } from './service.js';

@@ -293,6 +293,15 @@ export function pseudonymSql(userId: SQL): SQL<string | null> {
   return sql`(select u.pseudonym from users u where u.id = ${userId})`;
 }
 
+/** The site's administrators: who is told when no one else is there to be told. */
+export async function siteAdminIds(db: DbOrTx): Promise<number[]> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.isAdmin, true));
+  return rows.map((r) => r.id);
+}
+
+/** For another feature's query: the ids of the site's administrators, as a subquery. */
+export const siteAdminIdsSql: SQL = sql`(select u.id from users u where u.is_admin)`;
+
 /**
  * For another feature's query (as a lateral join): where to email the person with this id, in
  * which language, and how to greet them; no row unless they have confirmed the address.

@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { translator } from '../../platform/views/i18n.js';
-import { userContactSql } from '../accounts/index.js';
+import { siteAdminIds, siteAdminIdsSql, userContactSql } from '../accounts/index.js';
 import {
   accessGroupById,
   assertCanModerate,
@@ -55,10 +55,7 @@ export async function raiseCrisisAlert(
     .onConflictDoNothing({ target: crisisAlerts.postId, where: sql`resolved_at is null` })
     .returning({ id: crisisAlerts.id });
   if (created) {
-    const leaders = await groupLeaderIds(tx, access.group.id);
-    for (const userId of leaders) {
-      // The author is not told about their own post as a leader: they see the help panel instead.
-      if (userId === post.authorId) continue;
+    for (const userId of await alertRecipients(tx, access.group.id, post.authorId)) {
       await notify(tx, {
         userId,
         kind: 'crisis_alert',
@@ -77,6 +74,17 @@ export async function raiseCrisisAlert(
     .where(and(eq(crisisAlerts.postId, post.id), isNull(crisisAlerts.resolvedAt)))
     .returning({ id: crisisAlerts.id });
   return open!.id;
+}
+
+/**
+ * Who is told about an alert: the group's leaders, but not the author (they see the help panel
+ * instead). When there is no one else (the author leads the group alone), the site's
+ * administrators are told, so that nobody in crisis goes unnoticed.
+ */
+async function alertRecipients(tx: DbOrTx, groupId: number, authorId: number | null): Promise<number[]> {
+  const others = (ids: number[]) => ids.filter((id) => id !== authorId);
+  const leaders = others(await groupLeaderIds(tx, groupId));
+  return leaders.length > 0 ? leaders : others(await siteAdminIds(tx));
 }
 
 /** Effects of writing a post that happen after it is committed. */
@@ -99,12 +107,22 @@ export async function mailNewCrisisAlerts(db: Db, effects: AfterWrite): Promise<
         order by id limit 20 for update skip locked)
       returning id, group_id, author_id
     )
+    , leaders as (
+      select a.id as alert_id, m.user_id from claimed a
+      join memberships m on m.group_id = a.group_id and m.role in ('owner', 'moderator', 'facilitator')
+      where a.author_id is distinct from m.user_id
+    ), recipients as (
+      select alert_id, user_id from leaders
+      union
+      -- Nobody else leads the group: the site's administrators, as alertRecipients decides.
+      select a.id, admin.id from claimed a cross join ${siteAdminIdsSql} admin(id)
+      where a.author_id is distinct from admin.id and not exists (select 1 from leaders l where l.alert_id = a.id)
+    )
     select c.email, c.locale, c.pseudonym, g.slug
-    from claimed a
+    from recipients r
+    join claimed a on a.id = r.alert_id
     join groups g on g.id = a.group_id
-    join memberships m on m.group_id = a.group_id and m.role in ('owner', 'moderator', 'facilitator')
-    cross join lateral ${userContactSql(sql.raw('m.user_id'))} c
-    where a.author_id is null or m.user_id <> a.author_id`)) as unknown as {
+    cross join lateral ${userContactSql(sql.raw('r.user_id'))} c`)) as unknown as {
     rows: { email: string; locale: string; pseudonym: string; slug: string }[];
   };
   for (const leader of result.rows) {
@@ -261,8 +279,7 @@ export async function requestCheckIn(
     const where = { slug, threadId: alert.threadId };
     if (alert.checkInRequestedAt) return where;
     await tx.update(crisisAlerts).set({ checkInRequestedAt: new Date() }).where(eq(crisisAlerts.id, alertId));
-    for (const userId of await groupLeaderIds(tx, alert.groupId)) {
-      if (userId === actor.id) continue;
+    for (const userId of await alertRecipients(tx, alert.groupId, actor.id)) {
       await notify(tx, {
         userId,
         kind: 'check_in_request',

@@ -229,6 +229,20 @@ describe('crisis support', () => {
     expect(alert).not.toContain('Author Alex');
   });
 
+  it('tells the site’s administrators when the author leads the group alone', async () => {
+    const solo = await world.createUser('Solo Sam');
+    const sam = world.agent();
+    await sam.logIn(solo.email, solo.password);
+    const group = await makeGroup(world, solo, { name: 'Night shift nurses' });
+    const res = await sam.post(`/g/${group.slug}/threads/new`, { title: 'Done', body: 'I want to kill myself.' });
+    expect(res.headers.location).toContain('&support=');
+    expect(textOf((await admin.get('/notifications')).body)).toContain(
+      'A post in Night shift nurses reads as if its author may be in crisis.',
+    );
+    expect(textOf((await sam.get('/notifications')).body)).not.toContain('may be in crisis');
+    expect(textOf((await admin.get(`/g/${group.slug}/safety`)).body)).toContain('Done');
+  });
+
   it('shows the alerts only to the group’s leaders', async () => {
     expect((await reader.get(`/g/${slug}/safety`)).statusCode).toBe(403);
     expect((await world.agent().get(`/g/${slug}/safety`)).statusCode).toBe(303);
