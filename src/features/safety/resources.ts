@@ -27,7 +27,8 @@ export async function resourcesFor(db: DbOrTx, country: string | null): Promise<
 }
 
 /** Every resource, by country, for the site admins' page. */
-export async function allResources(db: Db): Promise<CrisisResource[]> {
+export async function allResources(db: Db, actor: Actor): Promise<CrisisResource[]> {
+  assertSiteAdmin(actor);
   return db
     .select()
     .from(crisisResources)

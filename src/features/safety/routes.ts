@@ -5,7 +5,7 @@ import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, sendFragment, sendPage } from '../../platform/http/page.js';
 import { countryCodes } from '../../platform/text/countries.js';
 import { idParam, parseId } from '../../platform/http/params.js';
-import { requireViewer, secondFactorFirst } from '../accounts/index.js';
+import { requireViewer } from '../accounts/index.js';
 import { accessGroup } from '../groups/index.js';
 import * as alerts from './alerts.js';
 import { ResourcesAdminPage } from './admin-views.js';
@@ -83,19 +83,13 @@ export async function safetyRoutes(app: FastifyInstance, deps: Deps): Promise<vo
     reply: FastifyReply,
     form: { editing?: number | 'new'; errors?: Record<string, string>; values?: Record<string, string> } = {},
   ) {
-    const list = await resources.allResources(db);
+    const list = await resources.allResources(db, request.viewer);
     const ctx = pageContext(request, reply);
     return sendPage(reply, ResourcesAdminPage({ ctx, resources: list, ...form }), form.errors ? 400 : 200);
   }
 
-  function requireSiteAdmin(request: FastifyRequest) {
-    if (!request.viewer?.isAdmin) throw new NotFound();
-    if (!request.viewer.secondFactor) throw secondFactorFirst();
-  }
-
   app.get('/admin/crisis-resources', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    requireSiteAdmin(request);
     const edit = idParam.safeParse((request.query as { edit?: unknown }).edit);
     return renderResources(request, reply, edit.success ? { editing: edit.data } : {});
   });
