@@ -129,7 +129,11 @@ interface Scenario {
   body?: string;
   /** Revalidation with an ETag: 304 is the expected answer. */
   expect304?: boolean;
+  /** A new body for each request (posting the same words again is refused as a duplicate). */
+  bodies?: () => string;
 }
+
+let replies = 0;
 
 async function driveOnce(s: Scenario, seconds = duration) {
   const result = await autocannon({
@@ -137,6 +141,7 @@ async function driveOnce(s: Scenario, seconds = duration) {
     method: s.method ?? 'GET',
     headers: { 'accept-encoding': 'br, gzip', ...s.headers },
     body: s.body,
+    requests: s.bodies ? [{ setupRequest: (request) => ({ ...request, body: s.bodies!() }) }] : undefined,
     connections,
     duration: seconds,
   });
@@ -283,7 +288,8 @@ async function main() {
           'hx-request': 'true',
           'x-csrf-token': member.csrf,
         },
-        body: new URLSearchParams({ body: 'Thinking of you. You are not alone in this.' }).toString(),
+        bodies: () =>
+          new URLSearchParams({ body: `Thinking of you, day ${++replies}. You are not alone in this.` }).toString(),
       },
     ];
     const rows = [];
