@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -76,7 +77,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     mkdirSync(target.dataDir, { recursive: true });
     dataDir = join(target.dataDir, 'pglite');
   }
-  const client = await PGlite.create(dataDir, target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  // pg_trgm gives search its typo tolerance; migration 0005 creates the extension.
+  const extensions = { pg_trgm };
+  const client = await PGlite.create(
+    dataDir,
+    target.loadDataDir ? { loadDataDir: target.loadDataDir, extensions } : { extensions },
+  );
   const db = drizzlePglite(client, { logger });
   return {
     db: db as unknown as Db,
