@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
 import { unlimitedPosting, type PostingLimits, type RateLimits } from '../../src/platform/deps.js';
@@ -36,7 +37,7 @@ export interface TestWorld {
 }
 
 export async function createWorld(
-  opts: { limits?: Partial<RateLimits>; postingLimits?: PostingLimits; baseUrl?: string } = {},
+  opts: { limits?: Partial<RateLimits>; postingLimits?: PostingLimits; baseUrl?: string; logger?: Logger } = {},
 ): Promise<TestWorld> {
   const database = await openTestDatabase();
   // A job or live event that goes wrong in a test is a bug: fail loudly.
@@ -62,6 +63,7 @@ export async function createWorld(
     baseUrl: opts.baseUrl ?? 'http://localhost:3000',
     cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
     logLevel: 'silent',
+    logger: opts.logger,
     limits: {
       signUp: generous,
       logIn: generous,
