@@ -3,21 +3,26 @@
  *
  *   npm run bench:data -- [--scale 1] [--database-url postgres://...] [--force]
  *
- * At scale 1: 1,000 groups, 50,000 users, 100,000 threads, 1,000,000 posts, with memberships
- * and reactions; counters (reply_count, last_post_at, member_count, last_activity_at) consistent.
+ * At scale 1: 1,000 groups with discussions, 50,000 users, 100,000 threads, 1,000,000 posts,
+ * with memberships and reactions; counters (reply_count, last_post_at, member_count,
+ * last_activity_at) consistent. Besides them, the directory: 100,000 groups and listings in all
+ * (bench/directory.ts), with topics, places, meeting times and activity.
  * Without a database URL (flag or DATABASE_URL) it writes to the embedded PGlite in
  * DATA_DIR (default ./data-bench).
  */
 import 'dotenv/config';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
-import pg from 'pg';
-import { openDatabase, type Database } from '../src/platform/db/client.js';
+import { refreshDirectoryStats } from '../src/features/directory/stats.js';
+import { openDatabase } from '../src/platform/db/client.js';
+import { DirectoryPlanner } from './directory-plan.js';
+import { groupColumns, groupRow, groupSlug, loadTopics, writeDirectory } from './directory.js';
+import { connect, Inserter, timings, type Target } from './inserter.js';
+import { chance, int, pick, rand, sampler, seedRandom } from './random.js';
+import { capitalise, fill, postBody } from './post-text.js';
 import * as W from './words.js';
 
 const PASSWORD = 'bench-password';
-const BATCH = 10_000;
 const DAY = 86_400_000;
 
 const { values: args } = parseArgs({
@@ -31,193 +36,9 @@ const { values: args } = parseArgs({
 const scale = Number(args.scale);
 if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${args.scale}`);
 const databaseUrl = args['database-url'] ?? process.env.DATABASE_URL ?? '';
+seedRandom(Number(args.seed));
 
-// ---------------------------------------------------------------------------------------------
-// Random numbers (seeded, so runs are reproducible)
-
-let seed = Number(args.seed) >>> 0 || 42;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number) => Math.floor(rand() * n);
-const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-const chance = (p: number) => rand() < p;
-
-// ---------------------------------------------------------------------------------------------
-// Text
-
-function fill(template: string, topic: string): string {
-  return template.replace(/\{(\w+)\}/g, (_, slot: string) => {
-    switch (slot) {
-      case 'feeling':
-        return pick(W.feelings);
-      case 'person':
-        return pick(W.people);
-      case 'time':
-        return pick(W.times);
-      case 'activity':
-        return pick(W.activities);
-      case 'thing':
-        return pick(W.things);
-      default:
-        return topic;
-    }
-  });
-}
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const escapeHtml = (s: string) => (/[&<>"]/.test(s) ? s.replace(/[&<>"]/g, (c) => escapes[c]!) : s);
-
-function postBody(topic: string, opening: boolean): { body: string; html: string } {
-  const paragraphs: string[] = [];
-  const count = opening ? 1 + int(4) : 1 + (chance(0.6) ? 0 : int(3));
-  for (let p = 0; p < count; p++) {
-    const parts: string[] = [];
-    if (p === 0 && chance(0.4)) parts.push(pick(W.openers) + ',');
-    const n = 1 + int(4);
-    for (let s = 0; s < n; s++) parts.push(capitalise(fill(pick(W.sentences), topic)));
-    paragraphs.push(parts.join(' '));
-  }
-  return {
-    body: paragraphs.join('\n\n'),
-    html: paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n') + '\n',
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Database access: raw multi-row INSERT ... SELECT FROM unnest(...)
-
-type Query = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
-
-interface Target {
-  query: Query;
-  /** Up to this many batches may be in flight at once. */
-  parallel: number;
-  close(): Promise<void>;
-  label: string;
-}
-
-async function connect(): Promise<Target> {
-  if (databaseUrl) {
-    const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 });
-    await database.migrate();
-    await database.close();
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    pool.on('connect', (client) => {
-      client.query('set synchronous_commit = off').catch(() => undefined);
-    });
-    return {
-      query: (text, params) => pool.query(text, params),
-      parallel: 2,
-      close: () => pool.end(),
-      label: `PostgreSQL ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
-    };
-  }
-  const dataDir = resolve(process.env.DATA_DIR || './data-bench');
-  const database: Database = await openDatabase({ kind: 'pglite', dataDir });
-  await database.migrate();
-  const client = (database.db as unknown as { $client: { query: Query } }).$client;
-  return {
-    query: (text, params) => client.query(text, params),
-    parallel: 1,
-    close: () => database.close(),
-    label: `PGlite in ${dataDir}`,
-  };
-}
-
-/** Buffers rows column-wise and inserts them BATCH at a time. */
-class Inserter {
-  private columns: unknown[][];
-  private inFlight: Promise<unknown>[] = [];
-  private sql: string;
-  rows = 0;
-  private started = performance.now();
-
-  constructor(
-    private target: Target,
-    private table: string,
-    names: string[],
-    types: string[],
-    private total: number,
-    overriding = false,
-  ) {
-    this.columns = names.map(() => []);
-    // Enums and text[] columns travel as text (PGlite serialises only built-in array types)
-    // and are cast in the select.
-    const builtin = ['int', 'text', 'bool', 'timestamptz'];
-    const params = types.map((t, i) => `$${i + 1}::${builtin.includes(t) ? t : 'text'}[]`).join(', ');
-    const select = names.map((n, i) => (builtin.includes(types[i]!) ? n : `${n}::${types[i]}`)).join(', ');
-    this.sql =
-      `insert into ${table} (${names.join(', ')}) ${overriding ? 'overriding system value ' : ''}` +
-      `select ${select} from unnest(${params}) as t(${names.join(', ')})`;
-  }
-
-  async add(...values: unknown[]): Promise<void> {
-    for (let i = 0; i < values.length; i++) this.columns[i]!.push(values[i]);
-    if (this.columns[0]!.length >= BATCH) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    const n = this.columns[0]!.length;
-    if (n === 0) return;
-    const params = this.columns;
-    this.columns = params.map(() => []);
-    const p = this.target.query(this.sql, params).then(() => {
-      this.rows += n;
-      this.progress();
-    });
-    this.inFlight.push(p);
-    if (this.inFlight.length >= this.target.parallel) await this.inFlight.shift();
-  }
-
-  private lastPrint = 0;
-  private progress(final = false) {
-    const now = performance.now();
-    if (!final && now - this.lastPrint < 2000) return;
-    this.lastPrint = now;
-    const secs = (now - this.started) / 1000;
-    const pct = this.total ? ` (${Math.min(100, Math.round((this.rows / this.total) * 100))}%)` : '';
-    process.stdout.write(
-      `  ${this.table}: ${this.rows.toLocaleString('en')} rows${pct} in ${secs.toFixed(1)} s${final ? '\n' : '\r'}`,
-    );
-  }
-
-  async finish(): Promise<number> {
-    await this.flush();
-    await Promise.all(this.inFlight);
-    this.inFlight = [];
-    this.progress(true);
-    const secs = (performance.now() - this.started) / 1000;
-    timings.push([this.table, this.rows, secs]);
-    return secs;
-  }
-}
-
-const timings: [string, number, number][] = [];
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Cumulative-weight sampler (binary search). */
-function sampler(weights: ArrayLike<number>): () => number {
-  const cumulative = new Float64Array(weights.length);
-  let sum = 0;
-  for (let i = 0; i < weights.length; i++) cumulative[i] = sum += weights[i]!;
-  return () => {
-    const x = rand() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-}
 
 /** Splits total across weights, every share at least min (when total allows). */
 function apportion(total: number, weights: ArrayLike<number>, min: number): Int32Array {
@@ -249,7 +70,11 @@ async function main() {
   const nPosts = Math.max(nThreads, Math.round(1_000_000 * scale));
   const nOrgs = Math.max(1, Math.round(20 * scale));
 
-  const target = await connect();
+  const nEntries = Math.max(nGroups + 2, Math.round(100_000 * scale));
+  const nListings = Math.round(nEntries * 0.25);
+  const nExtraGroups = Math.max(0, nEntries - nListings - nGroups);
+
+  const target = await connect(databaseUrl);
   console.log(`Bench data at scale ${scale} into ${target.label}`);
   const q = target.query;
 
@@ -281,7 +106,7 @@ async function main() {
       ['id', 'email', 'pseudonym', 'password_hash', 'is_admin', 'created_at'],
       ['int', 'text', 'text', 'text', 'bool', 'timestamptz'],
       nUsers,
-      true,
+      { overriding: true },
     );
     for (let i = 0; i < nUsers; i++) {
       const id = uBase + i + 1;
@@ -308,7 +133,7 @@ async function main() {
       ['id', 'slug', 'name', 'kind', 'description', 'created_by', 'created_at'],
       ['int', 'text', 'text', 'organisation_kind', 'text', 'int', 'timestamptz'],
       nOrgs,
-      true,
+      { overriding: true },
     );
     for (let i = 0; i < nOrgs; i++) {
       const id = oBase + i + 1;
@@ -320,15 +145,22 @@ async function main() {
   }
 
   // Groups (plan) -----------------------------------------------------------------------------
+  // What each group is about, its name and directory settings come from the taxonomy (bench/directory-plan.ts).
+  const planner = new DirectoryPlanner(await loadTopics(target), now, siteStart);
+  const groupPlans = [];
   const groupTopic: string[] = [];
   const groupCreated = new Float64Array(nGroups);
   const popularity = new Float64Array(nGroups);
   const professional: boolean[] = [];
   for (let g = 0; g < nGroups; g++) {
-    groupTopic.push(pick(W.topics));
+    professional.push(chance(0.3));
+    const plan = planner.plan('group', { language: 'en', professional: professional[g] });
+    // Members of a paid group need payments to read it: these groups' discussions are benched, so none is paid.
+    if (plan.access === 'paid') plan.access = 'open';
+    groupPlans.push(plan);
+    groupTopic.push(plan.label);
     groupCreated[g] = siteStart + rand() * 0.75 * (now - siteStart);
     popularity[g] = 1 / Math.pow(1 + int(nGroups), 0.9); // Zipf-like: a few big groups, many small
-    professional.push(chance(0.3));
   }
 
   // Memberships (plan): every user joins 1 + geometric groups, weighted by popularity.
@@ -388,77 +220,24 @@ async function main() {
   }
 
   // Groups ------------------------------------------------------------------------------------
-  const groupSlug: string[] = [];
   {
     const ins = new Inserter(
       target,
       'groups',
-      [
-        'id',
-        'slug',
-        'name',
-        'summary',
-        'description',
-        'description_html',
-        'tags',
-        'leadership',
-        'visibility',
-        'member_count',
-        'join_policy',
-        'entry_questions',
-        'organisation_id',
-        'created_by',
-        'created_at',
-        'last_activity_at',
-      ],
-      [
-        'int',
-        'text',
-        'text',
-        'text',
-        'text',
-        'text',
-        'text[]', // tags and entry_questions travel as array literals, one per row
-        'group_leadership',
-        'group_visibility',
-        'int',
-        'group_join_policy',
-        'text[]',
-        'int',
-        'int',
-        'timestamptz',
-        'timestamptz',
-      ],
+      groupColumns.map(([n]) => n),
+      groupColumns.map(([, t]) => t),
       nGroups,
-      true,
+      { overriding: true },
     );
-    const arrayLiteral = (items: string[]) => `{${items.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
     for (let g = 0; g < nGroups; g++) {
-      const id = gBase + g + 1;
-      const topic = groupTopic[g]!;
-      const name = `${pick(W.groupAdjectives)} ${capitalise(topic)} ${capitalise(pick(W.groupKinds))}`;
-      const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id}`;
-      groupSlug.push(slug);
-      const joinRoll = rand();
-      const joinPolicy = joinRoll < 0.75 ? 'open' : joinRoll < 0.9 ? 'approval' : 'invitation';
-      const description = postBody(topic, true);
       await ins.add(
-        id,
-        slug,
-        name,
-        `A ${professional[g] ? 'professionally led' : 'peer'} group for people affected by ${topic}.`,
-        description.body,
-        description.html,
-        arrayLiteral([topic, pick(W.topics)].filter((v, i, a) => a.indexOf(v) === i)),
-        professional[g] ? 'professional' : 'peer',
-        chance(0.75) ? 'public' : 'members',
-        members[g]!.length,
-        joinPolicy,
-        arrayLiteral(joinPolicy === 'approval' ? [`What brings you to a ${topic} group?`] : []),
-        professional[g] && chance(0.5) ? oBase + 1 + int(nOrgs) : null,
-        uBase + owners[g]! + 1,
-        iso(groupCreated[g]!),
-        iso(groupLast[g]!),
+        ...groupRow(gBase + g + 1, groupPlans[g]!, {
+          memberCount: members[g]!.length,
+          organisationId: professional[g] && chance(0.5) ? oBase + 1 + int(nOrgs) : null,
+          createdBy: uBase + owners[g]! + 1,
+          createdAt: groupCreated[g]!,
+          lastActivityAt: groupLast[g]!,
+        }),
       );
     }
     await ins.finish();
@@ -505,7 +284,7 @@ async function main() {
       ['id', 'group_id', 'author_id', 'title', 'pinned', 'reply_count', 'created_at', 'last_post_at'],
       ['int', 'int', 'int', 'text', 'bool', 'int', 'timestamptz', 'timestamptz'],
       nThreads,
-      true,
+      { overriding: true },
     );
     for (let t = 0; t < nThreads; t++) {
       const g = threadGroup[t]!;
@@ -533,7 +312,7 @@ async function main() {
       ['id', 'group_id', 'thread_id', 'author_id', 'is_opening', 'body', 'body_html', 'created_at'],
       ['int', 'int', 'int', 'int', 'bool', 'text', 'text', 'timestamptz'],
       nPosts,
-      true,
+      { overriding: true },
     );
     const reactionInserts: [number, number, number, string, string][] = [];
     const kindsOf = ['support', 'me_too', 'thinking_of_you', 'helpful'];
@@ -582,26 +361,60 @@ async function main() {
     await reactions.finish();
   }
 
-  // Identity sequences continue after the explicit ids; planner statistics are fresh.
-  for (const table of ['users', 'organisations', 'groups', 'threads', 'posts']) {
+  // The directory: groups without discussions here, listings, settings, meeting times ----------
+  await writeDirectory(target, planner, {
+    fullGroups: groupPlans.map((plan, g) => ({ id: gBase + g + 1, plan })),
+    counts: { extraGroups: nExtraGroups, listings: nListings },
+    userIds: { base: uBase, count: nUsers },
+  });
+
+  // Identity sequences continue after the explicit ids; planner statistics are fresh (the stats
+  // job's own queries are planned with them too).
+  for (const table of ['users', 'organisations', 'threads', 'posts']) {
     await q(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
   }
   const analyseStart = performance.now();
   await q('analyze');
   console.log(`  analyze: ${((performance.now() - analyseStart) / 1000).toFixed(1)} s`);
+  await refreshStats(target);
+  // Each entry was written three times (the trigger, its settings, the stats job): compact the
+  // table as a restored or long-vacuumed database would be, rather than bench three times its size.
+  await q('vacuum full analyze directory_entries');
+  await q('analyze search_words');
   await target.close();
 
   const total = (performance.now() - started) / 1000;
-  console.log('\nTable               rows          seconds');
+  console.log(`\n${'Table'.padEnd(30)}         rows    seconds`);
   for (const [table, rows, secs] of timings) {
-    console.log(`${table.padEnd(16)} ${rows.toLocaleString('en').padStart(12)} ${secs.toFixed(1).padStart(10)}`);
+    console.log(`${table.padEnd(30)} ${rows.toLocaleString('en').padStart(12)} ${secs.toFixed(1).padStart(10)}`);
   }
   console.log(`Total time: ${total.toFixed(1)} s`);
   console.log('\nBench accounts (every user has the same password):');
   console.log(`  password:  ${PASSWORD}`);
   console.log(`  admin:     user${uBase + 1}@bench.mutual.test${uBase === 0 ? ' (site administrator)' : ''}`);
   console.log(`  member:    user${uBase + 2}@bench.mutual.test … user${uBase + nUsers}@bench.mutual.test`);
-  console.log(`  a group:   /g/${groupSlug[0]}`);
+  console.log(`  a group:   /g/${groupSlug(gBase + 1, groupPlans[0]!)}`);
+}
+
+/**
+ * The directory's stats job (activity columns, the "did you mean" lexicon), through the app's own
+ * code, on a connection of its own.
+ */
+async function refreshStats(target: Target): Promise<void> {
+  const started = performance.now();
+  const database =
+    target.kind === 'postgres'
+      ? await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 })
+      : target.database!;
+  try {
+    await refreshDirectoryStats(database.db);
+  } finally {
+    if (target.kind === 'postgres') await database.close();
+  }
+  const words = Number((await target.query('select count(*)::int as n from search_words')).rows[0]!.n);
+  const secs = (performance.now() - started) / 1000;
+  timings.push(['directory stats', words, secs]);
+  console.log(`  directory stats: ${words.toLocaleString('en')} search words in ${secs.toFixed(1)} s`);
 }
 
 await main();

@@ -1,18 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { brotliCompressSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { directorySearchPath } from './searches.js';
 
 /**
  * npm run bench: starts Mutual on a database filled by `npm run bench:data` (or `npm run demo`)
  * and drives it with autocannon, printing one table. Not part of npm test.
  *
  *   npm run bench -- [--database-url postgres://…] [--data-dir ./data-bench] [--duration 20] [--connections 50]
- *                    [--runs 3] [--soak 600] [--web-processes 2]
+ *                    [--runs 3] [--soak 600] [--web-processes 2] [--only directory]
  *
- * Each scenario runs `--runs` times and the median is printed. `--soak N` instead drives the
+ * Each scenario runs `--runs` times and the median is printed. `--only words` runs only the
+ * scenarios whose names contain one of the comma-separated words (`=name`: exactly that name),
+ * and the ceiling. `--soak N` instead drives the
  * signed-in thread page for N seconds and reports the server's memory before, during and after.
  * `--web-processes N` (PostgreSQL only) runs N web processes and a worker, sharing Redis.
  */
@@ -26,6 +31,7 @@ const connections = Number(args.get('connections') ?? 50);
 const runs = Number(args.get('runs') ?? 3);
 const soak = args.has('soak') ? Number(args.get('soak') || 600) : null;
 const webProcesses = Number(args.get('web-processes') ?? 1);
+const only = (args.get('only') ?? '').split(',').filter(Boolean);
 const redisUrl = args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const appPort = 3901;
 const ceilingPort = 3999;
@@ -55,7 +61,7 @@ async function pickTargets(): Promise<{ groupSlug: string; threadPath: string; t
     rows = (await client.query(q)).rows as Row[];
     await client.end();
   } else {
-    const db = await PGlite.create(`${dataDir}/pglite`);
+    const db = await PGlite.create(`${dataDir}/pglite`, { extensions: { pg_trgm } });
     rows = (await db.query<Row>(q)).rows;
     await db.close();
   }
@@ -91,6 +97,40 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not come up`);
+}
+
+/**
+ * The worker refreshes the directory's figures when it starts (tens of seconds of database work
+ * on 100,000 entries): wait for it, so that the measurements do not include it. On PostgreSQL,
+ * until no other statement has been running for 2 s; on PGlite, until a search answers in under 1 s.
+ */
+async function waitForStartupWork(base: string, timeoutMs = 180_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const started = Date.now();
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await new Promise((r) => setTimeout(r, 2_000));
+      while (Date.now() < until) {
+        const { rows } = await client.query(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database()
+             and pid <> pg_backend_pid() and state = 'active' and now() - query_start > interval '2 seconds'`,
+        );
+        if (Number(rows[0]?.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    } finally {
+      await client.end();
+    }
+  } else {
+    while (Date.now() < until) {
+      const t = Date.now();
+      await fetch(`${base}/groups?q=support`);
+      if (Date.now() - t < 1_000) break;
+    }
+  }
+  console.log(`Start-up work done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 /** Logs in as a bench member and returns the cookies and a CSRF token for posting. */
@@ -131,26 +171,55 @@ interface Scenario {
   expect304?: boolean;
   /** A new body for each request (posting the same words again is refused as a duplicate). */
   bodies?: () => string;
+  /** A new path for each request (a different search each time). */
+  paths?: () => string;
 }
 
 let replies = 0;
 
+/** The latency below which a share of the samples fall, in ms. */
+function percentile(sorted: Float64Array, share: number): number {
+  if (sorted.length === 0) return NaN;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]! * 10) / 10;
+}
+
 async function driveOnce(s: Scenario, seconds = duration) {
-  const result = await autocannon({
+  const load = [loadavg()[0]!];
+  // Without a callback autocannon returns its instance, which is also a promise of the result.
+  const instance = autocannon({
     url: s.url,
     method: s.method ?? 'GET',
     headers: { 'accept-encoding': 'br, gzip', ...s.headers },
     body: s.body,
-    requests: s.bodies ? [{ setupRequest: (request) => ({ ...request, body: s.bodies!() }) }] : undefined,
+    requests:
+      s.bodies || s.paths
+        ? [
+            {
+              setupRequest: (request) => ({
+                ...request,
+                ...(s.bodies ? { body: s.bodies() } : {}),
+                ...(s.paths ? { path: s.paths() } : {}),
+              }),
+            },
+          ]
+        : undefined,
     connections,
     duration: seconds,
-  });
+  }) as Promise<autocannon.Result> & autocannon.Instance;
+  // autocannon's histogram has no 95th percentile: every response's time is kept instead.
+  const times: number[] = [];
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
+  const result = await instance;
+  load.push(loadavg()[0]!);
+  const sorted = Float64Array.from(times).sort();
   return {
     rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
     // A 304 is the answer the scenario asks for, not an error.
     errors: result.errors + result.timeouts + result.non2xx - (s.expect304 ? (result['3xx'] ?? 0) : 0),
+    load: Math.max(...load),
   };
 }
 
@@ -164,8 +233,10 @@ async function drive(s: Scenario) {
     name: s.name,
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50)),
+    p95: median(results.map((r) => r.p95)),
     p99: median(results.map((r) => r.p99)),
     errors: results.reduce((n, r) => n + r.errors, 0),
+    load: Math.max(...results.map((r) => r.load)),
   };
 }
 
@@ -241,6 +312,7 @@ async function main() {
   const base = `http://127.0.0.1:${appPort}`;
   try {
     await Promise.all([waitFor(`http://127.0.0.1:${ceilingPort}/`), waitFor(`${base}/healthz`)]);
+    await waitForStartupWork(base);
     const member = await logIn(base, targets.email);
     // Warm up (code paths compiled, pools filled) before measuring memory at rest.
     await driveOnce({ name: 'warm-up', url: `${base}${targets.threadPath}`, headers: { cookie: member.cookie } }, 3);
@@ -279,6 +351,22 @@ async function main() {
         expect304: true,
       },
       {
+        name: 'directory search: text, format and leadership',
+        url: base,
+        paths: (() => {
+          let n = 0;
+          return () => directorySearchPath(n++, false);
+        })(),
+      },
+      {
+        name: 'directory search: text, format, leadership, within 25 km',
+        url: base,
+        paths: (() => {
+          let n = 0;
+          return () => directorySearchPath(n++, true);
+        })(),
+      },
+      {
         name: 'reply, signed in (POST)',
         url: `${base}/threads/${targets.threadId}/replies`,
         method: 'POST',
@@ -292,8 +380,16 @@ async function main() {
           new URLSearchParams({ body: `Thinking of you, day ${++replies}. You are not alone in this.` }).toString(),
       },
     ];
+    const chosen = scenarios.filter(
+      (s, i) =>
+        i === 0 ||
+        only.length === 0 ||
+        only.some((w) => (w.startsWith('=') ? s.name === w.slice(1) : s.name.includes(w))),
+    );
+    // A search's first requests load the gazetteer, plan the queries and fill the caches: not measured.
+    for (const s of chosen.filter((c) => c.paths)) await driveOnce(s, 3);
     const rows = [];
-    for (const s of scenarios) rows.push(await drive(s));
+    for (const s of chosen) rows.push(await drive(s));
     const top = rows[0]!.rps || 1;
     console.log(
       `\nMutual bench on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${webProcesses > 1 ? `, ${webProcesses} web processes and a worker` : ''}: ${connections} connections, ${duration} s each, median of ${runs}\n`,
@@ -303,9 +399,11 @@ async function main() {
         scenario: r.name,
         'req/s': Math.round(r.rps),
         'p50 ms': r.p50,
+        'p95 ms': r.p95,
         'p99 ms': r.p99,
         errors: r.errors,
         'of ceiling': `${Math.round((r.rps / top) * 100)}%`,
+        'load (1 min)': r.load.toFixed(1),
       })),
     );
     console.log('\nPage weight (bytes, Brotli-compressed)\n');

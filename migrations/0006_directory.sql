@@ -1,6 +1,10 @@
 CREATE TYPE "public"."listing_claim_status" AS ENUM('pending', 'approved', 'declined');--> statement-breakpoint
 CREATE TYPE "public"."directory_entry_kind" AS ENUM('group', 'listing');--> statement-breakpoint
 CREATE TYPE "public"."listing_status" AS ENUM('pending', 'approved', 'declined', 'claimed');--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'listing_approved';--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'listing_declined';--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'listing_claim_approved';--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'listing_claim_declined';--> statement-breakpoint
 CREATE TABLE "directory_entries" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "directory_entries_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"kind" "directory_entry_kind" NOT NULL,
@@ -89,6 +93,7 @@ CREATE TABLE "topics" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "notifications" ADD COLUMN "listing_id" integer;--> statement-breakpoint
 ALTER TABLE "directory_entries" ADD CONSTRAINT "directory_entries_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "directory_entries" ADD CONSTRAINT "directory_entries_listing_id_listings_id_fk" FOREIGN KEY ("listing_id") REFERENCES "public"."listings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "listing_claims" ADD CONSTRAINT "listing_claims_listing_id_listings_id_fk" FOREIGN KEY ("listing_id") REFERENCES "public"."listings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -108,6 +113,7 @@ CREATE INDEX "directory_entries_formats_idx" ON "directory_entries" USING gin ("
 CREATE INDEX "directory_entries_name_trgm_idx" ON "directory_entries" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "directory_entries_listed_idx" ON "directory_entries" USING btree ("listed","last_activity_at");--> statement-breakpoint
 CREATE INDEX "directory_entries_place_idx" ON "directory_entries" USING btree ("latitude","longitude");--> statement-breakpoint
+CREATE INDEX "directory_entries_findable_idx" ON "directory_entries" USING btree ("id") WHERE listed and search_engines and visibility = 'public';--> statement-breakpoint
 CREATE INDEX "listing_claims_listing_idx" ON "listing_claims" USING btree ("listing_id");--> statement-breakpoint
 CREATE INDEX "listing_claims_user_idx" ON "listing_claims" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "listings_status_idx" ON "listings" USING btree ("status","created_at");--> statement-breakpoint
@@ -116,4 +122,5 @@ CREATE INDEX "meeting_times_entry_idx" ON "meeting_times" USING btree ("entry_id
 CREATE INDEX "meeting_times_utc_idx" ON "meeting_times" USING btree ("utc_week_minute");--> statement-breakpoint
 CREATE INDEX "search_words_trgm_idx" ON "search_words" USING gin ("word" gin_trgm_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "topics_slug_key" ON "topics" USING btree ("slug");--> statement-breakpoint
-CREATE INDEX "topics_parent_idx" ON "topics" USING btree ("parent_id");
+CREATE INDEX "topics_parent_idx" ON "topics" USING btree ("parent_id");--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_listing_id_listings_id_fk" FOREIGN KEY ("listing_id") REFERENCES "public"."listings"("id") ON DELETE cascade ON UPDATE no action;

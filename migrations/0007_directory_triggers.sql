@@ -70,3 +70,67 @@ INSERT INTO directory_entries (kind, group_id, name, summary, description, tags,
   SELECT 'group', id, name, summary, description, tags, language, leadership::text, join_policy::text,
     join_policy <> 'paid', listed, visibility::text, member_count, last_activity_at
   FROM groups;
+--> statement-breakpoint
+-- Searching discussions (src/features/forum/search.ts). Not in the Drizzle schema on purpose: the
+-- many queries that load whole posts never carry the vector.
+ALTER TABLE posts ADD COLUMN search tsvector;
+--> statement-breakpoint
+CREATE INDEX posts_search_idx ON posts USING gin (search);
+--> statement-breakpoint
+-- A search takes the newest matches: for a common word by walking posts backwards, for a rare one
+-- from the index. The planner tells them apart by its statistics of the most common words: keep
+-- ten thousand of them, not a thousand, so that a word outside them reads as rare.
+ALTER TABLE posts ALTER COLUMN search SET STATISTICS 1000;
+--> statement-breakpoint
+-- A search checks each match's thread by its opening post (hidden, deleted, waiting, blocked).
+CREATE INDEX posts_opening_idx ON posts (thread_id) WHERE is_opening;
+--> statement-breakpoint
+-- A post's words stemmed in its group's language; an opening post also holds its thread's title,
+-- weighted A so that a match in a title ranks first.
+CREATE OR REPLACE FUNCTION posts_search() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  cfg regconfig;
+  thread_title text;
+BEGIN
+  SELECT mutual_ts_config(g.language) INTO cfg FROM groups g WHERE g.id = NEW.group_id;
+  cfg := coalesce(cfg, 'simple'::regconfig);
+  NEW.search := to_tsvector(cfg, NEW.body);
+  IF NEW.is_opening THEN
+    SELECT t.title INTO thread_title FROM threads t WHERE t.id = NEW.thread_id;
+    NEW.search := setweight(to_tsvector(cfg, coalesce(thread_title, '')), 'A') || NEW.search;
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER posts_search_insert BEFORE INSERT ON posts
+  FOR EACH ROW EXECUTE FUNCTION posts_search();
+--> statement-breakpoint
+-- Setting search to NULL asks for it to be computed again (a thread's title or a group's language changed).
+CREATE TRIGGER posts_search_update BEFORE UPDATE ON posts
+  FOR EACH ROW WHEN (OLD.body IS DISTINCT FROM NEW.body OR NEW.search IS NULL)
+  EXECUTE FUNCTION posts_search();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION threads_title_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE posts SET search = NULL WHERE thread_id = NEW.id AND is_opening;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER threads_title_search AFTER UPDATE OF title ON threads
+  FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title)
+  EXECUTE FUNCTION threads_title_search();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION groups_language_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE posts SET search = NULL WHERE group_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER groups_language_search AFTER UPDATE OF language ON groups
+  FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language)
+  EXECUTE FUNCTION groups_language_search();
+--> statement-breakpoint
+UPDATE posts SET search = NULL;

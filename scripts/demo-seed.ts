@@ -8,6 +8,12 @@ import { countUsers, signUp } from '../src/features/accounts/service.js';
 import { users } from '../src/features/accounts/schema.js';
 import { createThread, replyToThread, setThreadFlag, toggleReaction } from '../src/features/forum/index.js';
 import { posts, type ReactionKind } from '../src/features/forum/schema.js';
+import {
+  approveListing,
+  refreshDirectoryStats,
+  saveGroupListing,
+  submitListing,
+} from '../src/features/directory/index.js';
 import { createGroup, joinGroup, setMemberRole } from '../src/features/groups/index.js';
 import { groups, memberships, type GroupRole } from '../src/features/groups/schema.js';
 import type { Db } from '../src/platform/db/client.js';
@@ -24,6 +30,7 @@ import {
   type DemoGroup,
   type DemoPost,
 } from './demo-content.js';
+import { demoListings, demoProfiles, type DemoListing, type DemoProfile } from './demo-directory.js';
 
 export interface SeedOptions {
   /** Add the demo to a site that already has other accounts. */
@@ -95,8 +102,12 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
       await seedGroup(seeding, g);
     }
 
+    log('Listing groups that meet elsewhere…');
+    await seedListings(t, actors);
+
     log('Spreading the history over the past weeks…');
     await backdate(t, stamps);
+    await refreshDirectoryStats(t, new Date(now));
     return { status: 'created', accounts: await readDemoAccounts(t), counts };
   });
 }
@@ -127,6 +138,8 @@ async function seedGroup(s: Seeding, g: GroupPlan): Promise<void> {
   });
   s.counts.groups++;
   s.stamps.groups.push({ id: group.id, at: iso(g.createdAt) });
+  const profile = demoProfiles[content.name];
+  if (profile) await saveGroupListing(db, owner, group.slug, profileForm(profile));
   for (const [pseudonym, joinedAt] of g.joinedAt) {
     if (pseudonym !== content.owner) await joinGroup(db, actor(pseudonym), group.slug);
     s.stamps.memberships.push({ group_id: group.id, user_id: actor(pseudonym).id, at: iso(joinedAt) });
@@ -183,6 +196,41 @@ async function seedGroup(s: Seeding, g: GroupPlan): Promise<void> {
       await setThreadFlag(db, actor(last && leaders.has(last) ? last : content.owner), started.id, 'locked', true);
     }
   }
+}
+
+/** A directory profile as the "How people find this group" form sends it. */
+function profileForm(p: DemoProfile): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = {
+    topics: p.topics,
+    formats: p.formats,
+    audiences: p.audiences,
+    place: p.place ?? '',
+  };
+  for (const [i, m] of (p.meetings ?? []).entries()) {
+    form[`meetingDay${i}`] = String(m.weekday);
+    form[`meetingStart${i}`] = m.start;
+    form[`meetingLength${i}`] = String(m.durationMinutes);
+    form[`meetingZone${i}`] = m.timeZone;
+    form[`meetingPlace${i}`] = m.place;
+  }
+  if (p.searchEngines) form.searchEngines = 'on';
+  return form;
+}
+
+/** Groups hosted elsewhere: submitted by a member, approved by the site admin. */
+async function seedListings(db: Db, actors: Map<string, Viewer>): Promise<void> {
+  const submitter = actors.get(demoPeople[3]!)!;
+  const admin = actors.get(DEMO_ADMIN.pseudonym)!;
+  for (const listing of demoListings) {
+    const id = await submitListing(db, submitter, listingForm(listing));
+    // The seed acts for the site's operator, who would approve with their second factor.
+    await approveListing(db, { ...admin, secondFactor: true }, id);
+  }
+}
+
+function listingForm(l: DemoListing): Record<string, string | string[]> {
+  const { profile, free, website, ...fields } = l;
+  return { ...fields, website: website ?? '', free: free ? 'yes' : 'no', ...profileForm(profile) };
 }
 
 async function signUpDemo(db: Db, pseudonym: string) {

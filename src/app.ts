@@ -19,7 +19,14 @@ import { accountRoutes, securityRoutes, settingsRoutes } from './features/accoun
 import { adminRoutes } from './features/admin/routes.js';
 import { trustRoutes } from './features/trust/index.js';
 import { watchedWordRoutes } from './features/watched-words/index.js';
-import { forumRoutes } from './features/forum/index.js';
+import { discussionSearchRoutes, forumRoutes } from './features/forum/index.js';
+import {
+  directorySearchRoutes,
+  directorySettingsRoutes,
+  guidedRoutes,
+  listingRoutes,
+  seoRoutes,
+} from './features/directory/index.js';
 import { safetyRoutes } from './features/safety/index.js';
 import { blockingRoutes } from './features/blocking/index.js';
 import { contentWarningRoutes } from './features/content-warnings/index.js';
@@ -81,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const live = new LiveTopics();
   // What can be followed live, so the leak test can prove it covers every topic.
   app.decorate('liveTopics', live);
+  app.decorate('baseUrl', opts.baseUrl.replace(/\/$/u, ''));
 
   const deps: Deps = {
     db: opts.database.db,
@@ -108,11 +116,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await securityRoutes(app, deps);
   await settingsRoutes(app, deps);
   await groupRoutes(app, deps);
+  await directorySearchRoutes(app, deps);
+  await directorySettingsRoutes(app, deps);
+  await listingRoutes(app, deps);
+  await seoRoutes(app, deps);
+  await guidedRoutes(app, deps);
   await accessRoutes(app, deps);
   await memberRoutes(app, deps);
   await paymentRoutes(app, deps);
   await organisationRoutes(app, deps);
   await forumRoutes(app, deps);
+  await discussionSearchRoutes(app, deps);
   await blockingRoutes(app, deps);
   await contentWarningRoutes(app, deps);
   await safetyRoutes(app, deps);

@@ -10,6 +10,7 @@ import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
 import { createMailTransport, queuedMailer } from './platform/mail/mailer.js';
 import { checkRedis, connectRedis } from './platform/redis.js';
+import { scheduleDirectoryStats } from './features/directory/index.js';
 import { defineExportJob } from './features/privacy/index.js';
 
 async function main() {
@@ -61,6 +62,10 @@ async function runProcess(config: Config, log: Logger) {
   const exportJob = defineExportJob(jobs, database.db);
   await jobs.start();
   if (worker) await jobs.work();
+  // The directory's activity figures, "did you mean" words and meeting times, kept fresh by the worker.
+  const stopDirectoryStats = worker
+    ? scheduleDirectoryStats(database.db, (error) => log.error({ err: error }, `directory stats: ${error.message}`))
+    : undefined;
 
   const app = web
     ? await buildApp({
@@ -87,6 +92,7 @@ async function runProcess(config: Config, log: Logger) {
     log.info({ signal }, 'shutting down: finishing requests and jobs, then closing connections');
     // Stops accepting connections, closes live sockets and waits for requests in flight.
     await app?.close();
+    stopDirectoryStats?.();
     await jobs.stop();
     mailer.close();
     await bus.close();

@@ -1,9 +1,10 @@
-import { count, eq, gt } from 'drizzle-orm';
+import { count, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../scripts/demo-content.js';
 import { seedDemo, type SeedResult } from '../scripts/demo-seed.js';
 import { authenticate, signUp } from '../src/features/accounts/service.js';
 import { users } from '../src/features/accounts/schema.js';
+import { directoryEntries } from '../src/features/directory/schema.js';
 import { posts, reactions, threads } from '../src/features/forum/schema.js';
 import { groups, memberships } from '../src/features/groups/schema.js';
 import type { Database, Db } from '../src/platform/db/client.js';
@@ -29,7 +30,7 @@ describe('npm run demo on a new site', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     first = await seedDemo(database.db);
-  }, 90_000);
+  }, 180_000);
   afterAll(() => database.close());
 
   it('creates a dozen or more groups of every kind', async () => {
@@ -70,6 +71,29 @@ describe('npm run demo on a new site', () => {
       const user = await authenticate(database.db, { email: account.email, password: DEMO_PASSWORD });
       expect(user.pseudonym).toBe(account.pseudonym);
     }
+  });
+
+  it('describes its groups for the directory, and lists groups that meet elsewhere', async () => {
+    const rows = await database.db
+      .select({
+        kind: directoryEntries.kind,
+        name: directoryEntries.name,
+        listed: directoryEntries.listed,
+        place: directoryEntries.placeName,
+        topics: directoryEntries.topicIds,
+        active: directoryEntries.activeMembers,
+        meetings: sql<number>`(select count(*)::int from meeting_times m where m.entry_id = directory_entries.id)`,
+      })
+      .from(directoryEntries);
+    const carers = rows.find((r) => r.name === "Dementia Carers' Corner")!;
+    expect(carers.place).toMatch(/^Leeds/);
+    expect(carers.meetings).toBe(2);
+    expect(carers.topics.length).toBe(2);
+    // Activity comes from the backdated posts: someone posted in the last 30 days.
+    expect(rows.some((r) => r.kind === 'group' && r.active > 0)).toBe(true);
+    const elsewhere = rows.filter((r) => r.kind === 'listing');
+    expect(elsewhere.map((r) => r.name)).toContain("Leeds Parkinson's Café");
+    expect(elsewhere.every((r) => r.listed)).toBe(true);
   });
 
   it('adds nothing when run again', async () => {

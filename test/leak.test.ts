@@ -9,6 +9,7 @@ import { groups } from '../src/features/groups/schema.js';
 import { silences } from '../src/features/moderation/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
+import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
 import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
@@ -138,6 +139,14 @@ const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
 ];
 
 const resourceForm = (): Form => ({ country: 'GB', name: `Help line ${next()}`, phone: '0800 000 000' });
+async function freshTopic(): Promise<number> {
+  const [topic] = await db()
+    .insert(topics)
+    .values({ slug: `leak-topic-${next()}`, name: `Leak topic ${made}` })
+    .returning({ id: topics.id });
+  return topic!.id;
+}
+
 async function freshResource(): Promise<number> {
   const [row] = await db()
     .insert(crisisResources)
@@ -145,6 +154,51 @@ async function freshResource(): Promise<number> {
     .returning({ id: crisisResources.id });
   return row!.id;
 }
+
+/**
+ * Listings of groups hosted elsewhere that she submitted (in each state), and claims she made: the
+ * submitter and claimant are never shown, to admins neither.
+ */
+async function herListing(status: 'pending' | 'approved' | 'declined'): Promise<number> {
+  const [row] = await db()
+    .insert(listings)
+    .values({
+      contact: 'hello@example.net',
+      status,
+      submittedBy: AUTHOR_ID,
+      declineReason: status === 'declined' ? 'Not found.' : null,
+    })
+    .returning({ id: listings.id });
+  await db()
+    .insert(directoryEntries)
+    .values({
+      kind: 'listing',
+      listingId: row!.id,
+      name: `Her listing ${next()}`,
+      summary: 'A group that meets in a library.',
+      listed: status === 'approved',
+      searchEngines: status === 'approved',
+    });
+  return row!.id;
+}
+async function claimOn(listingId: number, userId: number): Promise<number> {
+  const [claim] = await db()
+    .insert(listingClaims)
+    .values({ listingId, userId, message: 'I run it now.' })
+    .returning({ id: listingClaims.id });
+  return claim!.id;
+}
+const listingForm = (): Form => ({
+  name: `Listed in the leak test ${next()}`,
+  summary: 'A phone group for carers, every Monday evening.',
+  contact: '0113 000 0000',
+  leadership: 'peer',
+  access: 'open',
+  free: 'yes',
+  language: 'en',
+  formats: 'phone',
+  audiences: 'carers',
+});
 
 const groupSettings = (g: GroupFixture, extra: Form = {}): Form => ({
   joinPolicy: g.kind.policy,
@@ -195,7 +249,28 @@ const gets: Record<string, Filler> = {
   '/admin/watched-words': () => [site('/admin/watched-words')],
   '/g/:slug': () => eachGroup((g) => `/g/${g.slug}`),
   '/g/:slug/about': () => eachGroup((g) => `/g/${g.slug}/about`),
+  // Searching discussions for the words of her posts: anonymous ones name nobody, across groups
+  // or inside one; her alias shows only beside her post in B. (The author filter is not tried
+  // here: the form puts the typed name back, which would read as a leak; search.test.ts checks
+  // that it never finds an anonymous post.)
+  '/search': () => [
+    aboutAnonymous('A', `/search?q=${enc('weight carry')}`),
+    aboutAnonymous('A', '/search?q=quietly&sort=newest'),
+    aboutAnonymous('A', '/search?q=quietly', { htmx: true }),
+    aboutAnonymous('C', `/search?q=heard&group=${w.g.C.slug}`),
+    inGroup('B', `/search?q=copper&group=${w.g.B.slug}`),
+  ],
+  '/g/:slug/search': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/search?q=${enc('weight carry')}`),
+    aboutAnonymous('A', `/g/${w.g.A.slug}/search?q=quietly`, { htmx: true }),
+    aboutAnonymous('C', `/g/${w.g.C.slug}/search?q=heard`),
+    inGroup('B', `/g/${w.g.B.slug}/search?q=copper`),
+  ],
   '/g/:slug/edit': () => eachGroup((g) => `/g/${g.slug}/edit`),
+  '/g/:slug/listing': () => eachGroup((g) => `/g/${g.slug}/listing`),
+  '/places': () => [site('/places?q=leeds'), { url: '/places?q=zeph', htmx: true }],
+  '/admin/topics': () => [site('/admin/topics')],
+  '/admin/topics/:id': async () => [site(`/admin/topics/${await freshTopic()}`)],
   '/g/:slug/apply': () => eachGroup((g) => `/g/${g.slug}/apply`),
   '/g/:slug/applications': () => eachGroup((g) => `/g/${g.slug}/applications`),
   '/g/:slug/invitations': () => eachGroup((g) => `/g/${g.slug}/invitations`),
@@ -220,6 +295,30 @@ const gets: Record<string, Filler> = {
     inGroup('C', `/g/${w.g.C.slug}/safety`),
   ],
   '/help': () => [site('/help'), site('/help?country=GB')],
+  '/find': () => [site('/find'), site('/find?step=2&about=testing'), site('/find?step=results&about=testing')],
+  '/listings/new': () => [site('/listings/new')],
+  '/listings/mine': () => [site('/listings/mine')],
+  '/listings/:id': async () => {
+    const claimed = await herListing('approved');
+    await claimOn(claimed, AUTHOR_ID);
+    return [
+      site(`/listings/${claimed}`),
+      site(`/listings/${await herListing('pending')}`),
+      site(`/listings/${await herListing('declined')}`),
+    ];
+  },
+  '/listings/:id/edit': async () => [site(`/listings/${await herListing('pending')}/edit`)],
+  '/admin/listings': async () => {
+    await herListing('pending');
+    await claimOn(await herListing('approved'), AUTHOR_ID);
+    return [site('/admin/listings')];
+  },
+  '/robots.txt': () => [site('/robots.txt')],
+  '/sitemap.xml': () => [site('/sitemap.xml')],
+  '/sitemaps/:file': async () => {
+    await herListing('approved');
+    return [site('/sitemaps/1.xml')];
+  },
   '/admin/crisis-resources': () => [site('/admin/crisis-resources')],
   '/g/:slug/t/:id': () => [
     aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.anonThread}`),
@@ -304,6 +403,25 @@ const posts: Record<string, Filler> = {
   '/admin/crisis-resources': () => [site('/admin/crisis-resources', resourceForm())],
   '/admin/crisis-resources/:id': async () => [site(`/admin/crisis-resources/${await freshResource()}`, resourceForm())],
   '/admin/crisis-resources/:id/delete': async () => [site(`/admin/crisis-resources/${await freshResource()}/delete`)],
+  '/listings/new': () => [site('/listings/new', listingForm())],
+  '/listings/:id/edit': async () => [site(`/listings/${await herListing('pending')}/edit`, listingForm())],
+  '/listings/:id/claim': async () => [
+    site(`/listings/${await herListing('approved')}/claim`, { message: 'I have run this group for years.' }),
+  ],
+  '/admin/listings/:id/approve': async () => [site(`/admin/listings/${await herListing('pending')}/approve`)],
+  '/admin/listings/:id/decline': async () => {
+    const id = await herListing('pending');
+    return [site(`/admin/listings/${id}/decline`, { [`reason-${id}`]: 'We could not reach the group.' })];
+  },
+  // Approving someone else's claim on her listing (a claim of hers approved would make her a
+  // group's owner, shown as such on its pages); declining hers.
+  '/admin/listings/claims/:id/approve': async () => {
+    const other = await w.pw.freshPerson();
+    return [site(`/admin/listings/claims/${await claimOn(await herListing('approved'), other.id)}/approve`)];
+  },
+  '/admin/listings/claims/:id/decline': async () => [
+    site(`/admin/listings/claims/${await claimOn(await herListing('approved'), AUTHOR_ID)}/decline`),
+  ],
   '/safety/alerts/:id/resolve': () => [
     aboutAnonymous('A', `/safety/alerts/${w.alertA}/resolve`, { form: { note: 'Reached out.' } }),
     inGroup('B', `/safety/alerts/${w.alertB}/resolve`, { form: { note: '' } }),
@@ -316,6 +434,14 @@ const posts: Record<string, Filler> = {
     aboutAnonymous('A', `/safety/alerts/${w.alertA}/check-in`, { htmx: true }),
     inGroup('B', `/safety/alerts/${w.alertB}/check-in`),
   ],
+  '/g/:slug/listing': () => [
+    inGroup('A', `/g/${w.g.A.slug}/listing`, {
+      form: { topics: 'caregiving', formats: 'forum', audiences: 'self', place: 'Leeds', searchEngines: 'on' },
+    }),
+  ],
+  '/admin/topics': () => [site('/admin/topics', { name: `Leak topic ${next()}`, parent: '', synonyms: 'leaky' })],
+  '/admin/topics/:id': async () => [site(`/admin/topics/${await freshTopic()}`, { name: `Leak topic ${next()}` })],
+  '/admin/topics/:id/remove': async () => [site(`/admin/topics/${await freshTopic()}/remove`)],
   '/admin/watched-words/:id/remove': async () => {
     const [word] = await db()
       .insert(watchedWords)

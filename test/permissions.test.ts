@@ -13,6 +13,7 @@ import { flags, silences } from '../src/features/moderation/schema.js';
 import { bans, memberships } from '../src/features/groups/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
+import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
 import { countQueries } from '../src/platform/db/client.js';
 import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
@@ -173,6 +174,60 @@ const newGroupForm = (): Form => ({
 });
 
 /**
+ * Listings of groups hosted elsewhere, submitted by someone who holds no role here (so no role in
+ * the table is their submitter): an approved one anyone may read, and pending ones only site admins
+ * may (the submitter's own view is tested in src/features/directory/listings.test.ts).
+ */
+let listingSubmitter: Promise<Person> | undefined;
+async function makeListing(status: 'pending' | 'approved'): Promise<number> {
+  listingSubmitter ??= pw.freshPerson();
+  const submitter = await listingSubmitter;
+  const [row] = await db()
+    .insert(listings)
+    .values({ contact: 'hello@example.net', status, submittedBy: submitter.id })
+    .returning({ id: listings.id });
+  await db()
+    .insert(directoryEntries)
+    .values({
+      kind: 'listing',
+      listingId: row!.id,
+      name: `Listing ${status} ${++made}`,
+      summary: 'A group that meets in a church hall.',
+      listed: status === 'approved',
+      searchEngines: status === 'approved',
+    });
+  return row!.id;
+}
+const sharedListings = new Map<string, Promise<number>>();
+function sharedListing(status: 'pending' | 'approved'): Promise<number> {
+  let id = sharedListings.get(status);
+  if (!id) sharedListings.set(status, (id = makeListing(status)));
+  return id;
+}
+async function makeClaim(): Promise<number> {
+  const listingId = await makeListing('approved');
+  const claimant = await pw.freshPerson();
+  const [claim] = await db()
+    .insert(listingClaims)
+    .values({ listingId, userId: claimant.id, message: 'I run this group on Tuesdays.' })
+    .returning({ id: listingClaims.id });
+  return claim!.id;
+}
+const listingForm = (): Form => ({
+  name: `Listed by the permission test ${++made}`,
+  summary: 'A phone group for carers, every Monday evening.',
+  contact: '0113 000 0000',
+  leadership: 'peer',
+  access: 'open',
+  free: 'yes',
+  language: 'en',
+  formats: 'phone',
+  audiences: 'carers',
+});
+let sitemapListings = { approved: 0, pending: 0 };
+const reviews = (r: Role): Expected => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound'));
+
+/**
  * An anonymous reply in a fresh thread, written by `author` (the member when not given), under a
  * policy that let only site administrators reveal it, or facilitators too.
  */
@@ -247,7 +302,8 @@ const groupCases: GroupCase[] = [
       ...shows(body, g.thread.title, readsDiscussions(r, g.kind)),
       ...shows(body, g.hiddenThread.title, moderates(r)),
       ...shows(body, g.pendingThread.title, moderates(r) || r === 'member'),
-      ...(g.kind.visibility === 'members' && !noindex(body) ? ['members-only group page without noindex'] : []),
+      // Search engines list a group's pages only when it chose to; no group here did.
+      ...(noindex(body) ? [] : ['a group page without noindex, though the group did not choose search engines']),
     ],
   },
   {
@@ -257,14 +313,49 @@ const groupCases: GroupCase[] = [
     expect: () => 'ok',
     check: (body, r, g) => (readsDiscussions(r, g.kind) ? [] : shows(body, `Secret-${g.slug}`, false)),
   },
+  // Searching discussions: a word only this group's posts hold ("Secret-<slug>", in the title and
+  // the opening post of each of its threads) is found exactly where the role reads the group.
+  {
+    method: 'GET',
+    route: '/g/:slug/search',
+    request: (g) => ({ url: `/g/${g.slug}/search?q=Secret-${g.slug}` }),
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body, r, g) => [
+      ...shows(body, g.thread.title, true),
+      // Hidden posts never appear in search, for moderators neither; waiting ones to their author only.
+      ...shows(body, g.hiddenThread.title, false),
+      ...shows(body, g.pendingThread.title, r === 'member'),
+      ...(noindex(body) ? [] : ['a search page without noindex']),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/search',
+    label: "one group's word, across groups",
+    request: (g) => ({ url: `/search?q=Secret-${g.slug}` }),
+    expect: () => 'ok',
+    // Across groups: the public discussions of listed groups, and the groups the person is in or
+    // runs (an unlisted group's never reach anyone else, as in every listing).
+    check: (body, r, g) => {
+      const found =
+        (g.kind.visibility === 'public' && g.kind.listed) ||
+        (readsDiscussions(r, g.kind) && (holdsMembership(r) || r === 'orgAdmin'));
+      return [
+        ...shows(body, g.thread.title, found),
+        ...shows(body, g.hiddenThread.title, false),
+        ...shows(body, g.pendingThread.title, found && r === 'member'),
+        ...(noindex(body) ? [] : ['a search page without noindex']),
+      ];
+    },
+  },
   {
     method: 'GET',
     route: '/g/:slug/t/:id',
     label: 'published thread',
     request: (g) => ({ url: `/g/${g.slug}/t/${g.thread.id}`, missing: `/g/${g.slug}/t/${NO_ID}` }),
     expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : 'notFound'),
-    check: (body, _r, g) =>
-      g.kind.visibility === 'members' && !noindex(body) ? ['members-only thread without noindex'] : [],
+    // Discussions are never listed by search engines, whatever the group chose.
+    check: (body) => (noindex(body) ? [] : ['a thread without noindex']),
   },
   {
     method: 'GET',
@@ -862,6 +953,21 @@ const groupCases: GroupCase[] = [
   },
   {
     method: 'GET',
+    route: '/g/:slug/listing',
+    request: (g) => ({ url: `/g/${g.slug}/listing` }),
+    expect: (r) => loggedIn(r, () => allowIf(manages(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/listing',
+    request: (g) => ({
+      url: `/g/${g.slug}/listing`,
+      form: { topics: 'caregiving', formats: 'forum', audiences: 'self', place: '', searchEngines: 'on' },
+    }),
+    expect: (r) => loggedIn(r, () => allowIf(manages(r))),
+  },
+  {
+    method: 'GET',
     route: '/g/:slug/settings',
     request: (g) => ({ url: `/g/${g.slug}/settings` }),
     expect: (r) => loggedIn(r, () => allowIf(manages(r))),
@@ -1054,6 +1160,158 @@ const siteCases: SiteCase[] = [
   },
   // Crisis resources: for everyone; kept by site admins.
   { method: 'GET', route: '/help', request: () => ({ url: '/help?country=GB' }), expect: () => 'ok' },
+  // Help me find a group: for everyone; it suggests listed groups only (every test group is tagged "testing").
+  {
+    method: 'GET',
+    route: '/find',
+    request: () => ({ url: '/find?step=results&about=testing' }),
+    expect: () => 'ok',
+    check: (body) => listingCheck(body, { listedShown: false, unlistedShown: false }),
+  },
+  // Listings of groups hosted elsewhere: anyone signed in submits and claims; anyone reads an
+  // approved one; a pending one is not there for anyone but its submitter and site admins.
+  {
+    method: 'GET',
+    route: '/listings/new',
+    request: () => ({ url: '/listings/new' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/listings/new',
+    request: () => ({ url: '/listings/new', form: listingForm() }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/listings/mine',
+    request: () => ({ url: '/listings/mine' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/listings/:id',
+    label: 'approved',
+    request: async () => ({ url: `/listings/${await sharedListing('approved')}` }),
+    expect: () => 'ok',
+    check: (body) => [
+      ...shows(body, 'Hosted elsewhere', true),
+      ...shows(body, 'hello@example.net', true),
+      ...(noindex(body) ? ['an approved listing with noindex'] : []),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/listings/:id',
+    label: 'pending',
+    request: async () => ({ url: `/listings/${await sharedListing('pending')}`, missing: `/listings/${NO_ID}` }),
+    expect: (r) => (r === 'siteAdmin' ? 'ok' : 'notFound'),
+    check: (body) => (noindex(body) ? [] : ['a pending listing without noindex']),
+  },
+  {
+    method: 'GET',
+    route: '/listings/:id/edit',
+    request: async () => ({
+      url: `/listings/${await sharedListing('pending')}/edit`,
+      missing: `/listings/${NO_ID}/edit`,
+    }),
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/listings/:id/edit',
+    request: async () => ({
+      url: `/listings/${await sharedListing('pending')}/edit`,
+      form: listingForm(),
+      missing: `/listings/${NO_ID}/edit`,
+    }),
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/listings/:id/claim',
+    request: async () => ({
+      url: `/listings/${await makeListing('approved')}/claim`,
+      form: { message: 'I have run this group for years.' },
+      missing: `/listings/${NO_ID}/claim`,
+    }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/listings/:id/claim',
+    label: 'pending',
+    request: async () => ({
+      url: `/listings/${await sharedListing('pending')}/claim`,
+      form: { message: 'I have run this group for years.' },
+      missing: `/listings/${NO_ID}/claim`,
+    }),
+    // Site admins see it, but a listing still being checked cannot be claimed.
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'forbidden' : 'notFound')),
+  },
+  {
+    method: 'GET',
+    route: '/admin/listings',
+    request: () => ({ url: '/admin/listings', missing: '/no/such/page' }),
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/admin/listings/:id/approve',
+    request: async () => ({
+      url: `/admin/listings/${await makeListing('pending')}/approve`,
+      missing: `/admin/listings/${NO_ID}/approve`,
+    }),
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/admin/listings/:id/decline',
+    async request() {
+      const id = await makeListing('pending');
+      return {
+        url: `/admin/listings/${id}/decline`,
+        form: { [`reason-${id}`]: 'We could not reach the group.' },
+        missing: `/admin/listings/${NO_ID}/decline`,
+      };
+    },
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/admin/listings/claims/:id/approve',
+    request: async () => ({
+      url: `/admin/listings/claims/${await makeClaim()}/approve`,
+      missing: `/admin/listings/claims/${NO_ID}/approve`,
+    }),
+    expect: reviews,
+  },
+  {
+    method: 'POST',
+    route: '/admin/listings/claims/:id/decline',
+    request: async () => ({
+      url: `/admin/listings/claims/${await makeClaim()}/decline`,
+      missing: `/admin/listings/claims/${NO_ID}/decline`,
+    }),
+    expect: reviews,
+  },
+  // Search engines: for everyone. No group here chose to be listed, so none is in the sitemap.
+  { method: 'GET', route: '/robots.txt', request: () => ({ url: '/robots.txt' }), expect: () => 'ok' },
+  { method: 'GET', route: '/sitemap.xml', request: () => ({ url: '/sitemap.xml' }), expect: () => 'ok' },
+  {
+    method: 'GET',
+    route: '/sitemaps/:file',
+    request: async () => {
+      sitemapListings = { approved: await sharedListing('approved'), pending: await sharedListing('pending') };
+      return { url: '/sitemaps/1.xml', missing: '/sitemaps/999.xml' };
+    },
+    expect: () => 'ok',
+    check: (body) => [
+      ...shows(body, '/g/', false),
+      ...shows(body, `/listings/${sitemapListings.approved}<`, true),
+      ...shows(body, `/listings/${sitemapListings.pending}<`, false),
+    ],
+  },
   {
     method: 'GET',
     route: '/admin/crisis-resources',
@@ -1452,6 +1710,58 @@ const siteCases: SiteCase[] = [
     },
     expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
   },
+  // The directory's topics, and the gazetteer's autocomplete.
+  { method: 'GET', route: '/places', request: () => ({ url: '/places?q=leeds' }), expect: () => 'ok' },
+  {
+    method: 'GET',
+    route: '/admin/topics',
+    request: () => ({ url: '/admin/topics', missing: '/no/such/page' }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/topics',
+    request: () => ({
+      url: '/admin/topics',
+      form: { name: `Perm topic ${++made}`, parent: '' },
+      missing: '/no/such/page',
+    }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'GET',
+    route: '/admin/topics/:id',
+    async request() {
+      const [topic] = await db().select({ id: topics.id }).from(topics).limit(1);
+      return { url: `/admin/topics/${topic!.id}`, missing: `/admin/topics/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/topics/:id',
+    async request() {
+      const name = `Perm topic ${++made}`;
+      const [topic] = await db()
+        .insert(topics)
+        .values({ slug: `perm-topic-${made}`, name })
+        .returning({ id: topics.id });
+      return { url: `/admin/topics/${topic!.id}`, form: { name, parent: '' }, missing: `/admin/topics/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/topics/:id/remove',
+    async request() {
+      const [topic] = await db()
+        .insert(topics)
+        .values({ slug: `perm-topic-${++made}`, name: `Perm topic ${made}` })
+        .returning({ id: topics.id });
+      return { url: `/admin/topics/${topic!.id}/remove`, missing: `/admin/topics/${NO_ID}/remove` };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
   // Organisations.
   { method: 'GET', route: '/organisations', request: () => ({ url: '/organisations' }), expect: () => 'ok' },
   {
@@ -1614,11 +1924,12 @@ function weighPage(route: string, where: string, html: string) {
   const css = sum(/<link rel="stylesheet" href="(\/assets\/[^"]+)"/g);
   const known = pageWeights.get(route);
   if (!known || js + css > known.js + known.css) pageWeights.set(route, { js, css, where });
-  // Links to other sites are fine; anything the browser would fetch by itself is not.
+  // Links to other sites are fine; anything the browser would fetch by itself is not. A canonical
+  // link names the page's own public address for search engines; browsers do not fetch it.
   for (const m of html.matchAll(
     /<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)="((?:https?:)?\/\/[^"]+)"/g,
   ))
-    foreignRequests.add(`${route}: ${m[1]}`);
+    if (!m[0].startsWith('<link rel="canonical"')) foreignRequests.add(`${route}: ${m[1]}`);
   if (/@font-face|\.woff2?\b/.test(html)) foreignRequests.add(`${route}: a web font`);
 }
 /** The 404 for something that does not exist, per role and route: it does not depend on the group. */

@@ -20,7 +20,7 @@ export function SecurityPage({ ctx, twoFactor, passkeys, sessions, errors = {} }
   const { t } = ctx;
   const unknown = t('accounts.security.sessions.unknownDevice');
   return (
-    <Layout ctx={ctx} title={t('accounts.security.title')} noindex scripts={['webauthn.js', 'passkeys.js']}>
+    <Layout ctx={ctx} title={t('accounts.security.title')} scripts={['webauthn.js', 'passkeys.js']}>
       <h1>{t('accounts.security.title')}</h1>
       <AccountNav ctx={ctx} />
       <FormErrors ctx={ctx} errors={errors} />
@@ -173,7 +173,7 @@ export function TwoFactorSetupPage({
   const { t } = ctx;
   const grouped = setup.secret.match(/.{1,4}/g)!.join(' ');
   return (
-    <Layout ctx={ctx} title={t('accounts.twoFactor.setup.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.twoFactor.setup.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.twoFactor.setup.title')}</h1>
         <p class="lede">{t('accounts.twoFactor.setup.intro')}</p>
@@ -218,7 +218,7 @@ export function TwoFactorSetupPage({
 export function RecoveryCodesPage({ ctx, codes, next }: { ctx: PageContext; codes: string[]; next: string }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.twoFactor.codes.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.twoFactor.codes.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.twoFactor.codes.title')}</h1>
         <p class="lede">{t('accounts.twoFactor.codes.intro')}</p>
@@ -252,7 +252,7 @@ export function SecondStepPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.twoFactor.login.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.twoFactor.login.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.twoFactor.login.title')}</h1>
         <p>{t('accounts.twoFactor.login.intro')}</p>

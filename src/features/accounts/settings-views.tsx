@@ -42,7 +42,7 @@ export function SettingsPage({
     : settings;
   const languageName = (code: string) => new Intl.DisplayNames([ctx.locale], { type: 'language' }).of(code) ?? code;
   return (
-    <Layout ctx={ctx} title={t('accounts.settings.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.settings.title')}>
       <h1>{t('accounts.settings.title')}</h1>
       <AccountNav ctx={ctx} />
       <FormErrors ctx={ctx} errors={errors} />

@@ -12,7 +12,7 @@ export function SignUpPage({ ctx, errors = {}, values = {}, setup = false }: For
   const { t } = ctx;
   const title = setup ? t('setup.title') : t('accounts.signUp.title');
   return (
-    <Layout ctx={ctx} title={title} noindex>
+    <Layout ctx={ctx} title={title}>
       <section class="panel narrow">
         <h1>{title}</h1>
         <p class="lede">{setup ? t('setup.intro') : t('accounts.signUp.intro')}</p>
@@ -68,7 +68,7 @@ export function SignUpPage({ ctx, errors = {}, values = {}, setup = false }: For
 export function LogInPage({ ctx, errors = {}, values = {}, next }: FormProps & { next?: string | undefined }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.logIn.title')} noindex scripts={['webauthn.js', 'passkeys.js']}>
+    <Layout ctx={ctx} title={t('accounts.logIn.title')} scripts={['webauthn.js', 'passkeys.js']}>
       <section class="panel narrow">
         <h1>{t('accounts.logIn.title')}</h1>
         <FormErrors ctx={ctx} errors={errors} />
@@ -136,6 +136,7 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account/content-warnings', t('contentWarnings.page.link')],
     ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],
+    ['/listings/mine', t('listings.mine.title')],
   ] as const;
   return (
     <nav class="leader-nav" aria-label={t('accounts.nav.label')}>
@@ -156,7 +157,7 @@ export function AccountPage({
 }: FormProps & { email: string; emailVerified: boolean }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.account.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.account.title')}>
       <h1>{t('accounts.account.title')}</h1>
       <AccountNav ctx={ctx} />
       <section class="panel" aria-labelledby="about-you">
@@ -218,7 +219,7 @@ export function AccountPage({
 export function VerifyEmailPage({ ctx, token, valid }: { ctx: PageContext; token: string; valid: boolean }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.verify.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.verify.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.verify.title')}</h1>
         {valid ? (
@@ -242,7 +243,7 @@ export function VerifyEmailPage({ ctx, token, valid }: { ctx: PageContext; token
 export function ForgotPasswordPage({ ctx, errors = {}, values = {}, sent = false }: FormProps & { sent?: boolean }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.forgot.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.forgot.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.forgot.title')}</h1>
         {sent ? (
@@ -277,7 +278,7 @@ export function ForgotPasswordPage({ ctx, errors = {}, values = {}, sent = false
 export function ResetPasswordPage({ ctx, errors = {}, token, valid }: FormProps & { token: string; valid: boolean }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('accounts.reset.title')} noindex>
+    <Layout ctx={ctx} title={t('accounts.reset.title')}>
       <section class="panel narrow">
         <h1>{t('accounts.reset.title')}</h1>
         {valid ? (

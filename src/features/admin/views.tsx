@@ -13,7 +13,7 @@ interface OutboxMessage {
 export function OutboxPage({ ctx, messages }: { ctx: PageContext; messages: OutboxMessage[] }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('admin.outbox.title')} noindex>
+    <Layout ctx={ctx} title={t('admin.outbox.title')}>
       <h1>{t('admin.outbox.title')}</h1>
       <p>{t('admin.outbox.intro')}</p>
       {messages.length === 0 ? <p class="empty">{t('admin.outbox.empty')}</p> : null}

@@ -80,7 +80,7 @@ export function MuteButton({ ctx, threadId, muted }: { ctx: PageContext; threadI
 export function BlockedPage({ ctx, blocked }: { ctx: PageContext; blocked: BlockedPerson[] }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('blocking.page.title')} noindex>
+    <Layout ctx={ctx} title={t('blocking.page.title')}>
       <h1>{t('blocking.page.title')}</h1>
       <AccountNav ctx={ctx} />
       <section class="panel">

@@ -164,7 +164,7 @@ export function WarningPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('contentWarnings.moderatorHeading')} noindex>
+    <Layout ctx={ctx} title={t('contentWarnings.moderatorHeading')}>
       <p class="breadcrumb">
         <a href={`/g/${access.group.slug}/t/${thread.id}#post-${postId}`}>{thread.title}</a>
       </p>
@@ -181,7 +181,7 @@ export function WarningPage({
 export function PreferencesPage({ ctx, shown }: { ctx: PageContext; shown: Set<WarningTopic> }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('contentWarnings.page.title')} noindex>
+    <Layout ctx={ctx} title={t('contentWarnings.page.title')}>
       <h1>{t('contentWarnings.page.title')}</h1>
       <AccountNav ctx={ctx} />
       <section class="panel">

@@ -184,6 +184,10 @@ export const directoryEntries = pgTable(
     index('directory_entries_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('directory_entries_listed_idx').on(t.listed, t.lastActivityAt),
     index('directory_entries_place_idx').on(t.latitude, t.longitude),
+    // The sitemap reads only the entries search engines may list, in id order, a file at a time.
+    index('directory_entries_findable_idx')
+      .on(t.id)
+      .where(sql`listed and search_engines and visibility = 'public'`),
   ],
 );
 

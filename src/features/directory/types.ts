@@ -68,6 +68,8 @@ export interface DirectoryResult {
   formats: DirectoryFormat[];
   audiences: DirectoryAudience[];
   topics: { slug: string; name: string }[];
+  /** The group's own tags ("long covid", "fatigue"). */
+  tags?: string[];
   memberCount: number;
   activeMembers: number;
   replyRate: number;

@@ -39,7 +39,7 @@ export function RevealPage(props: PostPageProps) {
   const { ctx, view, errors = {}, values = {} } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('forum.reveal.title')} noindex>
+    <Layout ctx={ctx} title={t('forum.reveal.title')}>
       <QuotedPost {...props} />
       <section class="panel narrow">
         <h1>{t('forum.reveal.title')}</h1>
@@ -72,7 +72,7 @@ export function RevealedPage({ ctx, revealed }: { ctx: PageContext; revealed: Re
   const { t } = ctx;
   const { access, thread, post } = revealed;
   return (
-    <Layout ctx={ctx} title={t('forum.reveal.done')} noindex>
+    <Layout ctx={ctx} title={t('forum.reveal.done')}>
       <p class="breadcrumb">
         <a href={`${threadUrl(access.group.slug, thread)}#post-${post.id}`}>{thread.title}</a>
       </p>
@@ -102,7 +102,7 @@ export function BanAuthorPage(props: PostPageProps) {
   const { ctx, access, thread, view, errors = {}, values = {} } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('forum.banAuthor.title')} noindex>
+    <Layout ctx={ctx} title={t('forum.banAuthor.title')}>
       <QuotedPost {...props} />
       <section class="panel narrow">
         <h1>{t('forum.banAuthor.title')}</h1>

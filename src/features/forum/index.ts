@@ -7,3 +7,5 @@ export { pendingPosts, type PendingPost } from './premoderation.js';
 export { PendingSection } from './review-views.js';
 export { forumRoutes } from './routes.js';
 export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';
+export { discussionSearchRoutes } from './search-routes.js';
+export { groupActivitySql } from './activity.js';

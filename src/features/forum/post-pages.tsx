@@ -26,7 +26,7 @@ export function EditPostPage({
   const { t } = ctx;
   const v = values ?? { title: thread.title, body: view.post.body };
   return (
-    <Layout ctx={ctx} title={t('forum.editPost.title')} noindex>
+    <Layout ctx={ctx} title={t('forum.editPost.title')}>
       <p class="breadcrumb">
         <a href={`/g/${access.group.slug}`}>{access.group.name}</a> ›{' '}
         <a href={threadUrl(access.group.slug, thread)}>{thread.title}</a>
@@ -61,7 +61,7 @@ export function DeletePostPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('forum.deletePost.title')} noindex>
+    <Layout ctx={ctx} title={t('forum.deletePost.title')}>
       <section class="panel narrow">
         <h1>{t('forum.deletePost.title')}</h1>
         <p>{view.post.isOpening ? t('forum.deletePost.wholeThread') : t('forum.deletePost.confirm')}</p>
@@ -92,7 +92,7 @@ export function HistoryPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('forum.history')} noindex>
+    <Layout ctx={ctx} title={t('forum.history')}>
       <p class="breadcrumb">
         <a href={`${threadUrl(access.group.slug, thread)}#post-${view.post.id}`}>{thread.title}</a>
       </p>

@@ -7,6 +7,7 @@ import { isHtmx, pageContext, redirectAfterPost, sendFragment, sendPage } from '
 import { idParam, parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { crisisPanelFor } from '../safety/index.js';
+import { groupSearchPresence } from '../directory/index.js';
 import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
 import { threadChannel, threadReplies } from './live.js';
 import * as anonymity from './anonymity.js';
@@ -47,8 +48,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const listing = canReadDiscussions(access)
       ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, muted })
       : { threads: [], total: 0 };
+    const seo = await groupSearchPresence(db, access, deps.baseUrl);
     const ctx = pageContext(request, reply);
-    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE, muted }));
+    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE, muted, seo }));
   });
 
   app.get<{ Params: { slug: string } }>('/g/:slug/threads/new', async (request, reply) => {

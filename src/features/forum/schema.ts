@@ -59,6 +59,12 @@ export const posts = pgTable(
      * null for none (src/features/content-warnings).
      */
     contentWarning: text('content_warning'),
+    /*
+     * Posts also have a `search` tsvector column with a GIN index (posts_search_idx), added and kept
+     * by migration 0007's SQL (a trigger: body, and an opening post's thread title weighted higher,
+     * in the group's language). It is left out of this table on purpose, so that the many queries
+     * that load whole posts never carry it; only forum/search.ts reads it, in SQL.
+     */
   },
   (t) => [
     index('posts_thread_idx').on(t.threadId, t.createdAt),

@@ -15,6 +15,7 @@ import {
 import { BlockButton, HiddenForMe, HideForMeButton, MuteButton } from '../blocking/index.js';
 import { WarnedBody, WarningFields, WarningForm, warningLabel } from '../content-warnings/index.js';
 import { CrisisPanel, type CrisisPanelData } from '../safety/index.js';
+import { notIndexed, type SearchPresence } from '../directory/index.js';
 import { anonymityOf, type AnonymityOption } from './anonymity.js';
 import type { Thread } from './schema.js';
 import type { PostView, ThreadSummary } from './service.js';
@@ -29,6 +30,7 @@ export function GroupPage({
   page,
   pageSize,
   muted = false,
+  seo = notIndexed,
 }: {
   ctx: PageContext;
   access: GroupAccess;
@@ -38,6 +40,8 @@ export function GroupPage({
   pageSize: number;
   /** Listing only the threads the viewer muted. */
   muted?: boolean;
+  /** Whether search engines may list the page (the group chose it), and its structured data. */
+  seo?: SearchPresence;
 }) {
   const { t } = ctx;
   const { group } = access;
@@ -45,7 +49,13 @@ export function GroupPage({
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const listUrl = (n: number) => `/g/${group.slug}?${muted ? 'muted=1&' : ''}page=${n}`;
   return (
-    <Layout ctx={ctx} title={group.name} description={group.summary} noindex={group.visibility === 'members'}>
+    <Layout
+      ctx={ctx}
+      title={group.name}
+      description={group.summary}
+      indexable={seo.indexable && !muted}
+      jsonLd={seo.jsonLd}
+    >
       <GroupHeader ctx={ctx} access={access} />
       <section aria-labelledby="discussions-heading">
         <div class="section-head">
@@ -128,7 +138,7 @@ export function NewThreadPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('forum.newThread.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('forum.newThread.title', { name: group.name })}>
       <p class="breadcrumb">
         <a href={`/g/${group.slug}`}>{group.name}</a>
       </p>
@@ -434,7 +444,7 @@ export function ThreadPage({
   const [opening, ...replies] = posts;
   const firstNew = firstNewReply(replies, seen);
   return (
-    <Layout ctx={ctx} title={thread.title} noindex={group.visibility === 'members'}>
+    <Layout ctx={ctx} title={thread.title}>
       <p class="breadcrumb">
         <a href={`/g/${group.slug}`}>{group.name}</a>
       </p>

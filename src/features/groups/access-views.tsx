@@ -28,7 +28,7 @@ export function ApplyPage({
   const { group } = access;
   const questions = group.entryQuestions;
   return (
-    <Layout ctx={ctx} title={t('groups.apply.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.apply.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel" aria-labelledby="apply-heading">
         <h2 id="apply-heading">{t('groups.apply.heading')}</h2>
@@ -97,7 +97,7 @@ export function ApplicationsPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.applications.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.applications.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <h2>{t('groups.applications.heading')}</h2>
       <FormErrors ctx={ctx} errors={errors} />
@@ -153,7 +153,7 @@ export function InvitationsPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.invitations.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.invitations.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <h2>{t('groups.invitations.heading')}</h2>
       {created ? (
@@ -228,7 +228,7 @@ export function InvitePage({ ctx, access, token, errors = {}, values = {} }: Bas
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.invite.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.invite.title', { name: group.name })}>
       <section class="panel narrow">
         <h1>{t('groups.invite.heading', { name: group.name })}</h1>
         <p class="lede">{group.summary}</p>
@@ -287,7 +287,7 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
     </div>
   );
   return (
-    <Layout ctx={ctx} title={t('groups.settings.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.settings.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel">
         <h2>{t('groups.settings.heading')}</h2>

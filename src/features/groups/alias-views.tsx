@@ -47,7 +47,7 @@ export function NamePage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.name.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.name.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel" aria-labelledby="name-heading">
         <h2 id="name-heading">{t('groups.name.heading')}</h2>

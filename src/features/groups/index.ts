@@ -2,6 +2,7 @@
 export {
   accessGroup,
   accessGroupById,
+  accessOwnGroups,
   assertCanManage,
   assertCanModerate,
   assertCanReadDiscussions,
@@ -23,7 +24,7 @@ export {
   type GroupAccess,
 } from './policy.js';
 export { recordAudit, type AuditAction } from './audit.js';
-export { findUserIdByName, memberNameSql, nameInGroup } from './aliases.js';
+export { findUserIdByName, memberIdByNameSql, memberNameSql, nameInGroup } from './aliases.js';
 export {
   countListedGroupsByOrganisation,
   createGroup,

@@ -51,7 +51,7 @@ export function MembersPage({
   const base = `/g/${group.slug}/members`;
   const mine = facilitators.find((f) => f.self);
   return (
-    <Layout ctx={ctx} title={t('groups.members.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.members.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <FormErrors ctx={ctx} errors={errors} />
       {facilitators.length ? (
@@ -197,7 +197,7 @@ export function RemoveMemberPage({
   const { group } = access;
   const path = `/g/${group.slug}/members/${encodeURIComponent(name)}/remove`;
   return (
-    <Layout ctx={ctx} title={t('groups.remove.title', { pseudonym: name })} noindex>
+    <Layout ctx={ctx} title={t('groups.remove.title', { pseudonym: name })}>
       <section class="panel narrow">
         <h1>{t('groups.remove.title', { pseudonym: name })}</h1>
         <p>{t('groups.remove.intro', { name: group.name })}</p>
@@ -257,7 +257,7 @@ export function NotesPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.notes.title', { pseudonym: name })} noindex>
+    <Layout ctx={ctx} title={t('groups.notes.title', { pseudonym: name })}>
       <p class="breadcrumb">
         <a href={`/g/${group.slug}/members`}>{group.name}</a>
       </p>
@@ -302,7 +302,7 @@ export function NotesPage({
 export function AuditPage({ ctx, access, entries }: { ctx: PageContext; access: GroupAccess; entries: AuditRow[] }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('groups.audit.title', { name: access.group.name })} noindex>
+    <Layout ctx={ctx} title={t('groups.audit.title', { name: access.group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <h2>{t('groups.audit.heading')}</h2>
       {entries.length === 0 ? <p class="empty">{t('groups.audit.none')}</p> : null}

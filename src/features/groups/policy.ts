@@ -54,8 +54,32 @@ const groupOrganisation = sql.raw('groups.organisation_id');
  * organisation that runs it and whether they administer it) in one query.
  */
 async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAccess> {
+  const [found] = await loadAccesses(db, actor, which);
+  if (!found) throw new NotFound();
+  return found;
+}
+
+/**
+ * The groups a person belongs to (a membership of any standing) or runs through an organisation,
+ * each as they may see it, in one query: for searches across "my groups" (forum/search.ts), which
+ * then ask the same policy functions as a single group's pages.
+ */
+export async function accessOwnGroups(db: DbOrTx, actor: Actor): Promise<GroupAccess[]> {
+  if (!actor) return [];
+  return loadAccesses(
+    db,
+    actor,
+    // A union of ids, not "exists … or exists …" per group, so that it reads no more than the
+    // person's memberships and their organisations' groups, however many groups the site has.
+    sql`groups.id in (select m.group_id from memberships m where m.user_id = ${actor.id}
+      union select g2.id from groups g2 where g2.organisation_id in (select o.id from organisations o
+        where ${isOrganisationAdminSql(sql.raw('o.id'), actor.id)}))`,
+  );
+}
+
+async function loadAccesses(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAccess[]> {
   const viewerId = actor?.id ?? -1;
-  const [row] = await db
+  const rows = await db
     .select({
       group: groups,
       membership: memberships,
@@ -72,7 +96,22 @@ async function loadAccess(db: DbOrTx, actor: Actor, which: SQL): Promise<GroupAc
     .from(groups)
     .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
     .where(which);
-  if (!row) throw new NotFound();
+  return rows.map((row) => accessOf(row, actor));
+}
+
+function accessOf(
+  row: {
+    group: Group;
+    membership: Membership | null;
+    banned: boolean;
+    applying: boolean;
+    alias: string | null;
+    organisation: { slug: string; name: string } | null;
+    orgAdmin: boolean;
+    silencedUntil: string | Date | null;
+  },
+  actor: Actor,
+): GroupAccess {
   const { group, membership } = row;
   return {
     group,

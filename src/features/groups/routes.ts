@@ -1,21 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
 import { Invalid } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendPage } from '../../platform/http/page.js';
 import { requireViewer } from '../accounts/index.js';
+import { groupSearchPresence, loadGroupProfile } from '../directory/index.js';
 import { accessGroup, assertCanManage } from './policy.js';
 import * as membership from './membership.js';
 import * as service from './service.js';
 import { renderMembers, renderNamePage } from './members-routes.js';
-import { DirectoryPage, GroupAboutPage, GroupFormPage, HomePage } from './views.js';
-
-const PAGE_SIZE = 20;
-const directoryQuery = z.object({
-  sort: z.enum(['newest', 'active']).catch('active'),
-  page: z.coerce.number().int().min(1).max(10000).catch(1),
-});
+import { GroupAboutPage, GroupFormPage, HomePage } from './views.js';
 
 type SlugParams = { slug: string };
 
@@ -30,15 +24,6 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return sendPage(
       reply,
       HomePage({ ctx: pageContext(request, reply), newest: newest.groups, active: active.groups }),
-    );
-  });
-
-  app.get('/groups', async (request, reply) => {
-    const { sort, page } = directoryQuery.parse(request.query ?? {});
-    const listing = await service.listGroups(db, { sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return sendPage(
-      reply,
-      DirectoryPage({ ctx: pageContext(request, reply), listing, sort, page, pageSize: PAGE_SIZE }),
     );
   });
 
@@ -61,7 +46,11 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get<{ Params: SlugParams }>('/g/:slug/about', async (request, reply) => {
     const access = await accessGroup(db, request.viewer, request.params.slug);
-    return sendPage(reply, GroupAboutPage({ ctx: pageContext(request, reply), access }));
+    const [seo, profile] = await Promise.all([
+      groupSearchPresence(db, access, deps.baseUrl),
+      loadGroupProfile(db, access.group.id),
+    ]);
+    return sendPage(reply, GroupAboutPage({ ctx: pageContext(request, reply), access, seo, profile }));
   });
 
   app.get<{ Params: SlugParams }>('/g/:slug/edit', async (request, reply) => {

@@ -2,10 +2,12 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
+import { EntryProfileSummary, notIndexed, type EntryProfileView, type SearchPresence } from '../directory/index.js';
 import {
   awaitsSecondFactor,
   canManage,
   canModerate,
+  canReadDiscussions,
   canSeeMembers,
   isLapsed,
   isLeader,
@@ -13,7 +15,7 @@ import {
 } from './policy.js';
 import { nameInGroup } from './aliases.js';
 import type { Group } from './schema.js';
-import { groupLanguages, type GroupListing, type GroupSort } from './service.js';
+import { groupLanguages } from './service.js';
 
 /** Language names in each locale, made once: building an Intl.DisplayNames costs more than a page. */
 const languageNames = new Map<string, Intl.DisplayNames>();
@@ -88,10 +90,17 @@ export function GroupList({ ctx, groups, heading }: { ctx: PageContext; groups: 
 export function HomePage({ ctx, newest, active }: { ctx: PageContext; newest: Group[]; active: Group[] }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('home.title')} description={t('home.description')}>
+    <Layout ctx={ctx} title={t('home.title')} description={t('home.description')} indexable>
       <section class="hero">
         <h1>{t('home.heading')}</h1>
         <p class="lede">{t('home.intro')}</p>
+        <form method="get" action="/groups" role="search" class="home-search">
+          <label for="home-q">{t('directory.homeSearch')}</label>
+          <div class="search-row">
+            <input type="search" id="home-q" name="q" maxLength={200} autocomplete="off" />
+            <button type="submit">{t('directory.searchButton')}</button>
+          </div>
+        </form>
         <p class="actions">
           <a class="button" href="/groups">
             {t('home.findGroup')}
@@ -106,6 +115,9 @@ export function HomePage({ ctx, newest, active }: { ctx: PageContext; newest: Gr
             </a>
           )}
         </p>
+        <p>
+          <a href="/find">{t('guided.homeLink')}</a>
+        </p>
       </section>
       <section aria-labelledby="active-groups">
         <h2 id="active-groups">{t('home.active')}</h2>
@@ -115,47 +127,6 @@ export function HomePage({ ctx, newest, active }: { ctx: PageContext; newest: Gr
         <h2 id="new-groups">{t('home.newest')}</h2>
         <GroupList ctx={ctx} groups={newest} />
       </section>
-    </Layout>
-  );
-}
-
-export function DirectoryPage({
-  ctx,
-  listing,
-  sort,
-  page,
-  pageSize,
-}: {
-  ctx: PageContext;
-  listing: GroupListing;
-  sort: GroupSort;
-  page: number;
-  pageSize: number;
-}) {
-  const { t } = ctx;
-  const pages = Math.max(1, Math.ceil(listing.total / pageSize));
-  const link = (s: GroupSort, p = 1) => `/groups?sort=${s}${p > 1 ? `&page=${p}` : ''}`;
-  return (
-    <Layout ctx={ctx} title={t('directory.title')} description={t('directory.description')}>
-      <h1>{t('directory.title')}</h1>
-      <p>{t('directory.count', { count: listing.total })}</p>
-      <nav aria-label={t('directory.sortLabel')} class="tabs">
-        <a href={link('active')} aria-current={sort === 'active' ? 'page' : undefined}>
-          {t('directory.sortActive')}
-        </a>
-        <a href={link('newest')} aria-current={sort === 'newest' ? 'page' : undefined}>
-          {t('directory.sortNewest')}
-        </a>
-      </nav>
-      {/* Directly under the page's h1, with no section heading between. */}
-      <GroupList ctx={ctx} groups={listing.groups} heading="h2" />
-      {pages > 1 ? (
-        <nav aria-label={t('directory.pages')} class="pager">
-          {page > 1 ? <a href={link(sort, page - 1)}>{t('directory.previous')}</a> : null}
-          <span>{t('directory.pageOf', { page, pages })}</span>
-          {page < pages ? <a href={link(sort, page + 1)}>{t('directory.next')}</a> : null}
-        </nav>
-      ) : null}
     </Layout>
   );
 }
@@ -276,10 +247,16 @@ export function GroupFormPage({
   const { t } = ctx;
   const title = slug ? t('groups.edit.title') : t('groups.new.title');
   return (
-    <Layout ctx={ctx} title={title} noindex>
+    <Layout ctx={ctx} title={title}>
       <section class="panel">
         <h1>{title}</h1>
-        {slug ? null : <p class="lede">{t('groups.new.intro')}</p>}
+        {slug ? (
+          <p>
+            <a href={`/g/${slug}/listing`}>{t('directorySettings.listing.link')}</a>
+          </p>
+        ) : (
+          <p class="lede">{t('groups.new.intro')}</p>
+        )}
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={slug ? `/g/${slug}/edit` : '/groups/new'} novalidate>
           <CsrfField ctx={ctx} />
@@ -392,6 +369,23 @@ export function GroupHeader({
         {canSeeMembers(access) ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
+      {canReadDiscussions(access) ? (
+        <form
+          method="get"
+          action={`/g/${group.slug}/search`}
+          role="search"
+          aria-label={t('discussionSearch.searchThisGroupLabel')}
+          class="group-search"
+        >
+          <label for="group-search-q" class="visually-hidden">
+            {t('discussionSearch.searchThisGroupLabel')}
+          </label>
+          <input type="search" id="group-search-q" name="q" maxLength={200} />
+          <button type="submit" class="button button-secondary">
+            {t('discussionSearch.searchThisGroup')}
+          </button>
+        </form>
+      ) : null}
       {canModerate(access) ? (
         <nav class="leader-nav" aria-label={t('groups.leaderNav.label')}>
           <a href={`/g/${group.slug}/applications`}>{t('groups.leaderNav.applications')}</a>
@@ -400,6 +394,7 @@ export function GroupHeader({
           <a href={`/g/${group.slug}/safety`}>{t('groups.leaderNav.safety')}</a>
           {isLeader(access) ? <a href={`/g/${group.slug}/audit`}>{t('groups.leaderNav.audit')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
+          {canManage(access) ? <a href={`/g/${group.slug}/listing`}>{t('directorySettings.listing.link')}</a> : null}
           {canManage(access) && group.joinPolicy === 'paid' ? (
             <>
               <a href={`/g/${group.slug}/fees`}>{t('groups.leaderNav.fees')}</a>
@@ -421,11 +416,29 @@ export function GroupHeader({
   );
 }
 
-export function GroupAboutPage({ ctx, access }: { ctx: PageContext; access: GroupAccess }) {
+export function GroupAboutPage({
+  ctx,
+  access,
+  seo = notIndexed,
+  profile = null,
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  /** Whether search engines may list the page (the group chose it), and its structured data. */
+  seo?: SearchPresence;
+  /** Topics, ways to take part, meetings and place, from the group's directory settings. */
+  profile?: EntryProfileView | null;
+}) {
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('groups.about.title', { name: group.name })} description={group.summary}>
+    <Layout
+      ctx={ctx}
+      title={t('groups.about.title', { name: group.name })}
+      description={group.summary}
+      indexable={seo.indexable}
+      jsonLd={seo.jsonLd}
+    >
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">{t('groups.about.heading')}</h2>
@@ -436,6 +449,7 @@ export function GroupAboutPage({ ctx, access }: { ctx: PageContext; access: Grou
           <p>{group.summary}</p>
         )}
         <p>{group.leadership === 'peer' ? t('groups.leadership.peerHint') : t('groups.leadership.professionalHint')}</p>
+        {profile ? <EntryProfileSummary ctx={ctx} profile={profile} /> : null}
         <p>
           <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
         </p>

@@ -32,7 +32,7 @@ export function QueuePage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('forum.review.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('forum.review.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <PendingSection ctx={ctx} access={access} pending={pending} />
       <section aria-labelledby="flagged-heading">
@@ -221,7 +221,7 @@ export function SilencesPage({ ctx, access, list }: { ctx: PageContext; access: 
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('moderation.silences.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('moderation.silences.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <h2>{t('moderation.silences.heading')}</h2>
       <p>{t('moderation.silences.intro')}</p>

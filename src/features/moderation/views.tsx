@@ -55,7 +55,7 @@ export function FlagPage({
   const { t } = ctx;
   const back = `${threadUrl(access.group.slug, thread)}#post-${view.post.id}`;
   return (
-    <Layout ctx={ctx} title={t('moderation.flagPost.title')} noindex>
+    <Layout ctx={ctx} title={t('moderation.flagPost.title')}>
       <QuotedPost ctx={ctx} access={access} thread={thread} view={view} />
       <section class="panel narrow">
         <h1>{t('moderation.flagPost.heading')}</h1>

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
+import { listings } from '../directory/schema.js';
 
 export const notificationKindEnum = pgEnum('notification_kind', [
   'author_revealed',
@@ -11,6 +12,10 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   'crisis_alert',
   'check_in_request',
   'check_in_message',
+  'listing_approved',
+  'listing_declined',
+  'listing_claim_approved',
+  'listing_claim_declined',
 ]);
 
 /**
@@ -29,6 +34,8 @@ export const notifications = pgTable(
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     threadId: integer('thread_id'),
     postId: integer('post_id'),
+    /** A listing of a group hosted elsewhere that the person submitted or claimed (src/features/directory). */
+    listingId: integer('listing_id').references(() => listings.id, { onDelete: 'cascade' }),
     /** Who did it, as a role ("site administrator"), never by name. */
     actorRole: text('actor_role'),
     reason: text('reason'),

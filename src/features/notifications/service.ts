@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { groupSummarySql } from '../groups/index.js';
+import { listingSummarySql } from '../directory/index.js';
 import { notifications, type NotificationKind } from './schema.js';
 
 export interface NewNotification {
@@ -9,6 +10,8 @@ export interface NewNotification {
   groupId?: number | null;
   threadId?: number | null;
   postId?: number | null;
+  /** A listing of a group hosted elsewhere (src/features/directory). */
+  listingId?: number | null;
   /** Who did it, as a role ('siteAdmin', 'facilitator'), never by name. */
   actorRole?: string | null;
   reason?: string | null;
@@ -33,6 +36,8 @@ export interface NotificationRow {
   group: { slug: string; name: string } | null;
   threadId: number | null;
   postId: number | null;
+  /** The listing it is about (its id and name), when it is about one. */
+  listing: { id: number; name: string } | null;
   actorRole: string | null;
   reason: string | null;
   createdAt: Date;
@@ -50,7 +55,7 @@ export async function readNotifications(db: Db, userId: number, limit = 100): Pr
       update notifications set read_at = now() where user_id = ${userId} and read_at is null returning id
     )
     select n.id, n.kind, ${groupSummarySql(sql.raw('n.group_id'))} as "group", n.thread_id as "threadId",
-      n.post_id as "postId", n.actor_role as "actorRole", n.reason, n.created_at as "createdAt",
+      n.post_id as "postId", ${listingSummarySql(sql.raw('n.listing_id'))} as "listing", n.actor_role as "actorRole", n.reason, n.created_at as "createdAt",
       n.read_at is null as unread
     from notifications n where n.user_id = ${userId}
     order by n.created_at desc, n.id desc limit ${limit}`)) as unknown as {

@@ -1,6 +1,7 @@
 import type { PageContext } from '../../platform/http/page.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
+import { ListingNotification } from '../directory/index.js';
 import type { NotificationRow } from './service.js';
 
 function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
@@ -37,6 +38,11 @@ function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
     case 'moderator_warning':
     case 'silenced':
       return <ModerationMessage ctx={ctx} n={n} />;
+    case 'listing_approved':
+    case 'listing_declined':
+    case 'listing_claim_approved':
+    case 'listing_claim_declined':
+      return <ListingNotification ctx={ctx} n={n} />;
   }
 }
 
@@ -121,7 +127,7 @@ function ModerationMessage({ ctx, n }: { ctx: PageContext; n: NotificationRow })
 export function NotificationsPage({ ctx, list }: { ctx: PageContext; list: NotificationRow[] }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('notifications.title')} noindex>
+    <Layout ctx={ctx} title={t('notifications.title')}>
       <h1>{t('notifications.title')}</h1>
       {list.length === 0 ? <p class="empty">{t('notifications.none')}</p> : null}
       <ul class="plain-list notifications">

@@ -26,7 +26,7 @@ export function OrganisationGroupFormPage({
   const base = organisationUrl(organisation);
   const title = t('organisations.newGroup.title', { name: organisation.name });
   return (
-    <Layout ctx={ctx} title={title} noindex>
+    <Layout ctx={ctx} title={title}>
       <p class="breadcrumb">
         <a href={base}>{organisation.name}</a>
       </p>

@@ -93,7 +93,7 @@ export function NewOrganisationPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('organisations.new.title')} noindex>
+    <Layout ctx={ctx} title={t('organisations.new.title')}>
       <p class="breadcrumb">
         <a href="/organisations">{t('organisations.list.title')}</a>
       </p>
@@ -253,7 +253,7 @@ export function AdminsPage({
   const base = organisationUrl(organisation);
   const removable = admins.length > 1;
   return (
-    <Layout ctx={ctx} title={t('organisations.admins.title', { name: organisation.name })} noindex>
+    <Layout ctx={ctx} title={t('organisations.admins.title', { name: organisation.name })}>
       <p class="breadcrumb">
         <a href={base}>{organisation.name}</a>
       </p>

@@ -26,7 +26,7 @@ export function TreasurerPage(p: TreasurerPageProps) {
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('payments.treasurer.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('payments.treasurer.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <FeeNav ctx={ctx} slug={group.slug} />
       <p class="hint">{t('payments.treasurer.private')}</p>

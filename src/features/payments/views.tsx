@@ -45,7 +45,7 @@ export function FeesPage({
   const { t } = ctx;
   const { group } = access;
   return (
-    <Layout ctx={ctx} title={t('payments.settings.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('payments.settings.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <FeeNav ctx={ctx} slug={group.slug} />
       <section class="panel" aria-labelledby="fees-heading">
@@ -151,7 +151,7 @@ export function PayPage({ ctx, access, fee, standing, waiver, cardEnabled, error
   const { group } = access;
   const open = fee !== null && mayPay(standing, fee.interval);
   return (
-    <Layout ctx={ctx} title={t('payments.pay.title', { name: group.name })} noindex>
+    <Layout ctx={ctx} title={t('payments.pay.title', { name: group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <section class="panel" aria-labelledby="pay-heading">
         <h2 id="pay-heading">{t('payments.pay.heading')}</h2>
@@ -272,7 +272,7 @@ function WaiverForm(p: {
 export function ContinueToPaymentPage({ ctx, access, url }: { ctx: PageContext; access: GroupAccess; url: string }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('payments.pay.continue.title')} noindex>
+    <Layout ctx={ctx} title={t('payments.pay.continue.title')}>
       <section class="panel">
         <h1>{t('payments.pay.continue.title')}</h1>
         <p>{t('payments.pay.continue.body', { name: access.group.name })}</p>

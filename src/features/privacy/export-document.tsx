@@ -1,5 +1,6 @@
 import type { Translate } from '../../platform/views/i18n.js';
 import type { AccountExport } from '../accounts/index.js';
+import type { DirectoryExport } from '../directory/index.js';
 import type { ModerationExport } from '../moderation/index.js';
 import type { SafetyExport } from '../safety/index.js';
 import type { TrustExport } from '../trust/index.js';
@@ -11,6 +12,8 @@ export interface MemberData {
   exportedAt: Date;
   account: AccountExport;
   organisations: { administers: { name: string; since: Date }[] };
+  /** Listings of groups hosted elsewhere the member submitted, and claims they made (src/features/directory). */
+  directory: DirectoryExport;
   groups: {
     memberships: Named<{ groupId: number; role: string; joinedAt: Date; credential: string | null }>[];
     applications: Named<{
@@ -79,7 +82,7 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
  * and loads nothing; posts are shown as the Markdown they were written in, escaped.
  */
 export function ExportDocument({ t, locale, data }: { t: Translate; locale: string; data: MemberData }) {
-  const { account, groups, forum, payments, organisations } = data;
+  const { account, groups, forum, payments, organisations, directory } = data;
   const s = account.settings;
   return (
     <html lang={locale}>
@@ -161,6 +164,27 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
             </li>
           ))}
         </ul>
+
+        {directory.listings.length || directory.claims.length ? (
+          <>
+            <h2>{t('privacy.archive.listings')}</h2>
+            <ul>
+              {directory.listings.map((l) => (
+                <li>
+                  {l.name} · {l.status} · {when(l.createdAt)} · {l.summary} · {l.contact}
+                  {l.website ? ` · ${l.website}` : ''}
+                  {l.organiser ? ` · ${l.organiser}` : ''}
+                </li>
+              ))}
+              {directory.claims.map((c) => (
+                <li>
+                  {t('privacy.archive.listingClaim', { name: c.listing })} · {c.status} · {when(c.createdAt)} ·{' '}
+                  {c.message}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
 
         {groups.applications.length ? (
           <>

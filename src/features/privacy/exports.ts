@@ -6,6 +6,7 @@ import { NotFound } from '../../platform/errors.js';
 import { supportedLocales, translator } from '../../platform/views/i18n.js';
 import { exportAccount } from '../accounts/index.js';
 import { exportBlockingData } from '../blocking/index.js';
+import { exportDirectoryData } from '../directory/index.js';
 import { readPreferences } from '../content-warnings/index.js';
 import { exportForumData } from '../forum/index.js';
 import { exportGroupData, groupNamesByIds } from '../groups/index.js';
@@ -22,19 +23,31 @@ export const OFFER_DAYS = 7;
 
 /** Everything kept about a member, gathered from every feature, with group names filled in. */
 export async function gatherMemberData(db: Db, userId: number): Promise<MemberData | null> {
-  const [account, groups, forum, payments, organisations, moderation, blocking, warningsShown, crisis, trust] =
-    await Promise.all([
-      exportAccount(db, userId),
-      exportGroupData(db, userId),
-      exportForumData(db, userId),
-      exportPaymentData(db, userId),
-      exportOrganisationData(db, userId),
-      exportModerationData(db, userId),
-      exportBlockingData(db, userId),
-      readPreferences(db, { id: userId }),
-      exportSafetyData(db, userId),
-      exportTrustData(db, userId),
-    ]);
+  const [
+    account,
+    groups,
+    forum,
+    payments,
+    organisations,
+    moderation,
+    blocking,
+    warningsShown,
+    crisis,
+    trust,
+    directory,
+  ] = await Promise.all([
+    exportAccount(db, userId),
+    exportGroupData(db, userId),
+    exportForumData(db, userId),
+    exportPaymentData(db, userId),
+    exportOrganisationData(db, userId),
+    exportModerationData(db, userId),
+    exportBlockingData(db, userId),
+    readPreferences(db, { id: userId }),
+    exportSafetyData(db, userId),
+    exportTrustData(db, userId),
+    exportDirectoryData(db, userId),
+  ]);
   if (!account) return null;
   const names = await groupNamesByIds(db, [
     ...groups.memberships.map((m) => m.groupId),
@@ -58,6 +71,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     exportedAt: new Date(),
     account,
     organisations,
+    directory,
     groups: {
       memberships: named(groups.memberships),
       applications: named(groups.applications),

@@ -43,11 +43,15 @@ export async function privacyRoutes(
     await purgeExpiredExports(db);
     const archive = await readArchive(db, request.viewer!.id, request.params.id);
     const day = new Date().toISOString().slice(0, 10);
-    return reply
-      .type('application/zip')
-      .header('content-disposition', `attachment; filename="mutual-data-${day}.zip"`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(archive));
+    return (
+      reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="mutual-data-${day}.zip"`)
+        .header('cache-control', 'no-store')
+        // Not a page, so it cannot say noindex itself: a person's data never belongs in a search engine.
+        .header('x-robots-tag', 'noindex')
+        .send(Buffer.from(archive))
+    );
   });
 
   function renderDelete(

@@ -34,7 +34,7 @@ export function DataPage({ ctx, exports }: { ctx: PageContext; exports: ExportRo
   const { t } = ctx;
   const preparing = exports.some((e) => e.status === 'preparing');
   return (
-    <Layout ctx={ctx} title={t('privacy.data.title')} noindex>
+    <Layout ctx={ctx} title={t('privacy.data.title')}>
       <h1>{t('privacy.data.title')}</h1>
       <AccountNav ctx={ctx} />
       <section class="panel" aria-labelledby="export-heading">
@@ -94,7 +94,7 @@ export function DeleteAccountPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('privacy.delete.title')} noindex>
+    <Layout ctx={ctx} title={t('privacy.delete.title')}>
       <section class="panel narrow">
         <h1>{t('privacy.delete.title')}</h1>
         <p class="lede">{t('privacy.delete.intro')}</p>

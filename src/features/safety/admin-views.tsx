@@ -80,7 +80,7 @@ export function ResourcesAdminPage({
   const { t } = ctx;
   const editingOne = typeof editing === 'number' ? resources.find((r) => r.id === editing) : undefined;
   return (
-    <Layout ctx={ctx} title={t('safety.resources.title')} noindex>
+    <Layout ctx={ctx} title={t('safety.resources.title')}>
       <h1>{t('safety.resources.title')}</h1>
       <p>{t('safety.resources.intro')}</p>
       <FormErrors ctx={ctx} errors={errors} />

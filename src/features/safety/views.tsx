@@ -123,7 +123,7 @@ export function HelpPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('safety.help.title')} description={t('safety.help.description')}>
+    <Layout ctx={ctx} title={t('safety.help.title')} description={t('safety.help.description')} indexable>
       <h1>{t('safety.help.title')}</h1>
       <p class="lead">{t('safety.help.intro')}</p>
       <p>
@@ -288,7 +288,7 @@ export function AlertsPage({
   const open = alerts.filter((a) => !a.resolvedAt);
   const closed = alerts.filter((a) => a.resolvedAt);
   return (
-    <Layout ctx={ctx} title={t('safety.alerts.title', { name: access.group.name })} noindex>
+    <Layout ctx={ctx} title={t('safety.alerts.title', { name: access.group.name })}>
       <GroupHeader ctx={ctx} access={access} />
       <h2>{t('safety.alerts.heading')}</h2>
       <p>{t('safety.alerts.intro')}</p>

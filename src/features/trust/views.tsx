@@ -47,7 +47,7 @@ export function TrustAdminPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('trust.admin.title')} noindex>
+    <Layout ctx={ctx} title={t('trust.admin.title')}>
       <h1>{t('trust.admin.title')}</h1>
       <p>{t('trust.admin.intro')}</p>
       <FormErrors ctx={ctx} errors={errors} />

@@ -20,7 +20,7 @@ export function WatchedWordsPage({
   const { t } = ctx;
   const chosen = values.action ?? 'flag';
   return (
-    <Layout ctx={ctx} title={t('watchedWords.title')} noindex>
+    <Layout ctx={ctx} title={t('watchedWords.title')}>
       <h1>{t('watchedWords.title')}</h1>
       <p>{t('watchedWords.intro')}</p>
       <section class="panel" aria-labelledby="add-heading">

@@ -27,6 +27,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     viewer: Viewer | null;
   }
+  interface FastifyInstance {
+    /** The site's public address (config BASE_URL), for canonical links; set by buildApp. */
+    baseUrl: string;
+  }
 }
 
 /** What every page and fragment needs to render: translations, the viewer and a CSRF token. */
@@ -38,6 +42,8 @@ export interface PageContext {
   timeZone: string;
   csrfToken: string;
   path: string;
+  /** The site's public address without a trailing slash (config BASE_URL). */
+  baseUrl: string;
   /** A one-time message shown at the top of the page ("You have joined the group."). */
   notice?: string | undefined;
 }
@@ -63,6 +69,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
       return token;
     },
     path: request.url,
+    baseUrl: request.server.baseUrl,
     notice: typeof notice === 'string' && isNoticeKey(notice) ? t(`notices.${notice}`) : undefined,
   };
 }

@@ -14,6 +14,7 @@ export const assetFiles: Record<string, string> = {
   'webauthn.js': join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
   'passkeys.js': fileURLToPath(new URL('../../client/passkeys.js', import.meta.url)),
   'live.js': fileURLToPath(new URL('../../client/live.js', import.meta.url)),
+  'directory.js': fileURLToPath(new URL('../../client/directory.js', import.meta.url)),
 };
 
 const versions = new Map<string, string>();

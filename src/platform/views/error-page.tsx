@@ -15,7 +15,7 @@ interface ErrorPageProps {
 export function ErrorPage({ ctx, kind, reason, vars, nextStep }: ErrorPageProps) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t(`errors.${kind}.title`)} noindex>
+    <Layout ctx={ctx} title={t(`errors.${kind}.title`)}>
       <section class="panel">
         <h1>{t(`errors.${kind}.title`)}</h1>
         <p>{reason ? t(reason as MessageKey, vars) : t(`errors.${kind}.body`)}</p>

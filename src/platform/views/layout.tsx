@@ -1,20 +1,40 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../http/page.js';
 import { assetUrl } from './assets.js';
+import { JsonLd } from './json-ld.js';
 
 interface LayoutProps {
   ctx: PageContext;
   title: string;
   description?: string;
   children: ComponentChildren;
-  /** Pages a search engine should not list (forms, account pages, members-only content). */
-  noindex?: boolean;
+  /**
+   * A search engine may list the page. Off unless a page asks for it, so a new page is private by
+   * construction: only the home page, the directory, the guided flow, /help, approved listings and
+   * the public pages of groups that chose search engines turn it on. Indexable pages also get a
+   * canonical link, Open Graph and Twitter card tags.
+   */
+  indexable?: boolean;
+  /** The page's address for canonical links, when it is not the path asked for (never a query string). */
+  canonicalPath?: string;
+  /** schema.org structured data (JSON-LD), written only on indexable pages. */
+  jsonLd?: unknown[];
   /** Scripts (names in assets.ts) that only this page needs, after htmx. */
   scripts?: string[];
 }
 
-export function Layout({ ctx, title, description, children, noindex, scripts = [] }: LayoutProps) {
+export function Layout({
+  ctx,
+  title,
+  description,
+  children,
+  indexable = false,
+  canonicalPath,
+  jsonLd = [],
+  scripts = [],
+}: LayoutProps) {
   const { t, viewer } = ctx;
+  const canonical = indexable ? canonicalUrl(ctx.baseUrl, canonicalPath ?? ctx.path) : null;
   return (
     <html lang={ctx.locale}>
       <head>
@@ -22,7 +42,22 @@ export function Layout({ ctx, title, description, children, noindex, scripts = [
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('site.name')}`}</title>
         {description ? <meta name="description" content={description} /> : null}
-        {noindex ? <meta name="robots" content="noindex" /> : null}
+        {canonical ? (
+          <>
+            <link rel="canonical" href={canonical} />
+            <meta property="og:type" content="website" />
+            <meta property="og:site_name" content={t('site.name')} />
+            <meta property="og:title" content={title} />
+            {description ? <meta property="og:description" content={description} /> : null}
+            <meta property="og:url" content={canonical} />
+            <meta name="twitter:card" content="summary" />
+            {jsonLd.map((data, i) => (
+              <JsonLd key={i} data={data} />
+            ))}
+          </>
+        ) : (
+          <meta name="robots" content="noindex" />
+        )}
         {/* A 422 answers a form sent with htmx that needs changing: it is swapped in (the form
             with its messages and the person's text), where htmx would otherwise drop it. */}
         <meta
@@ -112,4 +147,10 @@ export function Layout({ ctx, title, description, children, noindex, scripts = [
       </body>
     </html>
   );
+}
+
+/** The page's absolute address without its query string (paging, filters, tracking) or fragment. */
+function canonicalUrl(baseUrl: string, path: string): string {
+  const bare = path.split(/[?#]/u, 1)[0] ?? '/';
+  return `${baseUrl.replace(/\/$/u, '')}${bare.startsWith('/') ? bare : `/${bare}`}`;
 }
