@@ -57,6 +57,8 @@ export interface AppOptions {
   /** Rate limits counted in Redis, across processes; in memory without it. */
   rateLimitRedis?: { redis: Redis; prefix: string } | undefined;
   logger?: Logger | undefined;
+  /** See Deps.searchCacheMs; tests turn it off so that a new group shows at once. */
+  searchCacheMs?: number | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -100,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bus,
     live,
     stripe: opts.stripe,
+    searchCacheMs: opts.searchCacheMs ?? 10_000,
   };
 
   app.get('/healthz', async (_request, reply) => {

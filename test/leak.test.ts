@@ -244,6 +244,7 @@ const gets: Record<string, Filler> = {
   '/account/data/exports/:id': () => [site(`/account/data/exports/${w.exportId}`)],
   '/account/delete': () => [site('/account/delete')],
   '/notifications': () => [site('/notifications')],
+  '/admin': () => [site('/admin')],
   '/admin/outbox': () => [site('/admin/outbox')],
   '/admin/trust': () => [site('/admin/trust?q=Perm')],
   '/admin/watched-words': () => [site('/admin/watched-words')],

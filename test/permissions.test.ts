@@ -1661,6 +1661,13 @@ const siteCases: SiteCase[] = [
   },
   {
     method: 'GET',
+    route: '/admin',
+    request: () => ({ url: '/admin', missing: '/no/such/page' }),
+    // The list of the site administrator's pages; to anyone else it is not there.
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'GET',
     route: '/admin/outbox',
     request: () => ({ url: '/admin/outbox', missing: '/no/such/page' }),
     // Only site administrators read the outbox; to anyone else it is not there.

@@ -84,6 +84,11 @@ export interface Deps {
   live: LiveTopics;
   /** Card payments through Stripe; absent when STRIPE_SECRET_KEY is not set. */
   stripe?: StripeSettings | undefined;
+  /**
+   * How long this process may answer the same directory search from memory, in milliseconds (0:
+   * never). Directory results hold only what anyone may see, so one answer serves every visitor.
+   */
+  searchCacheMs: number;
 }
 
 export interface StripeSettings {

@@ -195,7 +195,7 @@ describe.runIf(chromiumInstalled)('Mutual in a browser', { timeout: 60_000 }, ()
       await page.getByRole('region', { name: section }).getByRole('link', { name: group.name }).waitFor();
 
     await birchAt.visit('/groups');
-    await page.getByText('1 group', { exact: true }).waitFor();
+    await page.getByText('1 group found', { exact: true }).waitFor();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: group.name }) });
     await card.getByText(group.summary).waitFor();
     await card.getByText('Professionally facilitated').waitFor();

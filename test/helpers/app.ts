@@ -64,6 +64,7 @@ export async function createWorld(
     cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
     logLevel: 'silent',
     logger: opts.logger,
+    searchCacheMs: 0,
     limits: {
       signUp: generous,
       logIn: generous,

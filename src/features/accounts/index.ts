@@ -14,6 +14,6 @@ export { accountRoutes, requireViewer, SESSION_COOKIE } from './routes.js';
 export { AccountNav } from './views.js';
 export { securityRoutes } from './security-routes.js';
 export { settingsRoutes } from './settings-routes.js';
-export { secondFactorFirst } from './two-factor.js';
+export { assertSiteAdmin, secondFactorFirst } from './two-factor.js';
 export { countryOf, emailPreferences, membershipHiddenSql, membersHiddenFromMembers, shownOnline } from './settings.js';
 export { confirmAccountDeletion, deleteAccount, exportAccount, type AccountExport } from './personal-data.js';

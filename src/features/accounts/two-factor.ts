@@ -4,7 +4,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { Forbidden, Invalid } from '../../platform/errors.js';
+import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { verifyPassword } from './passwords.js';
 import { loginChallenges, recoveryCodes, twoFactor, users } from './schema.js';
@@ -224,6 +224,18 @@ export async function answerLoginChallenge(
   if ('expired' in outcome) throw new Invalid({ '': 'accounts.twoFactor.errors.startAgain' });
   if ('wrong' in outcome) throw new Invalid({ code: 'accounts.twoFactor.errors.badCode' });
   return outcome;
+}
+
+/**
+ * For the site administrator's pages and powers (the taxonomy, listings, watched words, trust,
+ * crisis resources): to anyone else they do not exist; an administrator without two-step
+ * verification is asked to turn it on first.
+ */
+export function assertSiteAdmin<V extends { isAdmin: boolean; secondFactor?: boolean | undefined }>(
+  viewer: V | null | undefined,
+): asserts viewer is V {
+  if (!viewer?.isAdmin) throw new NotFound();
+  if (!viewer.secondFactor) throw secondFactorFirst();
 }
 
 /** The refusal a leader without two-step verification meets: kind, with the way to turn it on. */

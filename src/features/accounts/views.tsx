@@ -137,6 +137,7 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],
     ['/listings/mine', t('listings.mine.title')],
+    ...(ctx.viewer?.isAdmin ? ([['/admin', t('admin.index.link')]] as const) : []),
   ] as const;
   return (
     <nav class="leader-nav" aria-label={t('accounts.nav.label')}>

@@ -29,3 +29,31 @@ export function OutboxPage({ ctx, messages }: { ctx: PageContext; messages: Outb
     </Layout>
   );
 }
+
+/** The site administrator's pages, each with what it is for. */
+export const adminPages = [
+  ['/admin/listings', 'listings'],
+  ['/admin/topics', 'topics'],
+  ['/admin/crisis-resources', 'crisisResources'],
+  ['/admin/watched-words', 'watchedWords'],
+  ['/admin/trust', 'trust'],
+  ['/admin/outbox', 'outbox'],
+] as const;
+
+export function AdminIndexPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('admin.index.title')}>
+      <h1>{t('admin.index.title')}</h1>
+      <p>{t('admin.index.intro')}</p>
+      <ul class="plain-list">
+        {adminPages.map(([href, key]) => (
+          <li key={href}>
+            <a href={href}>{t(`admin.index.pages.${key}.title`)}</a>
+            <p class="meta">{t(`admin.index.pages.${key}.description`)}</p>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}

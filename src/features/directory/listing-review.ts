@@ -10,7 +10,8 @@ import { parseInput } from '../../platform/http/forms.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { createGroup } from '../groups/index.js';
 import { notify } from '../notifications/index.js';
-import { assertCanClaimListing, assertReviewer } from './listing-policy.js';
+import { assertSiteAdmin } from '../accounts/index.js';
+import { assertCanClaimListing } from './listing-policy.js';
 import { findListing, listingViewColumns, type ListingView } from './listings.js';
 import { directoryEntries, listingClaims, listings, meetingTimes } from './schema.js';
 
@@ -24,7 +25,7 @@ const declineInput = z.object({
 
 /** Approves a pending listing: it joins the directory and the sitemap, and its submitter is told. */
 export async function approveListing(db: Db, viewer: Viewer | null, id: number): Promise<void> {
-  assertReviewer(viewer);
+  assertSiteAdmin(viewer);
   await db.transaction(async (tx) => {
     const [listing] = await tx
       .update(listings)
@@ -56,7 +57,7 @@ export async function approveListing(db: Db, viewer: Viewer | null, id: number):
 
 /** Declines a pending listing with a reason its submitter is told. */
 export async function declineListing(db: Db, viewer: Viewer | null, id: number, body: unknown): Promise<void> {
-  assertReviewer(viewer);
+  assertSiteAdmin(viewer);
   const { reason } = parseInput(declineInput, body);
   await db.transaction(async (tx) => {
     const [listing] = await tx
@@ -119,7 +120,7 @@ export interface ReviewQueue {
 
 /** What waits for a site admin: pending listings, oldest first, and pending claims. Three queries. */
 export async function reviewQueue(db: DbOrTx, viewer: Viewer | null): Promise<ReviewQueue> {
-  assertReviewer(viewer);
+  assertSiteAdmin(viewer);
   const [pending, claims] = await Promise.all([
     db
       .select({
@@ -155,7 +156,7 @@ export async function reviewQueue(db: DbOrTx, viewer: Viewer | null): Promise<Re
  * group. Other open claims on it are declined. All in one transaction.
  */
 export async function approveClaim(db: Db, viewer: Viewer | null, claimId: number): Promise<{ slug: string }> {
-  assertReviewer(viewer);
+  assertSiteAdmin(viewer);
   return db.transaction(async (tx) => {
     const [claim] = await tx
       .select()
@@ -221,7 +222,7 @@ const claimDeclineInput = z.object({
 
 /** Declines a claim; the claimant is told, with the reason when one is given. */
 export async function declineClaim(db: Db, viewer: Viewer | null, claimId: number, body: unknown): Promise<void> {
-  assertReviewer(viewer);
+  assertSiteAdmin(viewer);
   const { reason } = parseInput(claimDeclineInput, body);
   await db.transaction(async (tx) => {
     const [claim] = await tx

@@ -21,7 +21,10 @@ export async function directorySearchRoutes(app: FastifyInstance, deps: Deps): P
     const query = parseDirectoryQuery(raw, { timeZone: own ?? 'UTC' });
     if (own) query.timeZone = own;
     const zoneSource = own ? 'account' : query.timeZone !== 'UTC' ? 'browser' : 'default';
-    const [found, topics] = await Promise.all([searchDirectory(db, query), listTopics(db)]);
+    const [found, topics] = await Promise.all([
+      searchDirectory(db, query, { cacheMs: deps.searchCacheMs }),
+      listTopics(db),
+    ]);
     const view: DirectoryView = { query, found, topics, zoneSource };
     // A history restore asks for the whole page.
     if (isHtmx(request) && request.headers['hx-history-restore-request'] !== 'true') {

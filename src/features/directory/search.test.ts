@@ -200,6 +200,21 @@ describe('searching the directory', () => {
     expect(small.queries).toBeLessThanOrEqual(2);
   });
 
+  it('answers a repeated search from memory when the page asks it to, until the answer expires', async () => {
+    const db = world.database.db;
+    const q = { ...emptyDirectoryQuery(), text: 'quilting' };
+    const first = await searchDirectory(db, q, { cacheMs: 60_000 });
+    expect(first.total).toBe(0);
+    const owner = await world.createUser('Quilter');
+    await makeEntry(world, owner, { name: 'Quilting for calm', summary: 'Sewing together, slowly, on Sundays.' });
+    const again = await countQueries(() => searchDirectory(db, q, { cacheMs: 60_000 }));
+    expect(again.queries).toBe(0);
+    expect(again.result.total).toBe(0);
+    // A different search, or one without the memory, sees the new group at once.
+    expect((await searchDirectory(db, q)).results.map((r) => r.name)).toEqual(['Quilting for calm']);
+    expect((await searchDirectory(db, { ...q, sort: 'newest' }, { cacheMs: 60_000 })).total).toBe(1);
+  });
+
   it('matches topics by name and synonym, longest first', async () => {
     const found = await matchTopics(world.database.db, 'My mum has dementia and I’m exhausted');
     expect(found.map((t) => t.slug)).toEqual(expect.arrayContaining(['dementia-carers', 'dementia', 'ageing-parents']));

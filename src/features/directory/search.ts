@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { resolvePlace } from './places.js';
@@ -182,7 +183,34 @@ async function correctSpelling(db: DbOrTx, text: string): Promise<string | null>
 }
 
 /** Ranked, faceted results; only listed entries; never anything a visitor may not see. */
-export async function searchDirectory(db: DbOrTx, query: DirectoryQuery): Promise<DirectoryResults> {
+export async function searchDirectory(
+  db: DbOrTx,
+  query: DirectoryQuery,
+  opts: { cacheMs?: number } = {},
+): Promise<DirectoryResults> {
+  const cacheMs = opts.cacheMs ?? 0;
+  if (cacheMs <= 0) return runSearch(db, query);
+  let cache = recentSearches.get(db);
+  if (!cache) {
+    cache = new LRUCache<string, DirectoryResults>({ max: 500, ttl: cacheMs });
+    recentSearches.set(db, cache);
+  }
+  const key = JSON.stringify(query);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const found = await runSearch(db, query);
+  cache.set(key, found);
+  return found;
+}
+
+/**
+ * Recent answers, per database, for a few seconds: the landing page and popular searches are
+ * asked for again and again, and one answer costs the database far more than a page's other
+ * work. A change (a new group, a group unlisted) shows once the answer expires.
+ */
+const recentSearches = new WeakMap<object, LRUCache<string, DirectoryResults>>();
+
+async function runSearch(db: DbOrTx, query: DirectoryQuery): Promise<DirectoryResults> {
   const taxonomy = await loadTaxonomy(db);
   const text = query.text.trim();
   const correctedText = text ? await correctSpelling(db, text) : null;

@@ -5,12 +5,12 @@ import { Invalid } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { pageContext, redirectAfterPost, sendFragment, sendPage } from '../../platform/http/page.js';
 import { parseId } from '../../platform/http/params.js';
-import { requireViewer } from '../accounts/index.js';
+import { assertSiteAdmin, requireViewer } from '../accounts/index.js';
 import { findPlaces } from './places.js';
 import { entryProfileValues, entryProfileValuesOf, loadGroupListing, saveGroupListing } from './profile.js';
 import { GroupListingPage, PlaceOptions } from './settings-views.js';
 import { TopicEditPage, TopicsPage, topicValues } from './topic-views.js';
-import { addTopic, assertSiteAdmin, listTopicTree, loadTopic, removeTopic, updateTopic } from './topics.js';
+import { addTopic, listTopicTree, loadTopic, removeTopic, updateTopic } from './topics.js';
 
 type SlugParams = { slug: string };
 type IdParams = { id: string };

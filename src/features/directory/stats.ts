@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import { groupActivitySql } from '../forum/index.js';
-import { utcWeekMinute } from './schedule.js';
+import { refreshMeetingMinutes } from './profile.js';
 
 /** How often the process that runs jobs refreshes the directory's figures. */
 export const STATS_INTERVAL_MS = 15 * 60_000;
@@ -15,7 +15,7 @@ export const STATS_INTERVAL_MS = 15 * 60_000;
 export async function refreshDirectoryStats(db: Db, at = new Date()): Promise<void> {
   await refreshActivity(db);
   await rebuildSearchWords(db);
-  await refreshMeetingTimes(db, at);
+  await refreshMeetingMinutes(db, at);
 }
 
 async function refreshActivity(db: Db): Promise<void> {
@@ -59,22 +59,6 @@ async function rebuildSearchWords(db: Db): Promise<void> {
       where length(word) >= 3 and word !~ '[0-9]'
       group by word`);
   });
-}
-
-/** Recomputes each meeting's UTC minute of the week, once per distinct local time and zone. */
-async function refreshMeetingTimes(db: Db, at: Date): Promise<void> {
-  const result = (await db.execute(
-    sql`select distinct weekday, start_minute, time_zone from meeting_times`,
-  )) as unknown as { rows: { weekday: number; start_minute: number; time_zone: string }[] };
-  if (result.rows.length === 0) return;
-  const rows = result.rows.map((r) => ({ ...r, minute: utcWeekMinute(r.weekday, r.start_minute, r.time_zone, at) }));
-  const list = (values: (string | number)[]) => `{${values.map((v) => JSON.stringify(v)).join(',')}}`;
-  await db.execute(sql`
-    update meeting_times m set utc_week_minute = v.minute
-    from unnest(${list(rows.map((r) => r.weekday))}::int[], ${list(rows.map((r) => r.start_minute))}::int[],
-      ${list(rows.map((r) => r.time_zone))}::text[], ${list(rows.map((r) => r.minute))}::int[]) as v(weekday, start_minute, time_zone, minute)
-    where m.weekday = v.weekday and m.start_minute = v.start_minute and m.time_zone = v.time_zone
-      and m.utc_week_minute <> v.minute`);
 }
 
 /**

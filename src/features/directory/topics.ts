@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Viewer } from '../../platform/http/page.js';
-import { secondFactorFirst } from '../accounts/index.js';
+import { assertSiteAdmin } from '../accounts/index.js';
 import { directoryEntries, topics, type Topic } from './schema.js';
 
 /** A topic with the number of groups and listings filed under it. */
@@ -33,12 +33,6 @@ export async function listTopicTree(db: DbOrTx, withCounts = false): Promise<Top
     else roots.push(node);
   }
   return roots;
-}
-
-/** The taxonomy is site-wide: only site admins (with two-step verification on) edit it. */
-export function assertSiteAdmin(viewer: Viewer | null): asserts viewer is Viewer {
-  if (!viewer?.isAdmin) throw new NotFound();
-  if (!viewer.secondFactor) throw secondFactorFirst();
 }
 
 const topicInput = z.object({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { secondFactorFirst } from '../accounts/index.js';
+import { assertSiteAdmin } from '../accounts/index.js';
 import type { Actor } from '../groups/index.js';
 import { countryCodes } from '../../platform/text/countries.js';
 import { crisisResources, INTERNATIONAL, type CrisisResource } from './schema.js';
@@ -92,11 +92,6 @@ export const resourceInput = z
     message: 'safety.resources.errors.contact',
     path: ['phone'],
   });
-
-function assertSiteAdmin(actor: Actor): void {
-  if (!actor?.isAdmin) throw new NotFound();
-  if (!actor.secondFactor) throw secondFactorFirst();
-}
 
 export async function addResource(db: Db, actor: Actor, input: unknown): Promise<CrisisResource> {
   assertSiteAdmin(actor);

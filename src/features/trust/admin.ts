@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { Invalid, NotFound } from '../../platform/errors.js';
+import { Invalid } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
-import { secondFactorFirst } from '../accounts/index.js';
+import { assertSiteAdmin } from '../accounts/index.js';
 import { activitySql, toActivity, trustLevel, type TrustActivity, type TrustLevel } from './levels.js';
 import { userTrust } from './schema.js';
 
@@ -12,10 +12,7 @@ import { userTrust } from './schema.js';
  * on, as for every admin power). A group's leaders have their own tools for their group instead:
  * pre-moderation, approving first posts, silencing.
  */
-export function assertSiteAdmin(viewer: Viewer | null): asserts viewer is Viewer {
-  if (!viewer?.isAdmin) throw new NotFound();
-  if (!viewer.secondFactor) throw secondFactorFirst();
-}
+export { assertSiteAdmin };
 
 export interface PersonTrust {
   id: number;

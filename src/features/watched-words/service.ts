@@ -5,7 +5,7 @@ import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { withValues } from '../../platform/views/forms.js';
-import { secondFactorFirst } from '../accounts/index.js';
+import { assertSiteAdmin } from '../accounts/index.js';
 import { findWatchedWords, isUsableWord } from './matching.js';
 import { watchedWordActionEnum, watchedWords, type WatchedWord } from './schema.js';
 
@@ -29,12 +29,6 @@ export async function screenWatchedWords(tx: DbOrTx, text: string): Promise<Word
     needsApproval: used.some((w) => w.action === 'approve'),
     flags: used.filter((w) => w.action === 'flag').map((w) => `watched_word:${w.word}`),
   };
-}
-
-/** Watched words are site-wide: only site admins (with two-step verification on) manage them. */
-function assertSiteAdmin(viewer: Viewer | null): asserts viewer is Viewer {
-  if (!viewer?.isAdmin) throw new NotFound();
-  if (!viewer.secondFactor) throw secondFactorFirst();
 }
 
 export async function listWatchedWords(db: Db, viewer: Viewer | null): Promise<WatchedWord[]> {

@@ -1421,6 +1421,25 @@ export const en = {
     },
   },
   admin: {
+    index: {
+      title: 'Site administration',
+      intro: 'What only the site’s administrators can see and change.',
+      link: 'Site administration',
+      pages: {
+        listings: { title: 'Groups hosted elsewhere', description: 'Listings and claims waiting for review.' },
+        topics: { title: 'Topics', description: 'The taxonomy groups are filed under, with synonyms for search.' },
+        crisisResources: {
+          title: 'Crisis resources',
+          description: 'Help lines and emergency numbers shown by country.',
+        },
+        watchedWords: {
+          title: 'Watched words',
+          description: 'Words that block, hold or flag a post anywhere on the site.',
+        },
+        trust: { title: 'Trust levels', description: 'Look up a member’s trust level, or set it by hand.' },
+        outbox: { title: 'Outbox', description: 'Mail kept here while no mail server is configured.' },
+      },
+    },
     outbox: {
       title: 'Outbox',
       intro: 'No mail server is configured (SMTP_URL), so mail Mutual would have sent is kept here.',
