@@ -192,15 +192,17 @@ export async function searchDirectory(
   if (cacheMs <= 0) return runSearch(db, query);
   let cache = recentSearches.get(db);
   if (!cache) {
-    cache = new LRUCache<string, DirectoryResults>({ max: 500, ttl: cacheMs });
+    cache = new LRUCache<string, Promise<DirectoryResults>>({ max: 500, ttl: cacheMs });
     recentSearches.set(db, cache);
   }
   const key = JSON.stringify(query);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const found = await runSearch(db, query);
-  cache.set(key, found);
-  return found;
+  const known = cache.get(key);
+  if (known) return known;
+  // The answer being worked out is shared too: twenty visitors arriving together cost one search.
+  const answer = runSearch(db, query);
+  cache.set(key, answer);
+  answer.catch(() => cache.delete(key));
+  return answer;
 }
 
 /**
@@ -208,7 +210,7 @@ export async function searchDirectory(
  * asked for again and again, and one answer costs the database far more than a page's other
  * work. A change (a new group, a group unlisted) shows once the answer expires.
  */
-const recentSearches = new WeakMap<object, LRUCache<string, DirectoryResults>>();
+const recentSearches = new WeakMap<object, LRUCache<string, Promise<DirectoryResults>>>();
 
 async function runSearch(db: DbOrTx, query: DirectoryQuery): Promise<DirectoryResults> {
   const taxonomy = await loadTaxonomy(db);
