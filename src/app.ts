@@ -15,6 +15,7 @@ import { registerHttpPlatform } from './platform/http/server.js';
 import { LiveTopics, liveRoutes } from './platform/live/hub.js';
 import { createLogger } from './platform/log.js';
 import type { Mailer } from './platform/mail/mailer.js';
+import { mailSecret } from './platform/mail/tokens.js';
 import { accountRoutes, securityRoutes, settingsRoutes } from './features/accounts/index.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { trustRoutes } from './features/trust/index.js';
@@ -36,6 +37,8 @@ import { accessRoutes, groupRoutes, memberRoutes } from './features/groups/index
 import { paymentRoutes } from './features/payments/index.js';
 import { organisationRoutes } from './features/organisations/index.js';
 import { privacyRoutes, type ExportJob } from './features/privacy/index.js';
+import { mailListRoutes } from './features/mail-lists/index.js';
+import { newsletterRoutes } from './features/newsletters/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -59,6 +62,8 @@ export interface AppOptions {
   logger?: Logger | undefined;
   /** See Deps.searchCacheMs; tests turn it off so that a new group shows at once. */
   searchCacheMs?: number | undefined;
+  /** MAIL_DOMAIN; the host name of baseUrl when absent. */
+  mailDomain?: string | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -103,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     live,
     stripe: opts.stripe,
     searchCacheMs: opts.searchCacheMs ?? 10_000,
+    mail: { domain: opts.mailDomain ?? new URL(opts.baseUrl).hostname, secret: mailSecret(opts.cookieSecret) },
   };
 
   app.get('/healthz', async (_request, reply) => {
@@ -138,6 +144,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await adminRoutes(app, deps);
   await trustRoutes(app, deps);
   await watchedWordRoutes(app, deps);
+  await mailListRoutes(app, deps);
+  await newsletterRoutes(app, deps);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;

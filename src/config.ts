@@ -31,6 +31,26 @@ export const settings = {
     doc: 'Outgoing mail server, e.g. smtp://user:pass@host:587. Without it, mail is kept in an outbox that site admins read at /admin/outbox.',
   },
   MAIL_FROM: { default: 'Mutual <no-reply@localhost>', doc: 'The From address of mail Mutual sends.' },
+  MAIL_DOMAIN: {
+    default: '',
+    doc: 'The mail domain of group addresses (caregivers@MAIL_DOMAIN), reply-by-email and bounce addresses; its MX must point at the inbound mail server. Defaults to the host name of BASE_URL.',
+  },
+  MAIL_INBOUND_PORT: {
+    default: '2525',
+    doc: 'Port of the inbound mail server that takes replies, new discussions by email and bounces (on HOST). off: no inbound server.',
+  },
+  MAIL_MAX_BYTES: {
+    default: '10485760',
+    doc: 'The largest message the inbound mail server accepts, in bytes (10 MB).',
+  },
+  DKIM_SELECTOR: {
+    default: '',
+    doc: 'With DKIM_PRIVATE_KEY_FILE, signs outgoing mail with DKIM for MAIL_DOMAIN under this selector (publish the key at <selector>._domainkey.<MAIL_DOMAIN>).',
+  },
+  DKIM_PRIVATE_KEY_FILE: {
+    default: '',
+    doc: 'A PEM file holding the DKIM private key; needed with DKIM_SELECTOR.',
+  },
   RATE_LIMIT_FACTOR: {
     default: '1',
     doc: 'Multiplies every rate limit (sign-up, login, posting, and the posting limits of each trust level). Raise it only for load tests (npm run bench does).',
@@ -77,6 +97,15 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters'),
   SMTP_URL: z.string().refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
   MAIL_FROM: z.string().min(3),
+  MAIL_DOMAIN: z
+    .string()
+    .refine((v) => v === '' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v), 'must be a domain name, e.g. lists.example.org'),
+  MAIL_INBOUND_PORT: z.union([z.literal('off'), z.coerce.number().int().min(1).max(65535)], {
+    error: 'must be a port number or off',
+  }),
+  MAIL_MAX_BYTES: z.coerce.number('must be a number of bytes').int().min(10_000).max(200_000_000),
+  DKIM_SELECTOR: z.string().regex(/^[\w.-]*$/, 'use letters, digits, dots, dashes or underscores'),
+  DKIM_PRIVATE_KEY_FILE: z.string(),
   RATE_LIMIT_FACTOR: z.coerce.number().positive(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   TRUST_PROXY: z.enum(['true', 'false']).transform((v) => v === 'true'),
@@ -103,6 +132,12 @@ export interface Config {
   sessionSecret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The domain of group, reply and bounce addresses. */
+  mailDomain: string;
+  /** Where the inbound mail server listens; undefined: it does not run. */
+  inboundPort: number | undefined;
+  mailMaxBytes: number;
+  dkim: { keySelector: string; privateKeyFile: string } | undefined;
   rateLimitFactor: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
@@ -131,6 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both to take card payments, or neither',
     );
   }
+  if (Boolean(e.DKIM_SELECTOR) !== Boolean(e.DKIM_PRIVATE_KEY_FILE)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set both to sign mail with DKIM, or neither',
+    );
+  }
   checkProcesses(e);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -143,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET || loadOrCreateSecret(dataDir),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
+    mailDomain: e.MAIL_DOMAIN || new URL(e.BASE_URL).hostname,
+    inboundPort: e.MAIL_INBOUND_PORT === 'off' ? undefined : e.MAIL_INBOUND_PORT,
+    mailMaxBytes: e.MAIL_MAX_BYTES,
+    dkim: e.DKIM_SELECTOR ? { keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,
     rateLimitFactor: e.RATE_LIMIT_FACTOR,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -8,10 +8,14 @@ import { openDatabase } from './platform/db/client.js';
 import { scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
 import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
+import { readFileSync } from 'node:fs';
 import { createMailTransport, queuedMailer } from './platform/mail/mailer.js';
+import { mailSecret } from './platform/mail/tokens.js';
 import { checkRedis, connectRedis } from './platform/redis.js';
 import { scheduleDirectoryStats } from './features/directory/index.js';
 import { defineExportJob } from './features/privacy/index.js';
+import { defineMailLists, scheduleMailWork, startInboundServer, type MailContext } from './features/mail-lists/index.js';
+import { defineNewsletters } from './features/newsletters/index.js';
 
 async function main() {
   const config = loadConfig();
@@ -54,14 +58,41 @@ async function runProcess(config: Config, log: Logger) {
     worker,
     report: (error, what) => log.error({ err: error }, `${what}: ${error.message}`),
   });
-  const mailer = queuedMailer(
-    jobs,
-    createMailTransport({ db: database.db, smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    config.mailFrom,
-  );
+  const transport = createMailTransport({
+    db: database.db,
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dkim: config.dkim && {
+      domainName: config.mailDomain,
+      keySelector: config.dkim.keySelector,
+      privateKey: readFileSync(config.dkim.privateKeyFile, 'utf8'),
+    },
+  });
+  const mailer = queuedMailer(jobs, transport, config.mailFrom);
   const exportJob = defineExportJob(jobs, database.db);
+  const postingLimits = scaledPostingLimits(config.rateLimitFactor);
+  const mail: MailContext = {
+    db: database.db,
+    baseUrl: config.baseUrl,
+    domain: config.mailDomain,
+    secret: mailSecret(config.sessionSecret),
+    transport,
+    mailer,
+    bus,
+    postingLimits,
+  };
+  const mailWork = [...defineMailLists(jobs, mail), ...defineNewsletters(jobs, mail)];
   await jobs.start();
   if (worker) await jobs.work();
+  // New posts to mail, digests and newsletters that are due: looked for by the worker.
+  const stopMailWork = worker
+    ? scheduleMailWork(mailWork, (error, what) => log.error({ err: error }, `${what}: ${error.message}`))
+    : undefined;
+  // Replies, new discussions and bounces by email: the worker's too, so one process listens.
+  const inbound =
+    worker && config.inboundPort !== undefined
+      ? await startInboundServer(mail, { port: config.inboundPort, host: config.host, maxBytes: config.mailMaxBytes })
+      : undefined;
   // The directory's activity figures, "did you mean" words and meeting times, kept fresh by the worker.
   const stopDirectoryStats = worker
     ? scheduleDirectoryStats(database.db, (error) => log.error({ err: error }, `directory stats: ${error.message}`))
@@ -70,7 +101,8 @@ async function runProcess(config: Config, log: Logger) {
   const app = web
     ? await buildApp({
         limits: scaledRateLimits(config.rateLimitFactor),
-        postingLimits: scaledPostingLimits(config.rateLimitFactor),
+        postingLimits,
+        mailDomain: config.mailDomain,
         database,
         mailer,
         exportJob,
@@ -93,6 +125,8 @@ async function runProcess(config: Config, log: Logger) {
     // Stops accepting connections, closes live sockets and waits for requests in flight.
     await app?.close();
     stopDirectoryStats?.();
+    stopMailWork?.();
+    await inbound?.close();
     await jobs.stop();
     mailer.close();
     await bus.close();
@@ -112,6 +146,7 @@ async function runProcess(config: Config, log: Logger) {
   } else {
     log.info(`Mutual's worker is running jobs on ${where}`);
   }
+  if (inbound) log.info(`Receiving mail for ${config.mailDomain} on port ${inbound.port}`);
 }
 
 /**

@@ -379,7 +379,7 @@ const posts: Record<string, Filler> = {
   '/login/passkey/options': () => [site('/login/passkey/options')],
   '/login/passkey': () => [site('/login/passkey', { id: w.passkeyId })],
   '/account/settings': () => [
-    site('/account/settings', { membershipVisibility: 'members', emailDigest: 'off', timeZone: 'UTC', locale: 'auto' }),
+    site('/account/settings', { membershipVisibility: 'members', timeZone: 'UTC', locale: 'auto' }),
   ],
   '/account/data/export': () => [site('/account/data/export')],
   '/account/delete': () => [site('/account/delete', { posts: 'keep', password: PASSWORD })],

@@ -1572,7 +1572,7 @@ const siteCases: SiteCase[] = [
     fresh: true,
     request: () => ({
       url: '/account/settings',
-      form: { membershipVisibility: 'nobody', emailDigest: 'off', timeZone: 'Europe/Paris', locale: 'auto' },
+      form: { membershipVisibility: 'nobody', timeZone: 'Europe/Paris', locale: 'auto' },
     }),
     expect: (r) => loggedIn(r, () => 'ok'),
   },

@@ -89,6 +89,8 @@ export interface Deps {
    * never). Directory results hold only what anyone may see, so one answer serves every visitor.
    */
   searchCacheMs: number;
+  /** Mail addresses and signed mail links: MAIL_DOMAIN and the key of the tokens in them. */
+  mail: { domain: string; secret: Buffer };
 }
 
 export interface StripeSettings {

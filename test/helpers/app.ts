@@ -8,6 +8,9 @@ import { Redis } from 'ioredis';
 import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bus/index.js';
 import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.js';
 import { createMailTransport, queuedMailer, readOutbox, type Mailer } from '../../src/platform/mail/mailer.js';
+import { mailSecret } from '../../src/platform/mail/tokens.js';
+import { defineMailLists, type MailContext, type MailWork } from '../../src/features/mail-lists/index.js';
+import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
 import { openTestDatabase } from './database.js';
@@ -22,6 +25,13 @@ export interface TestWorld {
   bus: Bus;
   /** The job queue, as a worker would run it: `drain()` runs every job that is due, with its real handler. */
   jobs: Pick<JobQueue, 'drain'>;
+  /** What list mail, digests, newsletters and the inbound server work with (domain lists.test). */
+  mail: MailContext;
+  /**
+   * What the worker does every few seconds, done now: looks for new posts to mail, digests and
+   * newsletters that are due at `now`, then runs every job until none is left.
+   */
+  mailTick(now?: Date): Promise<void>;
   /** An agent that keeps cookies and CSRF tokens, like one browser. */
   agent(): Agent;
   /** Creates an account directly (the first one becomes the site administrator). */
@@ -37,7 +47,14 @@ export interface TestWorld {
 }
 
 export async function createWorld(
-  opts: { limits?: Partial<RateLimits>; postingLimits?: PostingLimits; baseUrl?: string; logger?: Logger } = {},
+  opts: {
+    limits?: Partial<RateLimits>;
+    postingLimits?: PostingLimits;
+    baseUrl?: string;
+    logger?: Logger;
+    /** Send mail to this SMTP server (a TestSmtpServer's url) rather than keep it in the outbox. */
+    smtpUrl?: string;
+  } = {},
 ): Promise<TestWorld> {
   const database = await openTestDatabase();
   // A job or live event that goes wrong in a test is a bug: fail loudly.
@@ -45,23 +62,40 @@ export async function createWorld(
     throw error;
   };
   const jobs = createJobQueue(database, { worker: false, report: fail });
-  const from = 'Mutual <no-reply@test>';
-  const mailer = queuedMailer(jobs, createMailTransport({ db: database.db, smtpUrl: undefined, from }), from);
+  const from = 'Mutual <no-reply@lists.test>';
+  const transport = createMailTransport({ db: database.db, smtpUrl: opts.smtpUrl, from });
+  const mailer = queuedMailer(jobs, transport, from);
   const exportJob = defineExportJob(jobs, database.db);
+  const cookieSecret = 'test-secret-that-is-long-enough-for-cookies';
+  const baseUrl = opts.baseUrl ?? 'http://localhost:3000';
+  const postingLimits = opts.postingLimits ?? unlimitedPosting;
+  // The bus is made below; list mail reaches it through this object once it is.
+  const mail: MailContext = {
+    db: database.db,
+    baseUrl,
+    domain: 'lists.test',
+    secret: mailSecret(cookieSecret),
+    transport,
+    mailer,
+    postingLimits,
+  };
+  const mailWork: MailWork[] = [...defineMailLists(jobs, mail), ...defineNewsletters(jobs, mail)];
   await jobs.start();
   // With TEST_REDIS_URL the world's live events and rate limits go through Redis, as in production.
   const redisUrl = process.env.TEST_REDIS_URL;
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   const prefix = `mutual-test:${randomBytes(6).toString('hex')}:`;
   const bus = redis ? createRedisBus(redis, prefix, fail) : createMemoryBus(fail);
+  mail.bus = bus;
   const app = await buildApp({
     database,
     mailer,
     exportJob,
     bus,
     rateLimitRedis: redis ? { redis, prefix } : undefined,
-    baseUrl: opts.baseUrl ?? 'http://localhost:3000',
-    cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
+    baseUrl,
+    cookieSecret,
+    mailDomain: mail.domain,
     logLevel: 'silent',
     logger: opts.logger,
     searchCacheMs: 0,
@@ -73,7 +107,7 @@ export async function createWorld(
       ...opts.limits,
     },
     // Like the rate limits above: tests of the trust limits ask for them (defaultPostingLimits).
-    postingLimits: opts.postingLimits ?? unlimitedPosting,
+    postingLimits,
   });
   await app.ready();
   const world: TestWorld = {
@@ -82,6 +116,11 @@ export async function createWorld(
     mailer,
     bus,
     jobs,
+    mail,
+    async mailTick(now = new Date()) {
+      for (const work of mailWork) await work.run(now);
+      while ((await jobs.drain()) > 0);
+    },
     agent: () => new Agent(app),
     async createUser(pseudonym, password = 'correct horse battery') {
       const email = `${pseudonym.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.org`;

@@ -16,7 +16,6 @@ export interface AccountExport {
     membershipVisibility: string;
     appearOnline: boolean;
     emailReplies: boolean;
-    emailDigest: string;
     emailNewsletters: boolean;
     timeZone: string;
     language: string;
@@ -53,7 +52,6 @@ export async function exportAccount(db: DbOrTx, userId: number): Promise<Account
       membershipVisibility: user.membershipVisibility,
       appearOnline: user.appearOnline,
       emailReplies: user.emailReplies,
-      emailDigest: user.emailDigest,
       emailNewsletters: user.emailNewsletters,
       timeZone: user.timeZone,
       language: user.locale,

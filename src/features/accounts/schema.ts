@@ -3,7 +3,6 @@ import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex 
 
 /** Who may see that someone belongs to a group: the group's members, or nobody but its leaders. */
 export const membershipVisibilityEnum = pgEnum('membership_visibility', ['members', 'nobody']);
-export const digestEnum = pgEnum('email_digest', ['off', 'daily', 'weekly']);
 
 export const users = pgTable(
   'users',
@@ -27,8 +26,6 @@ export const users = pgTable(
     appearOnline: boolean('appear_online').notNull().default(true),
     /** Email about replies to the person's discussions and posts. */
     emailReplies: boolean('email_replies').notNull().default(true),
-    /** A summary of new discussions in the person's groups. */
-    emailDigest: digestEnum('email_digest').notNull().default('weekly'),
     /** Newsletters that groups send to their members. */
     emailNewsletters: boolean('email_newsletters').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -171,4 +168,3 @@ export const webauthnChallenges = pgTable('webauthn_challenges', {
 
 export type User = typeof users.$inferSelect;
 export type MembershipVisibility = (typeof membershipVisibilityEnum.enumValues)[number];
-export type EmailDigest = (typeof digestEnum.enumValues)[number];

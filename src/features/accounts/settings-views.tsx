@@ -33,7 +33,6 @@ export function SettingsPage({
         membershipVisibility: values.membershipVisibility ?? '',
         appearOnline: values.appearOnline === 'on',
         emailReplies: values.emailReplies === 'on',
-        emailDigest: values.emailDigest ?? '',
         emailNewsletters: values.emailNewsletters === 'on',
         timeZone: values.timeZone ?? '',
         locale: values.locale ?? '',
@@ -86,17 +85,9 @@ export function SettingsPage({
               {t('accounts.settings.email.replies')}
             </label>
           </div>
-          <div class="field">
-            <label for="field-emailDigest">{t('accounts.settings.email.digest')}</label>
-            <FieldError ctx={ctx} errors={errors} name="emailDigest" />
-            <select id="field-emailDigest" name="emailDigest">
-              {(['off', 'daily', 'weekly'] as const).map((d) => (
-                <option key={d} value={d} selected={v.emailDigest === d}>
-                  {t(`accounts.settings.email.digests.${d}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <p>
+            <a href="/account/email">{t('accounts.settings.email.lists')}</a>
+          </p>
           <div class="field">
             <label class="choice">
               <input type="checkbox" name="emailNewsletters" checked={v.emailNewsletters} />{' '}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type TestWorld } from '../../../test/helpers/app.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
 
-const defaults = { membershipVisibility: 'members', emailDigest: 'weekly', timeZone: 'UTC', locale: 'auto' };
+const defaults = { membershipVisibility: 'members', timeZone: 'UTC', locale: 'auto' };
 
 describe('settings', () => {
   let world: TestWorld;
@@ -31,7 +31,6 @@ describe('settings', () => {
 
     const saved = await agent.post('/account/settings', {
       membershipVisibility: 'nobody',
-      emailDigest: 'off',
       emailNewsletters: 'on',
       timeZone: 'Asia/Tokyo',
       locale: 'en',
@@ -40,7 +39,6 @@ describe('settings', () => {
     const again = await agent.get('/account/settings');
     expect(again.body).toMatch(/value="nobody" checked/);
     expect(again.body).toMatch(/<option value="Asia\/Tokyo" selected/);
-    expect(again.body).toMatch(/<option value="off" selected/);
     expect(again.body).not.toMatch(/name="appearOnline" checked/);
     expect(again.body).not.toMatch(/name="emailReplies" checked/);
     expect(again.body).toMatch(/name="emailNewsletters" checked/);

@@ -4,14 +4,13 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { countryCodes } from '../../platform/text/countries.js';
 import { supportedLocales } from '../../platform/views/i18n.js';
-import { digestEnum, membershipVisibilityEnum, users, type EmailDigest, type MembershipVisibility } from './schema.js';
+import { membershipVisibilityEnum, users, type MembershipVisibility } from './schema.js';
 
 /** A person's choices about who sees what, the email they get, their time zone and language. */
 export interface Settings {
   membershipVisibility: MembershipVisibility;
   appearOnline: boolean;
   emailReplies: boolean;
-  emailDigest: EmailDigest;
   emailNewsletters: boolean;
   timeZone: string;
   locale: string;
@@ -34,7 +33,6 @@ export const settingsInput = z.object({
   membershipVisibility: z.enum(membershipVisibilityEnum.enumValues, 'accounts.settings.errors.choose'),
   appearOnline: checkbox,
   emailReplies: checkbox,
-  emailDigest: z.enum(digestEnum.enumValues, 'accounts.settings.errors.choose'),
   emailNewsletters: checkbox,
   timeZone: z.string().refine((v) => timeZones.has(v), 'accounts.settings.errors.timeZone'),
   locale: z.string().refine((v) => v === 'auto' || supportedLocales.includes(v), 'accounts.settings.errors.choose'),
@@ -51,7 +49,6 @@ export async function readSettings(db: Db, userId: number): Promise<Settings | n
       membershipVisibility: users.membershipVisibility,
       appearOnline: users.appearOnline,
       emailReplies: users.emailReplies,
-      emailDigest: users.emailDigest,
       emailNewsletters: users.emailNewsletters,
       timeZone: users.timeZone,
       locale: users.locale,
@@ -113,14 +110,13 @@ export async function shownOnline(db: DbOrTx, ids: Iterable<number>): Promise<Se
 export async function emailPreferences(
   db: DbOrTx,
   ids: Iterable<number>,
-): Promise<Map<number, { replies: boolean; digest: EmailDigest; newsletters: boolean }>> {
+): Promise<Map<number, { replies: boolean; newsletters: boolean }>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await db
     .select({
       id: users.id,
       replies: users.emailReplies,
-      digest: users.emailDigest,
       newsletters: users.emailNewsletters,
     })
     .from(users)

@@ -118,8 +118,6 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
           <dd>{s.appearOnline ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
           <dt>{t('accounts.settings.email.replies')}</dt>
           <dd>{s.emailReplies ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
-          <dt>{t('accounts.settings.email.digest')}</dt>
-          <dd>{t(`accounts.settings.email.digests.${s.emailDigest as 'off' | 'daily' | 'weekly'}`)}</dd>
           <dt>{t('accounts.settings.email.newsletters')}</dt>
           <dd>{s.emailNewsletters ? t('privacy.archive.on') : t('privacy.archive.off')}</dd>
           <dt>{t('accounts.settings.timeZone')}</dt>

@@ -122,7 +122,6 @@ describe('privacy', () => {
       .where(sql`user_id = ${id}`);
     await agent.post('/account/settings', {
       membershipVisibility: 'nobody',
-      emailDigest: 'daily',
       timeZone: 'Europe/Lisbon',
       locale: 'auto',
     });
@@ -164,7 +163,7 @@ describe('privacy', () => {
     const files = unzipSync(new Uint8Array(download.rawPayload));
     const data = JSON.parse(strFromU8(files['mutual-data/data.json']!));
     expect(data.account).toMatchObject({ pseudonym: 'Archive Ana', email: 'archive.ana@example.org' });
-    expect(data.account.settings).toMatchObject({ membershipVisibility: 'nobody', emailDigest: 'daily' });
+    expect(data.account.settings).toMatchObject({ membershipVisibility: 'nobody' });
     expect(data.account.twoStepVerification).toBe(true);
     expect(data.forum.threads.map((t: { title: string }) => t.title)).toEqual(['Sleepless since the diagnosis']);
     expect(data.forum.posts.map((p: { body: string }) => p.body)).toEqual([

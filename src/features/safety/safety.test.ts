@@ -90,7 +90,6 @@ describe('crisis support', () => {
     expect(form).toContain('Country for help lines');
     const saved = await member.post('/account/settings', {
       membershipVisibility: 'members',
-      emailDigest: 'weekly',
       timeZone: 'Pacific/Auckland',
       locale: 'auto',
       country: 'NZ',
@@ -101,7 +100,6 @@ describe('crisis support', () => {
     expect(help).not.toContain('Samaritans');
     const refused = await member.post('/account/settings', {
       membershipVisibility: 'members',
-      emailDigest: 'weekly',
       timeZone: 'UTC',
       locale: 'auto',
       country: 'QQ',

@@ -5,10 +5,25 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { forgetJobs, type JobQueue } from '../jobs/queue.js';
 import { outbox } from './schema.js';
 
+const address = z.string().min(3).max(320);
+
 export const mailMessage = z.object({
-  to: z.string().min(3).max(320),
+  to: address,
   subject: z.string().max(998),
   text: z.string().max(1_000_000),
+  /** An HTML part beside the plain text. */
+  html: z.string().max(2_000_000).optional(),
+  /** Who it is from; MAIL_FROM when absent. List mail: the author's pseudonym at the group's address. */
+  from: z.object({ name: z.string().max(300), address }).optional(),
+  replyTo: address.optional(),
+  /** A stable Message-ID ("<post-42@lists.example.org>"); the job's own when absent. */
+  messageId: z.string().max(998).optional(),
+  inReplyTo: z.string().max(998).optional(),
+  references: z.array(z.string().max(998)).max(100).optional(),
+  /** Further headers: List-Id, List-Unsubscribe, List-Unsubscribe-Post, Auto-Submitted… */
+  headers: z.record(z.string(), z.string().max(2000)).optional(),
+  /** The envelope sender (Return-Path), where bounces go: a VERP address naming the recipient. */
+  envelopeFrom: address.optional(),
 });
 export type MailMessage = z.infer<typeof mailMessage>;
 
@@ -25,28 +40,84 @@ export interface MailTransport {
   close(): void;
 }
 
+/** DKIM signing of outgoing mail (config DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE). */
+export interface DkimSettings {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+export interface MailTransportOptions {
+  db: Db;
+  smtpUrl: string | undefined;
+  /** MAIL_FROM: the From of mail that names no other. */
+  from: string;
+  dkim?: DkimSettings | undefined;
+  /** Connections kept open to the SMTP server (nodemailer's pool); 5 unless set. */
+  maxConnections?: number | undefined;
+}
+
+/** The headers a message carries beyond To, From and Subject, as the outbox keeps them. */
+function extraHeaders(m: MailMessage): Record<string, string> {
+  const headers: Record<string, string> = { ...m.headers };
+  if (m.replyTo) headers['Reply-To'] = m.replyTo;
+  if (m.inReplyTo) headers['In-Reply-To'] = m.inReplyTo;
+  if (m.references?.length) headers.References = m.references.join(' ');
+  if (m.envelopeFrom) headers['Return-Path'] = `<${m.envelopeFrom}>`;
+  return headers;
+}
+
 /** Sends through SMTP when a URL is configured; otherwise keeps the message in the outbox table. */
-export function createMailTransport(opts: { db: Db; smtpUrl: string | undefined; from: string }): MailTransport {
+export function createMailTransport(opts: MailTransportOptions): MailTransport {
   if (!opts.smtpUrl) {
     return {
       deliver: async (m, messageId) => {
+        const headers = extraHeaders(m);
         await opts.db
           .insert(outbox)
-          .values({ to: m.to, subject: m.subject, text: m.text, messageId })
-          .onConflictDoNothing({ target: outbox.messageId });
+          .values({
+            to: m.to,
+            from: m.from ? formatAddress(m.from) : null,
+            subject: m.subject,
+            text: m.text,
+            html: m.html ?? null,
+            headers: Object.keys(headers).length > 0 ? headers : null,
+            messageId,
+          })
+          .onConflictDoNothing({ target: [outbox.messageId, outbox.to] });
       },
       close: () => undefined,
     };
   }
-  const url = new URL(opts.smtpUrl);
-  url.searchParams.set('pool', 'true');
-  const transport = nodemailer.createTransport(url.toString());
+  const transport = nodemailer.createTransport({
+    url: opts.smtpUrl,
+    pool: true,
+    maxConnections: opts.maxConnections ?? 5,
+    ...(opts.dkim ? { dkim: opts.dkim } : {}),
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     deliver: async (m, messageId) => {
-      await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, messageId });
+      await transport.sendMail({
+        from: m.from ?? opts.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        ...(m.html ? { html: m.html } : {}),
+        ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+        ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
+        ...(m.references?.length ? { references: m.references } : {}),
+        ...(m.headers ? { headers: m.headers } : {}),
+        ...(m.envelopeFrom ? { envelope: { from: m.envelopeFrom, to: m.to } } : {}),
+        messageId,
+      });
     },
     close: () => transport.close(),
   };
+}
+
+/** `"Sam via Caregivers Circle" <caregivers@lists.example.org>`, quoted as a header needs. */
+export function formatAddress(a: { name: string; address: string }): string {
+  return `"${a.name.replace(/["\\\r\n]/g, ' ')}" <${a.address}>`;
 }
 
 /**
@@ -63,7 +134,7 @@ export function queuedMailer(jobs: JobQueue, transport: MailTransport, from: str
     retryLimit: 10,
     retryDelay: 30,
     expireInSeconds: 5 * 60,
-    run: (message, { id }) => transport.deliver(message, `<${id}@${domain}>`),
+    run: (message, { id }) => transport.deliver(message, message.messageId ?? `<${id}@${domain}>`),
   });
   return {
     send: async (message) => {

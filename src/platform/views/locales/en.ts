@@ -328,8 +328,7 @@ export const en = {
         heading: 'Email',
         always: 'Mail about your account itself (confirming your address, resetting your password) is always sent.',
         replies: 'Email me when someone replies to my discussions and posts',
-        digest: 'A summary of new discussions in my groups',
-        digests: { off: 'Never', daily: 'Every day', weekly: 'Every week' },
+        lists: 'Email from each of my groups: every post, a daily or weekly digest, or none',
         newsletters: 'Newsletters from my groups',
       },
       place: 'Time and language',
@@ -2098,6 +2097,18 @@ export const en = {
     },
     homeLink: 'Not sure where to start? Help me find a group',
   },
+  mailLists: {
+    via: '{author} via {group}',
+    footer: {
+      settings: 'Change what you get from this group: {url}',
+      unsubscribe: 'Stop this mail in one click: {url}',
+      settingsLink: 'Email settings',
+      unsubscribeLink: 'Unsubscribe',
+    },
+  },
+  digests: {},
+  inboundMail: {},
+  newsletters: {},
   discussionSearch: {
     title: 'Search discussions',
     groupTitle: 'Search {group}',

@@ -1,0 +1,36 @@
+import type { Bus } from '../../platform/bus/index.js';
+import type { Db } from '../../platform/db/client.js';
+import type { PostingLimits } from '../../platform/deps.js';
+import type { Mailer, MailTransport } from '../../platform/mail/mailer.js';
+
+/**
+ * What list mail, digests, newsletters and the inbound server work with. main.ts builds one per
+ * process (tests build theirs in test/helpers/app.ts).
+ */
+export interface MailContext {
+  db: Db;
+  /** The site's public address without a trailing slash (BASE_URL), for links in mail. */
+  baseUrl: string;
+  /** MAIL_DOMAIN: group addresses are slug@domain; reply, bounce and unsubscribe addresses too. */
+  domain: string;
+  /** Signs the tokens in reply, unsubscribe and bounce addresses (platform/mail/tokens.ts). */
+  secret: Buffer;
+  /** Hands a message to the mail server (or the outbox) now: used inside jobs, with deliverOnce. */
+  transport: MailTransport;
+  /** Queues one message (a confirmation, a bounce notice) as its own job. */
+  mailer: Mailer;
+  /** Posts made by email reach live readers as web posts do. */
+  bus?: Bus | undefined;
+  postingLimits?: PostingLimits | undefined;
+}
+
+/**
+ * Work the worker does every `everySeconds` (and tests do on demand): find what is due (new posts
+ * to mail, digests whose hour has come, newsletters whose time has come) and queue its jobs.
+ * Running it twice, or in two processes at once, queues nothing twice.
+ */
+export interface MailWork {
+  name: string;
+  everySeconds: number;
+  run(now: Date): Promise<void>;
+}

@@ -1,0 +1,18 @@
+/** The mailing lists feature's public face: every group is also a mailing list. */
+export type { MailContext, MailWork } from './context.js';
+export { defineMailLists, scheduleMailWork } from './jobs.js';
+export { startInboundServer, type InboundServer, type InboundOptions } from './inbound-server.js';
+export { mailListRoutes } from './routes.js';
+export {
+  EmailPage,
+  footerText,
+  listHeaders,
+  listIdentifier,
+  postMessageId,
+  renderEmail,
+  viaName,
+  type Footer,
+  type ListGroup,
+} from './compose.js';
+export { bounceAddress, groupAddress, parseInboundAddress, type InboundAddress } from './addresses.js';
+export { listModes, type ListMode } from './schema.js';

@@ -1,0 +1,53 @@
+import { lt } from 'drizzle-orm';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import { forgetOldSends } from '../../platform/mail/ledger.js';
+import type { MailContext, MailWork } from './context.js';
+import { defineDigests } from './digests.js';
+import { defineEveryPost } from './every-post.js';
+import { inboundMessages } from './schema.js';
+
+/**
+ * Defines the mailing lists' jobs on the queue (before it starts) and returns the work the worker
+ * repeats: mailing new posts to "every post" members, sending digests when their hour comes, and
+ * forgetting what no longer needs remembering.
+ */
+export function defineMailLists(jobs: JobQueue, ctx: MailContext): MailWork[] {
+  return [
+    ...defineEveryPost(jobs, ctx),
+    ...defineDigests(jobs, ctx),
+    {
+      name: 'mail housekeeping',
+      everySeconds: 6 * 3600,
+      run: async (now) => {
+        await forgetOldSends(ctx.db, now);
+        // A mail server retries for days at most; a month later the same Message-ID is not a retry.
+        await ctx.db
+          .delete(inboundMessages)
+          .where(lt(inboundMessages.receivedAt, new Date(now.getTime() - 30 * 24 * 3600_000)));
+      },
+    },
+  ];
+}
+
+/**
+ * Runs each piece of work every so often in this process (the worker role); returns a function
+ * that stops them. A run still going when its time comes again is not started twice.
+ */
+export function scheduleMailWork(work: MailWork[], report: (error: Error, what: string) => void): () => void {
+  const timers = work.map((w) => {
+    let running = false;
+    const tick = () => {
+      if (running) return;
+      running = true;
+      w.run(new Date())
+        .catch((error: unknown) => report(error as Error, w.name))
+        .finally(() => {
+          running = false;
+        });
+    };
+    return setInterval(tick, w.everySeconds * 1000);
+  });
+  return () => {
+    for (const t of timers) clearInterval(t);
+  };
+}

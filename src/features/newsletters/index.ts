@@ -1,0 +1,3 @@
+/** The newsletters feature's public face. */
+export { defineNewsletters } from './jobs.js';
+export { newsletterRoutes } from './routes.js';
