@@ -305,6 +305,7 @@ async function main() {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_FACTOR: '100000',
+    MAIL_INBOUND_PORT: 'off',
     ...(webProcesses > 1
       ? { WEB_PROCESSES: String(webProcesses), REDIS_URL: redisUrl, REDIS_PREFIX: `bench-${process.pid}:` }
       : {}),

@@ -102,5 +102,6 @@ CREATE UNIQUE INDEX "newsletter_subscribers_group_email_key" ON "newsletter_subs
 CREATE INDEX "newsletters_group_idx" ON "newsletters" USING btree ("group_id","created_at");--> statement-breakpoint
 CREATE INDEX "newsletters_scheduled_idx" ON "newsletters" USING btree ("scheduled_for");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_message_to_key" ON "outbox" USING btree ("message_id","to");--> statement-breakpoint
+CREATE INDEX "posts_created_at_idx" ON "posts" USING btree ("created_at");--> statement-breakpoint
 ALTER TABLE "users" DROP COLUMN "email_digest";--> statement-breakpoint
 DROP TYPE "public"."email_digest";

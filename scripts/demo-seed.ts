@@ -31,6 +31,7 @@ import {
   type DemoPost,
 } from './demo-content.js';
 import { demoListings, demoProfiles, type DemoListing, type DemoProfile } from './demo-directory.js';
+import { seedDemoMail } from './demo-mail.js';
 
 export interface SeedOptions {
   /** Add the demo to a site that already has other accounts. */
@@ -107,6 +108,7 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
 
     log('Spreading the history over the past weeks…');
     await backdate(t, stamps);
+    await seedDemoMail(t, new Date(now));
     await refreshDirectoryStats(t, new Date(now));
     return { status: 'created', accounts: await readDemoAccounts(t), counts };
   });

@@ -99,7 +99,10 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3),
   MAIL_DOMAIN: z
     .string()
-    .refine((v) => v === '' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v), 'must be a domain name, e.g. lists.example.org'),
+    .refine(
+      (v) => v === '' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v),
+      'must be a domain name, e.g. lists.example.org',
+    ),
   MAIL_INBOUND_PORT: z.union([z.literal('off'), z.coerce.number().int().min(1).max(65535)], {
     error: 'must be a port number or off',
   }),

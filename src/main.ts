@@ -14,7 +14,12 @@ import { mailSecret } from './platform/mail/tokens.js';
 import { checkRedis, connectRedis } from './platform/redis.js';
 import { scheduleDirectoryStats } from './features/directory/index.js';
 import { defineExportJob } from './features/privacy/index.js';
-import { defineMailLists, scheduleMailWork, startInboundServer, type MailContext } from './features/mail-lists/index.js';
+import {
+  defineMailLists,
+  scheduleMailWork,
+  startInboundServer,
+  type MailContext,
+} from './features/mail-lists/index.js';
 import { defineNewsletters } from './features/newsletters/index.js';
 
 async function main() {
@@ -91,7 +96,12 @@ async function runProcess(config: Config, log: Logger) {
   // Replies, new discussions and bounces by email: the worker's too, so one process listens.
   const inbound =
     worker && config.inboundPort !== undefined
-      ? await startInboundServer(mail, { port: config.inboundPort, host: config.host, maxBytes: config.mailMaxBytes })
+      ? await startInboundServer(mail, {
+          port: config.inboundPort,
+          host: config.host,
+          maxBytes: config.mailMaxBytes,
+          report: (error, what) => log.error({ err: error }, `inbound mail: ${what}: ${error.message}`),
+        })
       : undefined;
   // The directory's activity figures, "did you mean" words and meeting times, kept fresh by the worker.
   const stopDirectoryStats = worker

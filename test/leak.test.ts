@@ -6,11 +6,13 @@ import { passkeys, sessions, users } from '../src/features/accounts/schema.js';
 import { createSession, hashToken } from '../src/features/accounts/service.js';
 import { createEmailVerification } from '../src/features/accounts/verification.js';
 import { groups } from '../src/features/groups/schema.js';
+import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
 import { silences } from '../src/features/moderation/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
 import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
 import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
+import { signMailToken } from '../src/platform/mail/tokens.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
 import type { LiveClient } from './helpers/live.js';
@@ -129,6 +131,8 @@ const aboutAnonymous = (k: GroupKey, url: string, extra: Partial<Fill> = {}): Fi
   ...extra,
 });
 const site = (url: string, form?: Form): Fill => (form ? { url, form } : { url });
+/** The unsubscribe token in her list mail from B, where she writes under her alias. */
+const herListToken = () => signMailToken(w.pw.world.mail.secret, 'unsubscribe', [AUTHOR_ID, w.g.B.id]);
 
 /** Her posts a route about posts is tried on: the anonymous ones, and (in B) one under her alias. */
 const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
@@ -137,6 +141,47 @@ const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
   aboutAnonymous('C', path(w.pendingPost), form ? { form } : {}),
   inGroup('B', path(w.aliasPost), form ? { form } : {}),
 ];
+
+/** A newsletter of group `k` written by her, in a state (a scheduled one far in the future). */
+async function herNewsletter(k: GroupKey, status: 'draft' | 'scheduled' | 'sent'): Promise<number> {
+  const [row] = await db()
+    .insert(newsletters)
+    .values({
+      groupId: w.g[k].id,
+      authorId: AUTHOR_ID,
+      subject: `News ${next()}`,
+      body: 'What the group did this month.',
+      bodyHtml: '<p>What the group did this month.</p>',
+      status,
+      scheduledFor: status === 'scheduled' ? new Date('2040-01-01T09:00:00Z') : null,
+      sentAt: status === 'sent' ? new Date() : null,
+      recipientCount: status === 'sent' ? 12 : null,
+    })
+    .returning({ id: newsletters.id });
+  return row!.id;
+}
+/** A fresh newsletter of hers in each group, at `/g/<slug>/newsletters/<id><suffix>`. */
+async function herNewsletterPages(
+  status: 'draft' | 'scheduled' | 'sent',
+  suffix: string,
+  form?: Form,
+): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const id = await herNewsletter(k, status);
+    fills.push(inGroup(k, `/g/${w.g[k].slug}/newsletters/${id}${suffix}`, form ? { form } : {}));
+  }
+  return fills;
+}
+/** Her address signed up for B's newsletter, and the signed token her mail would carry. */
+async function herSubscription(purpose: 'confirm' | 'subscriber'): Promise<string> {
+  await db().delete(newsletterSubscribers).where(eq(newsletterSubscribers.email, EMAIL));
+  const [row] = await db()
+    .insert(newsletterSubscribers)
+    .values({ groupId: w.g.B.id, email: EMAIL })
+    .returning({ id: newsletterSubscribers.id });
+  return signMailToken(w.pw.world.mail.secret, purpose, [row!.id]);
+}
 
 const resourceForm = (): Form => ({ country: 'GB', name: `Help line ${next()}`, phone: '0800 000 000' });
 async function freshTopic(): Promise<number> {
@@ -338,6 +383,26 @@ const gets: Record<string, Filler> = {
   // Whom one blocked: named as seen in the group (her alias may show as B's, where it is known).
   '/account/blocked': () => [inGroup('B', '/account/blocked')],
   '/account/content-warnings': () => [site('/account/content-warnings')],
+  // Newsletters she wrote (as if she led each group), and her own newsletter links opened by others.
+  '/g/:slug/newsletters': async () => {
+    for (const k of ['A', 'B', 'C'] as const) await herNewsletter(k, 'sent');
+    return eachGroup((g) => `/g/${g.slug}/newsletters`);
+  },
+  '/g/:slug/newsletters/new': () => eachGroup((g) => `/g/${g.slug}/newsletters/new`),
+  '/g/:slug/newsletters/:id': async () => [
+    ...(await herNewsletterPages('sent', '')),
+    ...(await herNewsletterPages('draft', '')),
+  ],
+  '/g/:slug/newsletters/:id/edit': () => herNewsletterPages('draft', '/edit'),
+  '/newsletters/confirm/:token': async () => [site(`/newsletters/confirm/${await herSubscription('confirm')}`)],
+  '/newsletters/unsubscribe/:token': async () => [
+    site(`/newsletters/unsubscribe/${await herSubscription('subscriber')}`),
+    site(`/newsletters/unsubscribe/${signMailToken(w.pw.world.mail.secret, 'newsletter', [AUTHOR_ID, w.g.B.id])}`),
+  ],
+  '/account/email': () => [site('/account/email')],
+  '/g/:slug/email': () => eachGroup((g) => `/g/${g.slug}/email`),
+  '/g/:slug/email/settings': () => eachGroup((g) => `/g/${g.slug}/email/settings`),
+  '/mail/unsubscribe/:token': () => [site(`/mail/unsubscribe/${herListToken()}`)],
 };
 
 /**
@@ -606,6 +671,32 @@ const posts: Record<string, Filler> = {
   ],
   '/posts/:id/warning': () => herPosts((id) => `/posts/${id}/warning`, { warning: 'other', warningOther: 'hard news' }),
   '/account/content-warnings': () => [site('/account/content-warnings', { suicide: 'show' })],
+  // Her address, typed into a group's sign-up by someone else: the answer is the same as for anyone's.
+  '/g/:slug/newsletters/subscribe': () =>
+    eachGroup((g) => `/g/${g.slug}/newsletters/subscribe`, { form: { email: EMAIL } }),
+  '/g/:slug/newsletters/new': () =>
+    eachGroup((g) => `/g/${g.slug}/newsletters/new`, {
+      form: { subject: 'News', body: 'Hello.', audience: 'members' },
+    }),
+  '/g/:slug/newsletters/:id/edit': () =>
+    herNewsletterPages('draft', '/edit', { subject: 'News', body: 'Hello.', audience: 'members' }),
+  '/g/:slug/newsletters/:id/test': () => herNewsletterPages('draft', '/test'),
+  '/g/:slug/newsletters/:id/send': () => herNewsletterPages('draft', '/send'),
+  '/g/:slug/newsletters/:id/schedule': () =>
+    herNewsletterPages('draft', '/schedule', { date: '2040-01-01', time: '09:00' }),
+  '/g/:slug/newsletters/:id/cancel': () => herNewsletterPages('scheduled', '/cancel'),
+  '/newsletters/confirm/:token': async () => [site(`/newsletters/confirm/${await herSubscription('confirm')}`)],
+  '/newsletters/unsubscribe/:token': async () => [
+    site(`/newsletters/unsubscribe/${await herSubscription('subscriber')}`),
+    site(`/newsletters/unsubscribe/${signMailToken(w.pw.world.mail.secret, 'newsletter', [AUTHOR_ID, w.g.B.id])}`),
+  ],
+  '/account/email': () => [site('/account/email', { digestHour: '8', digestWeekday: '1' })],
+  '/account/email/resume': () => [site('/account/email/resume')],
+  '/g/:slug/email': () => eachGroup((g) => `/g/${g.slug}/email`, { form: { mode: 'daily', newsletters: 'on' } }),
+  '/g/:slug/email/settings': () =>
+    eachGroup((g) => `/g/${g.slug}/email/settings`, { form: { defaultMode: 'daily', postByEmail: 'on' } }),
+  // Her own unsubscribe link, in anyone's hands: it names the group, never her.
+  '/mail/unsubscribe/:token': () => [site(`/mail/unsubscribe/${herListToken()}`, {})],
 };
 
 /** Routes that are not pages: each is covered as a channel below. */

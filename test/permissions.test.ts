@@ -14,7 +14,9 @@ import { bans, memberships } from '../src/features/groups/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
+import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
 import { countQueries } from '../src/platform/db/client.js';
+import { signMailToken } from '../src/platform/mail/tokens.js';
 import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
 import {
@@ -282,6 +284,43 @@ async function freshAlert(g: GroupFixture): Promise<number> {
     })
     .returning({ id: crisisAlerts.id });
   return row!.id;
+}
+
+/** Sent newsletters, drafts and their archive: members in good standing and the group's leaders. */
+const readsNewsletters = (r: Role, k: Kind) => activeMember(r, k) || leads(r);
+const newsletterForm = (): Form => ({ subject: `News ${++made}`, body: 'What the group did.', audience: 'members' });
+/** A newsletter of the group in a state, as its writers left it (a scheduled one far in the future). */
+async function freshNewsletter(g: GroupFixture, status: 'draft' | 'scheduled' | 'sent'): Promise<number> {
+  const subject = status === 'sent' ? `Sent news of ${g.slug}` : `News ${++made}`;
+  const [row] = await db()
+    .insert(newsletters)
+    .values({
+      groupId: g.id,
+      subject,
+      body: subject,
+      bodyHtml: `<p>${subject}</p>`,
+      status,
+      scheduledFor: status === 'scheduled' ? new Date('2040-01-01T09:00:00Z') : null,
+      sentAt: status === 'sent' ? new Date() : null,
+      recipientCount: status === 'sent' ? 3 : null,
+    })
+    .returning({ id: newsletters.id });
+  return row!.id;
+}
+const sharedNewsletters = new Map<string, Promise<number>>();
+function sharedNewsletter(g: GroupFixture, status: 'draft' | 'sent'): Promise<number> {
+  const key = `${g.id}:${status}`;
+  let id = sharedNewsletters.get(key);
+  if (!id) sharedNewsletters.set(key, (id = freshNewsletter(g, status)));
+  return id;
+}
+/** A fresh public subscriber's signed confirmation or unsubscribe token, as their mail carries it. */
+async function subscriberToken(purpose: 'confirm' | 'subscriber'): Promise<string> {
+  const [row] = await db()
+    .insert(newsletterSubscribers)
+    .values({ groupId: pw.groups[0]!.id, email: `subscriber${++made}@example.net` })
+    .returning({ id: newsletterSubscribers.id });
+  return signMailToken(pw.world.mail.secret, purpose, [row!.id]);
 }
 
 async function freshMember(g: GroupFixture, role: Role = 'member'): Promise<Person> {
@@ -938,6 +977,136 @@ const groupCases: GroupCase[] = [
     request: (g) => ({ url: `/g/${g.slug}/audit` }),
     expect: (r) => loggedIn(r, () => allowIf(leads(r))),
   },
+  // Newsletters: written by the group's leaders (not moderators); read by members, or by anyone
+  // when a public group opens its archive (none here does); a public group's page offers sign-up.
+  {
+    method: 'GET',
+    route: '/g/:slug/newsletters',
+    async request(g) {
+      await sharedNewsletter(g, 'sent');
+      return { url: `/g/${g.slug}/newsletters` };
+    },
+    expect: (r, k) => (k.visibility === 'public' || readsNewsletters(r, k) ? 'ok' : refused),
+    check: (body, r, g) => shows(body, `Sent news of ${g.slug}`, readsNewsletters(r, g.kind)),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/newsletters/:id',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await sharedNewsletter(g, 'sent')}` };
+    },
+    expect: (r, k) => (readsNewsletters(r, k) ? 'ok' : refused),
+    check: (body, _r, g) => shows(body, `Sent news of ${g.slug}`, true),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/newsletters/:id',
+    label: 'a draft',
+    async request(g) {
+      return {
+        url: `/g/${g.slug}/newsletters/${await sharedNewsletter(g, 'draft')}`,
+        missing: `/g/${g.slug}/newsletters/${NO_ID}`,
+      };
+    },
+    expect: (r, k) => (leads(r) ? 'ok' : readsNewsletters(r, k) ? 'notFound' : refused),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/newsletters/new',
+    request: (g) => ({ url: `/g/${g.slug}/newsletters/new` }),
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/newsletters/:id/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await sharedNewsletter(g, 'draft')}/edit` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/new',
+    request: (g) => ({ url: `/g/${g.slug}/newsletters/new`, form: newsletterForm() }),
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/:id/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await freshNewsletter(g, 'draft')}/edit`, form: newsletterForm() };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/:id/test',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await freshNewsletter(g, 'draft')}/test` };
+    },
+    // A test goes only to a confirmed address, and nobody in the table has confirmed theirs.
+    expect: (r) => loggedIn(r, () => (leads(r) ? 'invalid' : 'forbidden')),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/:id/send',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await freshNewsletter(g, 'draft')}/send` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/:id/schedule',
+    async request(g) {
+      return {
+        url: `/g/${g.slug}/newsletters/${await freshNewsletter(g, 'draft')}/schedule`,
+        form: { date: '2040-01-01', time: '09:00' },
+      };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/:id/cancel',
+    async request(g) {
+      return { url: `/g/${g.slug}/newsletters/${await freshNewsletter(g, 'scheduled')}/cancel` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/newsletters/subscribe',
+    request: (g) => ({ url: `/g/${g.slug}/newsletters/subscribe`, form: { email: `reader${++made}@example.net` } }),
+    expect: (_r, k) => (k.visibility === 'public' ? 'ok' : refused),
+  },
+  // Mailing lists: each member chooses what their group sends them; those who manage it set it up.
+  {
+    method: 'GET',
+    route: '/g/:slug/email',
+    request: (g) => ({ url: `/g/${g.slug}/email` }),
+    expect: (r) => loggedIn(r, () => allowIf(holdsMembership(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/email',
+    // The choice a new member has already, so that saving it changes nothing for later cases.
+    request: (g) => ({ url: `/g/${g.slug}/email`, form: { mode: 'daily', newsletters: 'on' } }),
+    expect: (r) => loggedIn(r, () => allowIf(holdsMembership(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/email/settings',
+    request: (g) => ({ url: `/g/${g.slug}/email/settings` }),
+    expect: (r) => loggedIn(r, () => allowIf(manages(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/email/settings',
+    // The defaults, so that saving them changes nothing for later cases.
+    request: (g) => ({ url: `/g/${g.slug}/email/settings`, form: { defaultMode: 'daily', postByEmail: 'on' } }),
+    expect: (r) => loggedIn(r, () => allowIf(manages(r))),
+  },
   // The group itself.
   {
     method: 'GET',
@@ -1578,6 +1747,52 @@ const siteCases: SiteCase[] = [
   },
   {
     method: 'GET',
+    route: '/account/email',
+    request: () => ({ url: '/account/email' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/email',
+    request: () => ({ url: '/account/email', form: { digestHour: '8', digestWeekday: '1' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/email/resume',
+    request: () => ({ url: '/account/email/resume' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // One-click unsubscribe from list mail: the signed token is the authority, signed in or not.
+  {
+    method: 'GET',
+    route: '/mail/unsubscribe/:token',
+    async request() {
+      const g = pw.groups[0]!;
+      const member = await freshMember(g);
+      return { url: `/mail/unsubscribe/${signMailToken(pw.world.mail.secret, 'unsubscribe', [member.id, g.id])}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/mail/unsubscribe/:token',
+    async request() {
+      const g = pw.groups[0]!;
+      const member = await freshMember(g);
+      return { url: `/mail/unsubscribe/${signMailToken(pw.world.mail.secret, 'unsubscribe', [member.id, g.id])}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/mail/unsubscribe/:token',
+    label: 'a changed token',
+    request: () => ({ url: `/mail/unsubscribe/1-1-${'0'.repeat(24)}` }),
+    expect: () => 'notFound',
+  },
+  {
+    method: 'GET',
     route: '/privacy',
     request: () => ({ url: '/privacy' }),
     expect: () => 'ok',
@@ -1830,6 +2045,31 @@ const siteCases: SiteCase[] = [
     route: '/o/:slug/groups/new',
     request: () => ({ url: `/o/${ORG}/groups/new`, form: newGroupForm() }),
     expect: (r) => loggedIn(r, () => allowIf(administers(r))),
+  },
+  // Links in newsletter mail: signed tokens, for anyone who holds them, signed in or not.
+  {
+    method: 'GET',
+    route: '/newsletters/confirm/:token',
+    request: async () => ({ url: `/newsletters/confirm/${await subscriberToken('confirm')}` }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/newsletters/confirm/:token',
+    request: async () => ({ url: `/newsletters/confirm/${await subscriberToken('confirm')}` }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/newsletters/unsubscribe/:token',
+    request: async () => ({ url: `/newsletters/unsubscribe/${await subscriberToken('subscriber')}` }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/newsletters/unsubscribe/:token',
+    request: async () => ({ url: `/newsletters/unsubscribe/${await subscriberToken('subscriber')}` }),
+    expect: () => 'ok',
   },
   // Stripe's webhook is authenticated by its signature, never by a session (signed deliveries are
   // tested in src/features/payments/payments.test.ts): off, it is not there; on, a session buys nothing.

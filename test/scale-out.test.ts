@@ -172,6 +172,7 @@ describe.runIf(databaseUrl && redisUrl)('scale-out: two web processes and a work
       DATA_DIR: dataDir,
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Mutual <no-reply@scale.example.org>',
+      MAIL_INBOUND_PORT: 'off',
       // Login: at most ceil(10 × 0.2) = 2 tries per address per 15 minutes, across every process.
       RATE_LIMIT_FACTOR: '0.2',
       LOG_LEVEL: 'info',

@@ -5,14 +5,27 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on loopback that keeps every message it is given, parsed. */
 export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
+  /** What each message was as it came over the wire, in the same order: for privacy checks of every byte. */
+  readonly sources: { raw: string; envelopeFrom: string; envelopeTo: string[] }[] = [];
   private readonly waiting: (() => void)[] = [];
   private readonly server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData: (stream, _session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
+    onData: (stream, session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      new Promise<Buffer>((resolve, reject) => {
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+      })
+        .then(async (raw) => {
+          const mail = await simpleParser(raw);
+          this.sources.push({
+            raw: raw.toString('utf8'),
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+          });
           this.messages.push(mail);
           for (const wake of this.waiting.splice(0)) wake();
           callback();

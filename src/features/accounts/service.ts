@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { unreadNotificationsSql } from '../notifications/index.js';
+import { mailPausedSql } from '../mail-lists/index.js';
 import { recordVisit, recordVisitSql } from '../trust/index.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { passwordResets, sessions, users, type User } from './schema.js';
@@ -52,6 +53,8 @@ export interface SessionUser {
   timeZone: string;
   /** Notifications not seen yet, for the header. */
   unreadNotifications: number;
+  /** List mail is paused after bounces: every page says so (mail-lists). */
+  mailPaused: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -144,7 +147,8 @@ export async function findSessionUser(db: Db, token: string): Promise<SessionUse
     visited as (${recordVisitSql(sql`select user_id from touched`)})
     select u.id, u.pseudonym, u.is_admin as "isAdmin", u.locale, u.time_zone as "timeZone",
       exists (select 1 from two_factor f where f.user_id = u.id and f.enabled_at is not null) as "secondFactor",
-      ${unreadNotificationsSql(sql.raw('u.id'))} as "unreadNotifications"
+      ${unreadNotificationsSql(sql.raw('u.id'))} as "unreadNotifications",
+      ${mailPausedSql(sql.raw('u.id'))} as "mailPaused"
     from sessions s join users u on u.id = s.user_id
     where s.token_hash = ${hash} and s.expires_at > now()`)) as unknown as { rows: SessionUser[] };
   const row = result.rows[0];

@@ -133,6 +133,7 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account', t('accounts.nav.account')],
     ['/account/security', t('accounts.nav.security')],
     ['/account/settings', t('accounts.nav.settings')],
+    ['/account/email', t('mailLists.account.link')],
     ['/account/content-warnings', t('contentWarnings.page.link')],
     ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],

@@ -71,6 +71,8 @@ export const posts = pgTable(
     index('posts_group_idx').on(t.groupId),
     // A person's recent posts, anywhere: posting limits and duplicate detection (trust).
     index('posts_author_idx').on(t.authorId, t.createdAt),
+    // New posts of the last days, for the mailing lists' "every post" scan and digests.
+    index('posts_created_at_idx').on(t.createdAt),
   ],
 );
 

@@ -38,7 +38,10 @@ export type AuditAction =
   | 'lift_silence'
   | 'remove_author'
   | 'resolve_crisis_alert'
-  | 'send_check_in';
+  | 'send_check_in'
+  | 'send_newsletter'
+  | 'schedule_newsletter'
+  | 'cancel_newsletter';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

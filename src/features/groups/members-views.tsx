@@ -1,6 +1,5 @@
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
-import type { MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import type { AuditRow } from './audit.js';
@@ -325,7 +324,7 @@ export function AuditPage({ ctx, access, entries }: { ctx: PageContext; access: 
                 {e.actor ?? (e.action === 'auto_hide_post' ? t('groups.audit.automatic') : t('forum.formerMember'))}
               </td>
               <td>
-                {t(`groups.audit.actions.${e.action}` as MessageKey)}
+                {t(`groups.audit.actions.${e.action}`)}
                 {e.subject ? ` · ${e.subject}` : ''}
               </td>
               <td>{e.reason ?? ''}</td>

@@ -366,7 +366,11 @@ export function GroupHeader({
       <div class="actions">
         <JoinAction ctx={ctx} access={access} />
         <a href={`/g/${group.slug}/about`}>{t('groups.aboutLink')}</a>
+        {canReadDiscussions(access) ? <a href={`/g/${group.slug}/newsletters`}>{t('newsletters.link')}</a> : null}
         {canSeeMembers(access) ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
+        {access.membership && !access.banned ? (
+          <a href={`/g/${group.slug}/email`}>{t('mailLists.group.link')}</a>
+        ) : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
       {canReadDiscussions(access) ? (

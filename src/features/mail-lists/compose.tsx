@@ -42,9 +42,8 @@ export function listHeaders(
   userId: number,
   opts: { postByEmail: boolean },
 ): Record<string, string> {
-  const quotedName = group.name.replace(/["\\\r\n]/g, ' ');
   return {
-    'List-Id': `"${quotedName}" <${listIdentifier(ctx, group)}>`,
+    'List-Id': `${listPhrase(group.name)} <${listIdentifier(ctx, group)}>`,
     'List-Post': opts.postByEmail ? `<mailto:${groupAddress(ctx, group.slug)}>` : 'NO',
     'List-Archive': `<${ctx.baseUrl}/g/${group.slug}>`,
     'List-Help': `<${ctx.baseUrl}/g/${group.slug}/email>`,
@@ -52,6 +51,27 @@ export function listHeaders(
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     Precedence: 'list',
   };
+}
+
+/**
+ * The group's name before its List-Id: quoted when it is plain ASCII, otherwise as RFC 2047
+ * encoded words (each at most 75 characters, split between characters), so that the header stays
+ * ASCII and its <identifier> readable.
+ */
+function listPhrase(name: string): string {
+  const clean = name.replace(/["\\\r\n]/g, ' ');
+  if (/^[\x20-\x7e]*$/.test(clean)) return `"${clean}"`;
+  const words: string[] = [];
+  let word = '';
+  for (const char of clean) {
+    if (Buffer.byteLength(word + char) > 45) {
+      words.push(word);
+      word = '';
+    }
+    word += char;
+  }
+  if (word) words.push(word);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
 }
 
 /** The name in From: of list mail: "Sam via Caregivers Circle", never the author's address. */

@@ -1,4 +1,5 @@
-/** The mailing lists feature's public face: every group is also a mailing list. */
+/** The mailing lists feature's public face: every group is also a mailing list. (The leaf module comes first: accounts imports it.) */
+export { mailPausedSql } from './paused.js';
 export type { MailContext, MailWork } from './context.js';
 export { defineMailLists, scheduleMailWork } from './jobs.js';
 export { startInboundServer, type InboundServer, type InboundOptions } from './inbound-server.js';
@@ -16,3 +17,5 @@ export {
 } from './compose.js';
 export { bounceAddress, groupAddress, parseInboundAddress, type InboundAddress } from './addresses.js';
 export { listModes, type ListMode } from './schema.js';
+export { unsubscribeFromList } from './unsubscribe.js';
+export { exportMailListData, type MailListExport } from './personal-data.js';

@@ -1,6 +1,7 @@
 import type { Translate } from '../../platform/views/i18n.js';
 import type { AccountExport } from '../accounts/index.js';
 import type { DirectoryExport } from '../directory/index.js';
+import type { MailListExport } from '../mail-lists/index.js';
 import type { ModerationExport } from '../moderation/index.js';
 import type { SafetyExport } from '../safety/index.js';
 import type { TrustExport } from '../trust/index.js';
@@ -14,6 +15,12 @@ export interface MemberData {
   organisations: { administers: { name: string; since: Date }[] };
   /** Listings of groups hosted elsewhere the member submitted, and claims they made (src/features/directory). */
   directory: DirectoryExport;
+  /** How the member follows each group by email, when digests come, and bounces (src/features/mail-lists). */
+  mail: {
+    subscriptions: Named<MailListExport['subscriptions'][number]>[];
+    settings: MailListExport['settings'];
+    bounces: MailListExport['bounces'];
+  };
   groups: {
     memberships: Named<{ groupId: number; role: string; joinedAt: Date; credential: string | null }>[];
     applications: Named<{
@@ -82,7 +89,7 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
  * and loads nothing; posts are shown as the Markdown they were written in, escaped.
  */
 export function ExportDocument({ t, locale, data }: { t: Translate; locale: string; data: MemberData }) {
-  const { account, groups, forum, payments, organisations, directory } = data;
+  const { account, groups, forum, payments, organisations, directory, mail } = data;
   const s = account.settings;
   return (
     <html lang={locale}>
@@ -178,6 +185,37 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
                 <li>
                   {t('privacy.archive.listingClaim', { name: c.listing })} · {c.status} · {when(c.createdAt)} ·{' '}
                   {c.message}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+
+        {mail.subscriptions.length || mail.settings || mail.bounces.length ? (
+          <>
+            <h2>{t('privacy.archive.mail')}</h2>
+            <ul>
+              {mail.subscriptions.map((s) => (
+                <li>
+                  {s.group} · {t(`privacy.archive.mailModes.${s.mode as 'every_post' | 'daily' | 'weekly' | 'none'}`)} ·{' '}
+                  {t('privacy.archive.mailNewsletters')}:{' '}
+                  {s.newsletters ? t('privacy.archive.on') : t('privacy.archive.off')}
+                </li>
+              ))}
+              {mail.settings ? (
+                <li>
+                  {t('privacy.archive.mailDigestTime', {
+                    hour: mail.settings.digestHour,
+                    weekday: mail.settings.digestWeekday,
+                  })}
+                  {mail.settings.pausedAt
+                    ? ` · ${t('privacy.archive.mailPaused')} ${when(mail.settings.pausedAt)}`
+                    : ''}
+                </li>
+              ) : null}
+              {mail.bounces.map((b) => (
+                <li>
+                  {t('privacy.archive.mailBounce')} · {when(b.receivedAt)} · {b.diagnostic}
                 </li>
               ))}
             </ul>

@@ -10,6 +10,7 @@ import { exportDirectoryData } from '../directory/index.js';
 import { readPreferences } from '../content-warnings/index.js';
 import { exportForumData } from '../forum/index.js';
 import { exportGroupData, groupNamesByIds } from '../groups/index.js';
+import { exportMailListData } from '../mail-lists/index.js';
 import { exportModerationData } from '../moderation/index.js';
 import { exportOrganisationData } from '../organisations/index.js';
 import { exportPaymentData } from '../payments/index.js';
@@ -35,6 +36,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     crisis,
     trust,
     directory,
+    mail,
   ] = await Promise.all([
     exportAccount(db, userId),
     exportGroupData(db, userId),
@@ -47,6 +49,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     exportSafetyData(db, userId),
     exportTrustData(db, userId),
     exportDirectoryData(db, userId),
+    exportMailListData(db, userId),
   ]);
   if (!account) return null;
   const names = await groupNamesByIds(db, [
@@ -64,6 +67,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     ...blocking.mutedThreads.map((m) => m.groupId),
     ...blocking.hiddenPosts.map((h) => h.groupId),
     ...crisis.crisisAlerts.map((a) => a.groupId),
+    ...mail.subscriptions.map((s) => s.groupId),
   ]);
   const named = <T extends { groupId: number }>(rows: T[]) =>
     rows.map(({ groupId, ...rest }) => ({ group: names.get(groupId) ?? '', ...rest }));
@@ -72,6 +76,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     account,
     organisations,
     directory,
+    mail: { subscriptions: named(mail.subscriptions), settings: mail.settings, bounces: mail.bounces },
     groups: {
       memberships: named(groups.memberships),
       applications: named(groups.applications),

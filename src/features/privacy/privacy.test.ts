@@ -172,6 +172,10 @@ describe('privacy', () => {
     ]);
     expect(data.forum.reactions).toEqual([expect.objectContaining({ kind: 'support' })]);
     expect(data.groups.memberships).toHaveLength(2);
+    // Each group the member joined is also a mailing list they follow (a daily digest unless they chose).
+    expect(data.mail.subscriptions).toHaveLength(2);
+    expect(data.mail.subscriptions[0]).toMatchObject({ mode: 'daily', newsletters: true });
+    expect(typeof data.mail.subscriptions[0].group).toBe('string');
     expect(data.groups.applications[0]).toMatchObject({ answers: ['My mother died in spring.'], status: 'approved' });
     const html = strFromU8(files['mutual-data/index.html']!);
     expect(html).toContain('Everything Mutual keeps about Archive Ana');

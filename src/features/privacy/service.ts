@@ -3,6 +3,7 @@ import { forgetRecipient } from '../../platform/mail/mailer.js';
 import { confirmAccountDeletion, deleteAccount } from '../accounts/index.js';
 import { eraseForumData } from '../forum/index.js';
 import { forgetGroupMember } from '../groups/index.js';
+import { forgetNewsletterAddress } from '../newsletters/index.js';
 
 /**
  * Deletes a member's account, as they chose: their posts erased, or kept under "Deleted member".
@@ -17,5 +18,6 @@ export async function deleteMyAccount(db: Db, userId: number, input: unknown): P
     await forgetGroupMember(tx, { userId, email: confirmed.email, pseudonym: confirmed.pseudonym });
     await deleteAccount(tx, userId);
     await forgetRecipient(tx, confirmed.email);
+    await forgetNewsletterAddress(tx, confirmed.email);
   });
 }

@@ -23,9 +23,18 @@ export interface JobDefinition<T> {
   expireInSeconds?: number;
 }
 
+/** How one job is queued. */
+export interface SendOptions {
+  /**
+   * The job's own id (a UUID), for work that several runs or processes may queue: a job whose id
+   * is already in the queue (waiting, running, or finished within the hour) is not queued again.
+   */
+  id?: string;
+}
+
 /** Queues a job of one kind; the id is the job's, unique across the site. */
 export interface JobSender<T> {
-  send(data: T): Promise<string>;
+  send(data: T, options?: SendOptions): Promise<string>;
 }
 
 export interface JobQueue {
@@ -82,8 +91,14 @@ export function createJobQueue(database: Database, opts: JobQueueOptions): JobQu
       if (started) throw new Error(`job ${job.name} defined after the queue started`);
       definitions.set(job.name, job as JobDefinition<unknown>);
       return {
-        async send(data) {
-          const id = await boss.send(job.name, job.data.parse(data) as object);
+        async send(data, options = {}) {
+          const queued = await boss.send(
+            job.name,
+            job.data.parse(data) as object,
+            options.id ? { id: options.id } : {},
+          );
+          // pg-boss answers null for an id it already has: that job stands for this one.
+          const id = queued ?? options.id;
           if (!id) throw new Error(`job ${job.name} was not queued`);
           const worker = localWorkers.get(job.name);
           if (worker) boss.notifyWorker(worker);

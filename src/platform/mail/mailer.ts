@@ -106,13 +106,28 @@ export function createMailTransport(opts: MailTransportOptions): MailTransport {
         ...(m.replyTo ? { replyTo: m.replyTo } : {}),
         ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
         ...(m.references?.length ? { references: m.references } : {}),
-        ...(m.headers ? { headers: m.headers } : {}),
+        ...(m.headers ? { headers: preparedHeaders(m.headers) } : {}),
         ...(m.envelopeFrom ? { envelope: { from: m.envelopeFrom, to: m.to } } : {}),
         messageId,
       });
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * Our extra headers are formatted already (List-Id's quoted phrase, List-Unsubscribe's list of
+ * <…>), and nodemailer would turn a whole value into one MIME encoded word at its first quote,
+ * which no mail client reads as a List-Id. Printable ASCII goes out as it is (folded); anything
+ * else is left to nodemailer to encode.
+ */
+function preparedHeaders(headers: Record<string, string>) {
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [
+      key,
+      /^[\x20-\x7e]*$/.test(value) ? { prepared: true, foldLines: true, value } : value,
+    ]),
+  );
 }
 
 /** `"Sam via Caregivers Circle" <caregivers@lists.example.org>`, quoted as a header needs. */

@@ -128,6 +128,11 @@ export function Layout({
           </div>
         </header>
         <main id="main" class="wrap" tabIndex={-1}>
+          {viewer?.mailPaused && !ctx.path.startsWith('/account/email') ? (
+            <p class="notice" role="status">
+              {t('mailLists.paused.banner')} <a href="/account/email">{t('mailLists.paused.bannerLink')}</a>
+            </p>
+          ) : null}
           {ctx.notice ? (
             <p class="notice" role="status">
               {ctx.notice}
