@@ -39,6 +39,10 @@ import { organisationRoutes } from './features/organisations/index.js';
 import { privacyRoutes, type ExportJob } from './features/privacy/index.js';
 import { mailListRoutes } from './features/mail-lists/index.js';
 import { newsletterRoutes } from './features/newsletters/index.js';
+import { supportRoutes } from './features/support/index.js';
+import { resourceRoutes } from './features/resources/index.js';
+import { campaignRoutes } from './features/campaigns/index.js';
+import { linkPreviewRoutes } from './features/link-previews/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -146,6 +150,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await watchedWordRoutes(app, deps);
   await mailListRoutes(app, deps);
   await newsletterRoutes(app, deps);
+  // These add to thread pages, so they come after the forum's routes (forum/extensions.ts).
+  await supportRoutes(app, deps);
+  await resourceRoutes(app, deps);
+  await campaignRoutes(app, deps);
+  await linkPreviewRoutes(app);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;

@@ -84,6 +84,10 @@ export const settings = {
     default: 'mutual:',
     doc: 'Prefix for Mutual’s Redis keys and channels, so several sites (or test runs) can share one Redis server.',
   },
+  LINK_PREVIEWS: {
+    default: 'on',
+    doc: 'on: the server fetches a short text preview (title, description, site name) of public http(s) links in posts, no images; off: it fetches nothing from other sites.',
+  },
 } as const;
 
 const envSchema = z.object({
@@ -120,6 +124,7 @@ const envSchema = z.object({
   REDIS_PREFIX: z
     .string()
     .regex(/^[\w:.-]{1,40}$/, 'use up to 40 letters, digits, colons, dots, dashes or underscores'),
+  LINK_PREVIEWS: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
 });
 
 /** What a process does: serve pages, run background jobs (mail), or both. */
@@ -150,6 +155,8 @@ export interface Config {
   webProcesses: number;
   /** Shared pub/sub and rate limits across processes; undefined runs them in memory. */
   redis: { url: string; prefix: string } | undefined;
+  /** The server fetches text previews of links in posts (src/features/link-previews). */
+  linkPreviews: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -199,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.MUTUAL_ROLE,
     webProcesses: e.WEB_PROCESSES,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    linkPreviews: e.LINK_PREVIEWS,
   };
 }
 

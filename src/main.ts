@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config, type ProcessRole } from './config
 import { createMemoryBus, createRedisBus } from './platform/bus/index.js';
 import { openDatabase } from './platform/db/client.js';
 import { scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
+import { schedulePeriodicWork } from './platform/jobs/periodic.js';
 import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
 import { readFileSync } from 'node:fs';
@@ -14,13 +15,10 @@ import { mailSecret } from './platform/mail/tokens.js';
 import { checkRedis, connectRedis } from './platform/redis.js';
 import { scheduleDirectoryStats } from './features/directory/index.js';
 import { defineExportJob } from './features/privacy/index.js';
-import {
-  defineMailLists,
-  scheduleMailWork,
-  startInboundServer,
-  type MailContext,
-} from './features/mail-lists/index.js';
+import { defineMailLists, startInboundServer, type MailContext } from './features/mail-lists/index.js';
 import { defineNewsletters } from './features/newsletters/index.js';
+import { defineSupportWork } from './features/support/index.js';
+import { defineLinkPreviews } from './features/link-previews/index.js';
 
 async function main() {
   const config = loadConfig();
@@ -86,12 +84,17 @@ async function runProcess(config: Config, log: Logger) {
     bus,
     postingLimits,
   };
-  const mailWork = [...defineMailLists(jobs, mail), ...defineNewsletters(jobs, mail)];
+  const periodicWork = [
+    ...defineMailLists(jobs, mail),
+    ...defineNewsletters(jobs, mail),
+    ...defineSupportWork(jobs, { db: database.db, baseUrl: config.baseUrl }),
+    ...defineLinkPreviews(jobs, database.db, { enabled: config.linkPreviews, baseUrl: config.baseUrl }),
+  ];
   await jobs.start();
   if (worker) await jobs.work();
   // New posts to mail, digests and newsletters that are due: looked for by the worker.
   const stopMailWork = worker
-    ? scheduleMailWork(mailWork, (error, what) => log.error({ err: error }, `${what}: ${error.message}`))
+    ? schedulePeriodicWork(periodicWork, (error, what) => log.error({ err: error }, `${what}: ${error.message}`))
     : undefined;
   // Replies, new discussions and bounces by email: the worker's too, so one process listens.
   const inbound =

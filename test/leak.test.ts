@@ -7,6 +7,8 @@ import { createSession, hashToken } from '../src/features/accounts/service.js';
 import { createEmailVerification } from '../src/features/accounts/verification.js';
 import { groups } from '../src/features/groups/schema.js';
 import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
+import { campaigns, campaignSignatures } from '../src/features/campaigns/schema.js';
+import { copingStrategies, resources } from '../src/features/resources/schema.js';
 import { silences } from '../src/features/moderation/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
@@ -173,6 +175,102 @@ async function herNewsletterPages(
   }
   return fills;
 }
+/**
+ * A resource in group `k`'s library, in a state: hers in B, where she goes by her alias; in A and
+ * C (where she writes only anonymously) suggested by nobody still there, so her alias never shows.
+ */
+async function herResource(k: GroupKey, status: 'suggested' | 'approved'): Promise<number> {
+  const [row] = await db()
+    .insert(resources)
+    .values({
+      groupId: w.g[k].id,
+      authorId: k === 'B' ? AUTHOR_ID : null,
+      kind: 'article',
+      title: `Resource ${next()}`,
+      body: 'What helped.',
+      bodyHtml: '<p>What helped.</p>',
+      status,
+    })
+    .returning({ id: resources.id });
+  return row!.id;
+}
+async function herResourcePages(status: 'suggested' | 'approved', suffix: string, form?: Form): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const id = await herResource(k, status);
+    fills.push(inGroup(k, `/g/${w.g[k].slug}/resources/${id}${suffix}`, form ? { form } : {}));
+  }
+  return fills;
+}
+/**
+ * Her posts saved as coping strategies with her consent (as if she had given it): her anonymous
+ * reply in A and pending post in C must never show; her post in B shows under her alias there.
+ */
+async function herCopingStrategies(status: 'requested' | 'approved'): Promise<Record<GroupKey, number>> {
+  const ids = {} as Record<GroupKey, number>;
+  const postOf = { A: w.anonReply, B: w.aliasPost, C: w.pendingPost };
+  for (const k of ['A', 'B', 'C'] as const) {
+    await db().delete(copingStrategies).where(eq(copingStrategies.postId, postOf[k]));
+    const [row] = await db()
+      .insert(copingStrategies)
+      .values({ groupId: w.g[k].id, postId: postOf[k], title: `Coping ${next()}`, status })
+      .returning({ id: copingStrategies.id });
+    ids[k] = row!.id;
+  }
+  return ids;
+}
+/**
+ * A campaign of group `k` written by her, in a state, which she signed: with her name in B (where
+ * she goes by her alias), anonymously in A and C (where she writes only anonymously). Returns its slug.
+ */
+async function herCampaign(
+  k: GroupKey,
+  status: 'draft' | 'published' | 'closed',
+): Promise<{ id: number; slug: string }> {
+  const slug = `her-campaign-${next()}`;
+  const [row] = await db()
+    .insert(campaigns)
+    .values({
+      groupId: w.g[k].id,
+      authorId: AUTHOR_ID,
+      slug,
+      title: `Campaign ${next()}`,
+      statement: 'What the group asks for.',
+      statementHtml: '<p>What the group asks for.</p>',
+      callToAction: 'Sign our letter.',
+      status,
+      signatureCount: 1,
+      publishedAt: status === 'draft' ? null : new Date(),
+    })
+    .returning({ id: campaigns.id });
+  await db()
+    .insert(campaignSignatures)
+    .values({ campaignId: row!.id, userId: AUTHOR_ID, groupId: w.g[k].id, public: k === 'B' });
+  return { id: row!.id, slug };
+}
+/** A fresh campaign of hers in each group, at `/campaigns/<slug><suffix>` or `/g/<group>/campaigns/<id><suffix>`. */
+async function herCampaignPages(
+  status: 'draft' | 'published' | 'closed',
+  where: 'public' | 'group',
+  suffix: string,
+  form?: Form,
+): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const { id, slug } = await herCampaign(k, status);
+    const url = where === 'public' ? `/campaigns/${slug}${suffix}` : `/g/${w.g[k].slug}/campaigns/${id}${suffix}`;
+    fills.push(inGroup(k, url, form ? { form } : {}));
+  }
+  return fills;
+}
+const campaignFields = (): Form => ({
+  title: `Campaign ${next()}`,
+  statement: 'What the group asks for.',
+  callToAction: 'Sign our letter.',
+  signable: 'on',
+});
+const resourceFields = (): Form => ({ kind: 'article', title: `Resource ${next()}`, body: 'What helped.', tags: '' });
+
 /** Her address signed up for B's newsletter, and the signed token her mail would carry. */
 async function herSubscription(purpose: 'confirm' | 'subscriber'): Promise<string> {
   await db().delete(newsletterSubscribers).where(eq(newsletterSubscribers.email, EMAIL));
@@ -382,7 +480,14 @@ const gets: Record<string, Filler> = {
   '/g/:slug/silences': () => eachGroup((g) => `/g/${g.slug}/silences`),
   // Whom one blocked: named as seen in the group (her alias may show as B's, where it is known).
   '/account/blocked': () => [inGroup('B', '/account/blocked')],
+  // My support: one's own figures and notes; a group's health: counts, never names.
+  '/account/support': () => [site('/account/support')],
+  '/g/:slug/health': () => eachGroup((g) => `/g/${g.slug}/health`),
   '/account/content-warnings': () => [site('/account/content-warnings')],
+  // Needs a reply: her anonymous discussions name nobody; across groups, her alias only as B's.
+  '/g/:slug/waiting': () => eachGroup((g) => `/g/${g.slug}/waiting`),
+  '/waiting': () => [inGroup('B', '/waiting')],
+  '/account/support/prompts': () => [site('/account/support/prompts')],
   // Newsletters she wrote (as if she led each group), and her own newsletter links opened by others.
   '/g/:slug/newsletters': async () => {
     for (const k of ['A', 'B', 'C'] as const) await herNewsletter(k, 'sent');
@@ -394,6 +499,43 @@ const gets: Record<string, Filler> = {
     ...(await herNewsletterPages('draft', '')),
   ],
   '/g/:slug/newsletters/:id/edit': () => herNewsletterPages('draft', '/edit'),
+  // The library: her resources in B under her alias; in A and C nothing of hers; her suggestions waiting.
+  '/g/:slug/campaigns': async () => {
+    for (const k of ['A', 'B', 'C'] as const) await herCampaign(k, 'published');
+    return eachGroup((g) => `/g/${g.slug}/campaigns`);
+  },
+  '/g/:slug/campaigns/new': () => eachGroup((g) => `/g/${g.slug}/campaigns/new`),
+  '/g/:slug/campaigns/:id/edit': () => herCampaignPages('draft', 'group', '/edit'),
+  '/campaigns/:slug': async () => [
+    ...(await herCampaignPages('published', 'public', '')),
+    ...(await herCampaignPages('draft', 'public', '')),
+  ],
+  '/g/:slug/resources': async () => {
+    for (const k of ['A', 'B', 'C'] as const) await herResource(k, 'approved');
+    return [
+      ...eachGroup((g) => `/g/${g.slug}/resources`),
+      ...eachGroup((g) => `/g/${g.slug}/resources?q=${enc('what helped')}`),
+    ];
+  },
+  '/g/:slug/resources/:id': async () => [
+    ...(await herResourcePages('approved', '')),
+    ...(await herResourcePages('suggested', '')),
+  ],
+  '/g/:slug/resources/new': () => eachGroup((g) => `/g/${g.slug}/resources/new`),
+  '/g/:slug/resources/review': async () => {
+    for (const k of ['A', 'B', 'C'] as const) await herResource(k, 'suggested');
+    return eachGroup((g) => `/g/${g.slug}/resources/review`);
+  },
+  '/g/:slug/resources/:id/edit': () => herResourcePages('approved', '/edit'),
+  // Coping strategies: her anonymous and pending posts never show, even with consent on record.
+  '/g/:slug/coping': async () => {
+    await herCopingStrategies('approved');
+    return eachGroup((g) => `/g/${g.slug}/coping`);
+  },
+  '/g/:slug/coping/requests': async () => {
+    await herCopingStrategies('requested');
+    return eachGroup((g) => `/g/${g.slug}/coping/requests`);
+  },
   '/newsletters/confirm/:token': async () => [site(`/newsletters/confirm/${await herSubscription('confirm')}`)],
   '/newsletters/unsubscribe/:token': async () => [
     site(`/newsletters/unsubscribe/${await herSubscription('subscriber')}`),
@@ -654,6 +796,9 @@ const posts: Record<string, Filler> = {
   },
   // Blocking her: refused on her anonymous posts (it would link them), by her alias where she uses it.
   '/posts/:id/block': () => herPosts((id) => `/posts/${id}/block`),
+  // Thanking her posts: the note reaches her; the sender learns nothing of who wrote an anonymous one.
+  '/posts/:id/thanks': () => herPosts((id) => `/posts/${id}/thanks`, { message: 'Thank you for this.' }),
+  '/account/support/badges': () => [site('/account/support/badges', { shown: 'first_reply' })],
   '/g/:slug/members/:name/block': () =>
     (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/members/${enc(ALIAS[k])}/block`)),
   '/account/blocked/unblock': () => [
@@ -671,6 +816,8 @@ const posts: Record<string, Filler> = {
   ],
   '/posts/:id/warning': () => herPosts((id) => `/posts/${id}/warning`, { warning: 'other', warningOther: 'hard news' }),
   '/account/content-warnings': () => [site('/account/content-warnings', { suicide: 'show' })],
+  '/account/support/prompts': () => [site('/account/support/prompts', { replyPrompts: 'on' })],
+  '/account/support/prompts/off': () => [site('/account/support/prompts/off')],
   // Her address, typed into a group's sign-up by someone else: the answer is the same as for anyone's.
   '/g/:slug/newsletters/subscribe': () =>
     eachGroup((g) => `/g/${g.slug}/newsletters/subscribe`, { form: { email: EMAIL } }),
@@ -680,6 +827,36 @@ const posts: Record<string, Filler> = {
     }),
   '/g/:slug/newsletters/:id/edit': () =>
     herNewsletterPages('draft', '/edit', { subject: 'News', body: 'Hello.', audience: 'members' }),
+  '/g/:slug/campaigns/new': () => eachGroup((g) => `/g/${g.slug}/campaigns/new`, { form: campaignFields() }),
+  '/g/:slug/campaigns/:id/edit': () => herCampaignPages('draft', 'group', '/edit', campaignFields()),
+  '/g/:slug/campaigns/:id/publish': () => herCampaignPages('draft', 'group', '/publish'),
+  '/g/:slug/campaigns/:id/close': () => herCampaignPages('published', 'group', '/close'),
+  '/g/:slug/campaigns/:id/updates': () =>
+    herCampaignPages('published', 'group', '/updates', { body: 'News of the campaign.' }),
+  '/campaigns/:slug/sign': () => herCampaignPages('published', 'public', '/sign', { how: 'public' }),
+  '/campaigns/:slug/withdraw': () => herCampaignPages('published', 'public', '/withdraw'),
+  '/g/:slug/resources/new': () => eachGroup((g) => `/g/${g.slug}/resources/new`, { form: resourceFields() }),
+  '/g/:slug/resources/:id/edit': () => herResourcePages('approved', '/edit', resourceFields()),
+  '/g/:slug/resources/:id/helped': () => herResourcePages('approved', '/helped'),
+  '/g/:slug/resources/:id/approve': () => herResourcePages('suggested', '/approve'),
+  '/g/:slug/resources/:id/decline': () => herResourcePages('suggested', '/decline', { reason: 'Not for us.' }),
+  '/g/:slug/resources/:id/reviewed': () => herResourcePages('approved', '/reviewed'),
+  '/g/:slug/resources/:id/vouch': () => herResourcePages('approved', '/vouch'),
+  '/g/:slug/resources/:id/delete': () => herResourcePages('approved', '/delete'),
+  // Saving her posts: refused on the anonymous one (it would ask her, and so tell who she is).
+  '/g/:slug/coping': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/coping`, { form: { postId: String(w.anonReply), title: 'Breathing' } }),
+    aboutAnonymous('C', `/g/${w.g.C.slug}/coping`, { form: { postId: String(w.pendingPost), title: 'Breathing' } }),
+    inGroup('B', `/g/${w.g.B.slug}/coping`, { form: { postId: String(w.aliasPost), title: 'Breathing' } }),
+  ],
+  '/g/:slug/coping/:id/consent': async () => {
+    const ids = await herCopingStrategies('requested');
+    return (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/coping/${ids[k]}/consent`));
+  },
+  '/g/:slug/coping/:id/decline': async () => {
+    const ids = await herCopingStrategies('approved');
+    return (['A', 'B', 'C'] as const).map((k) => inGroup(k, `/g/${w.g[k].slug}/coping/${ids[k]}/decline`));
+  },
   '/g/:slug/newsletters/:id/test': () => herNewsletterPages('draft', '/test'),
   '/g/:slug/newsletters/:id/send': () => herNewsletterPages('draft', '/send'),
   '/g/:slug/newsletters/:id/schedule': () =>

@@ -15,6 +15,8 @@ import { watchedWords } from '../src/features/watched-words/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
 import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
+import { copingStrategies, resources } from '../src/features/resources/schema.js';
+import { campaigns } from '../src/features/campaigns/schema.js';
 import { countQueries } from '../src/platform/db/client.js';
 import { signMailToken } from '../src/platform/mail/tokens.js';
 import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
@@ -286,6 +288,37 @@ async function freshAlert(g: GroupFixture): Promise<number> {
   return row!.id;
 }
 
+/** A resource of the group in a state (an approved one's title names the group, for checks). */
+async function freshLibraryResource(g: GroupFixture, status: 'suggested' | 'approved'): Promise<number> {
+  const title = status === 'approved' ? `Resource of ${g.slug}` : `Suggestion ${++made}`;
+  const [row] = await db()
+    .insert(resources)
+    .values({ groupId: g.id, kind: 'article', title, body: title, bodyHtml: `<p>${title}</p>`, status })
+    .returning({ id: resources.id });
+  return row!.id;
+}
+const sharedLibraryResources = new Map<number, Promise<number>>();
+function sharedLibraryResource(g: GroupFixture): Promise<number> {
+  let id = sharedLibraryResources.get(g.id);
+  if (!id) sharedLibraryResources.set(g.id, (id = freshLibraryResource(g, 'approved')));
+  return id;
+}
+const libraryForm = (): Form => ({
+  kind: 'link',
+  title: `Link ${++made}`,
+  url: 'https://example.org/help',
+  tags: 'help',
+});
+/** A request to save the member's fresh reply as a coping strategy: only the member may answer it. */
+async function freshCopingRequest(g: GroupFixture): Promise<number> {
+  const t = await pw.freshThread(g);
+  const [row] = await db()
+    .insert(copingStrategies)
+    .values({ groupId: g.id, postId: t.replyId, title: `Coping ${++made}` })
+    .returning({ id: copingStrategies.id });
+  return row!.id;
+}
+
 /** Sent newsletters, drafts and their archive: members in good standing and the group's leaders. */
 const readsNewsletters = (r: Role, k: Kind) => activeMember(r, k) || leads(r);
 const newsletterForm = (): Form => ({ subject: `News ${++made}`, body: 'What the group did.', audience: 'members' });
@@ -322,6 +355,48 @@ async function subscriberToken(purpose: 'confirm' | 'subscriber'): Promise<strin
     .returning({ id: newsletterSubscribers.id });
   return signMailToken(pw.world.mail.secret, purpose, [row!.id]);
 }
+
+/** A campaign of the group in a state (a published one's title names the group, for checks). */
+async function freshCampaign(g: GroupFixture, status: 'draft' | 'published' | 'closed'): Promise<string> {
+  made += 1;
+  const title = status === 'published' ? `Campaign of ${g.slug}` : `Campaign ${made}`;
+  const slug = `campaign-${g.slug}-${status}-${made}`;
+  await db()
+    .insert(campaigns)
+    .values({
+      groupId: g.id,
+      slug,
+      title,
+      statement: title,
+      statementHtml: `<p>${title}</p>`,
+      callToAction: 'Sign our letter.',
+      status,
+      publishedAt: status === 'draft' ? null : new Date(),
+    });
+  return slug;
+}
+const sharedCampaigns = new Map<string, Promise<string>>();
+function sharedCampaign(g: GroupFixture, status: 'draft' | 'published'): Promise<string> {
+  const key = `${g.id}:${status}`;
+  let slug = sharedCampaigns.get(key);
+  if (!slug) sharedCampaigns.set(key, (slug = freshCampaign(g, status)));
+  return slug;
+}
+async function campaignId(slug: string): Promise<number> {
+  const [row] = await db().select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.slug, slug));
+  return row!.id;
+}
+const campaignForm = (): Form => ({
+  title: `Campaign written ${++made}`,
+  statement: 'What the group asks for.',
+  callToAction: 'Sign our letter.',
+});
+/**
+ * Signing a campaign: anyone signed in for a public group's; a members-only group's members in good
+ * standing and its leaders; never someone the group banned.
+ */
+const signsCampaigns = (r: Role, k: Kind) =>
+  r !== 'banned' && (k.visibility === 'public' || activeMember(r, k) || leads(r));
 
 async function freshMember(g: GroupFixture, role: Role = 'member'): Promise<Person> {
   const person = await pw.freshPerson();
@@ -535,6 +610,13 @@ const groupCases: GroupCase[] = [
   // Crisis alerts, for a group's leaders.
   {
     method: 'GET',
+    route: '/g/:slug/health',
+    request: (g) => ({ url: `/g/${g.slug}/health` }),
+    // Figures about the group, never about a person: for those who lead it.
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'GET',
     route: '/g/:slug/safety',
     request: (g) => ({ url: `/g/${g.slug}/safety` }),
     expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
@@ -650,6 +732,22 @@ const groupCases: GroupCase[] = [
     async request(g) {
       const t = await pw.freshThread(g);
       return { url: `/posts/${t.replyId}/block`, missing: `/posts/${NO_ID}/block` };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/posts/:id/thanks',
+    // A reply by a fresh member, so that no role in the table thanks their own, or twice.
+    async request(g) {
+      const t = await pw.freshThread(g);
+      const helper = await freshMember(g);
+      await db().update(posts).set({ authorId: helper.id }).where(eq(posts.id, t.replyId));
+      return {
+        url: `/posts/${t.replyId}/thanks`,
+        form: { message: 'Thank you, that helped.' },
+        missing: `/posts/${NO_ID}/thanks`,
+      };
     },
     expect: (r, k) => onContent(r, k, () => allowIf(takesPart(r, k))),
   },
@@ -1079,6 +1177,244 @@ const groupCases: GroupCase[] = [
     route: '/g/:slug/newsletters/subscribe',
     request: (g) => ({ url: `/g/${g.slug}/newsletters/subscribe`, form: { email: `reader${++made}@example.net` } }),
     expect: (_r, k) => (k.visibility === 'public' ? 'ok' : refused),
+  },
+  // Advocacy campaigns: written by the group's leaders; a published one's page is public.
+  {
+    method: 'GET',
+    route: '/g/:slug/campaigns',
+    async request(g) {
+      await sharedCampaign(g, 'published');
+      await sharedCampaign(g, 'draft');
+      return { url: `/g/${g.slug}/campaigns` };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) || leads(r) ? 'ok' : refused),
+    check: (body, _r, g) => shows(body, `Campaign of ${g.slug}`, true),
+  },
+  {
+    method: 'GET',
+    route: '/campaigns/:slug',
+    async request(g) {
+      return { url: `/campaigns/${await sharedCampaign(g, 'published')}` };
+    },
+    // Public once published, even for a members-only group, which it names only when public.
+    expect: () => 'ok',
+    check: (body, _r, g) => [
+      ...shows(body, `Campaign of ${g.slug}`, true),
+      ...shows(body, groupLink(g.slug), g.kind.visibility === 'public'),
+      ...shows(body, g.name, g.kind.visibility === 'public'),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/campaigns/:slug',
+    label: 'a draft',
+    async request(g) {
+      return { url: `/campaigns/${await sharedCampaign(g, 'draft')}`, missing: '/campaigns/no-such-campaign' };
+    },
+    expect: (r) => (leads(r) ? 'ok' : 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/campaigns/new',
+    request: (g) => ({ url: `/g/${g.slug}/campaigns/new` }),
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/campaigns/new',
+    request: (g) => ({ url: `/g/${g.slug}/campaigns/new`, form: campaignForm() }),
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/campaigns/:id/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/campaigns/${await campaignId(await sharedCampaign(g, 'draft'))}/edit` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/campaigns/:id/edit',
+    async request(g) {
+      const id = await campaignId(await freshCampaign(g, 'draft'));
+      return { url: `/g/${g.slug}/campaigns/${id}/edit`, form: campaignForm() };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/campaigns/:id/publish',
+    async request(g) {
+      return { url: `/g/${g.slug}/campaigns/${await campaignId(await freshCampaign(g, 'draft'))}/publish` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/campaigns/:id/close',
+    async request(g) {
+      return { url: `/g/${g.slug}/campaigns/${await campaignId(await freshCampaign(g, 'published'))}/close` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/campaigns/:id/updates',
+    async request(g) {
+      const id = await campaignId(await sharedCampaign(g, 'published'));
+      return { url: `/g/${g.slug}/campaigns/${id}/updates`, form: { body: 'News of the campaign.' } };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(leads(r))),
+  },
+  {
+    method: 'POST',
+    route: '/campaigns/:slug/sign',
+    async request(g) {
+      return { url: `/campaigns/${await sharedCampaign(g, 'published')}/sign`, form: { how: 'anonymous' } };
+    },
+    expect: (r, k) => loggedIn(r, () => allowIf(signsCampaigns(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/campaigns/:slug/withdraw',
+    async request(g) {
+      return { url: `/campaigns/${await sharedCampaign(g, 'published')}/withdraw` };
+    },
+    // A name is its owner's to take back, whoever they are now.
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // The resource library: read with the discussions; suggested by those who take part; reviewed by moderators.
+  {
+    method: 'GET',
+    route: '/g/:slug/resources',
+    async request(g) {
+      await sharedLibraryResource(g);
+      return { url: `/g/${g.slug}/resources` };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body, r, g) => shows(body, `Resource of ${g.slug}`, readsDiscussions(r, g.kind)),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/resources/:id',
+    async request(g) {
+      return {
+        url: `/g/${g.slug}/resources/${await sharedLibraryResource(g)}`,
+        missing: `/g/${g.slug}/resources/${NO_ID}`,
+      };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body, r, g) => shows(body, `Resource of ${g.slug}`, readsDiscussions(r, g.kind)),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/resources/new',
+    request: (g) => ({ url: `/g/${g.slug}/resources/new` }),
+    expect: (r, k) => loggedIn(r, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/resources/new',
+    request: (g) => ({ url: `/g/${g.slug}/resources/new`, form: libraryForm() }),
+    expect: (r, k) => loggedIn(r, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/resources/:id/helped',
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await sharedLibraryResource(g)}/helped` };
+    },
+    expect: (r, k) => loggedIn(r, () => allowIf(takesPart(r, k))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/resources/review',
+    request: (g) => ({ url: `/g/${g.slug}/resources/review` }),
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/resources/:id/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await sharedLibraryResource(g)}/edit` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/resources/:id/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await freshLibraryResource(g, 'approved')}/edit`, form: libraryForm() };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  ...(['approve', 'decline', 'delete'] as const).map((path): GroupCase => ({
+    method: 'POST',
+    route: `/g/:slug/resources/:id/${path}`,
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await freshLibraryResource(g, 'suggested')}/${path}` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  })),
+  {
+    method: 'POST',
+    route: '/g/:slug/resources/:id/reviewed',
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await freshLibraryResource(g, 'approved')}/reviewed` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/resources/:id/vouch',
+    async request(g) {
+      return { url: `/g/${g.slug}/resources/${await freshLibraryResource(g, 'approved')}/vouch` };
+    },
+    // Only facilitators, and only in professionally run groups (as every group here is).
+    expect: (r) => loggedIn(r, () => allowIf(r === 'facilitator')),
+  },
+  // Coping strategies: read with the discussions; asked for by those who take part (never on one's
+  // own reply); answered by the reply's author alone.
+  {
+    method: 'GET',
+    route: '/g/:slug/coping',
+    request: (g) => ({ url: `/g/${g.slug}/coping` }),
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/coping',
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return { url: `/g/${g.slug}/coping`, form: { postId: String(t.replyId), title: 'Breathing' } };
+    },
+    expect: (r, k) => onContent(r, k, () => (takesPart(r, k) ? (r === 'member' ? 'invalid' : 'ok') : 'forbidden')),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/coping/requests',
+    request: (g) => ({ url: `/g/${g.slug}/coping/requests` }),
+    expect: (r, k) => loggedIn(r, () => (readsDiscussions(r, k) ? 'ok' : refused)),
+  },
+  ...(['consent', 'decline'] as const).map((path): GroupCase => ({
+    method: 'POST',
+    route: `/g/:slug/coping/:id/${path}`,
+    async request(g) {
+      return { url: `/g/${g.slug}/coping/${await freshCopingRequest(g)}/${path}` };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'member' ? 'ok' : 'notFound')),
+  })),
+  // Needs a reply: whoever reads the group's discussions; hidden and pending openings are never in it.
+  {
+    method: 'GET',
+    route: '/g/:slug/waiting',
+    request: (g) => ({ url: `/g/${g.slug}/waiting` }),
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body, r, g) =>
+      readsDiscussions(r, g.kind)
+        ? [...shows(body, g.hiddenThread.title, false), ...shows(body, g.pendingThread.title, false)]
+        : shows(body, `Secret-${g.slug}`, false),
   },
   // Mailing lists: each member chooses what their group sends them; those who manage it set it up.
   {
@@ -1805,8 +2141,44 @@ const siteCases: SiteCase[] = [
   },
   {
     method: 'GET',
+    route: '/waiting',
+    request: () => ({ url: '/waiting' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/support/prompts',
+    request: () => ({ url: '/account/support/prompts' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/support/prompts',
+    request: () => ({ url: '/account/support/prompts', form: { replyPrompts: 'on' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/support/prompts/off',
+    request: () => ({ url: '/account/support/prompts/off' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
     route: '/account/blocked',
     request: () => ({ url: '/account/blocked' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/support',
+    request: () => ({ url: '/account/support' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/support/badges',
+    request: () => ({ url: '/account/support/badges', form: { shown: 'first_reply' } }),
     expect: (r) => loggedIn(r, () => 'ok'),
   },
   {

@@ -11,6 +11,8 @@ import { createMailTransport, queuedMailer, readOutbox, type Mailer } from '../.
 import { mailSecret } from '../../src/platform/mail/tokens.js';
 import { defineMailLists, type MailContext, type MailWork } from '../../src/features/mail-lists/index.js';
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
+import { defineSupportWork } from '../../src/features/support/index.js';
+import { defineLinkPreviews } from '../../src/features/link-previews/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
 import { openTestDatabase } from './database.js';
@@ -29,9 +31,12 @@ export interface TestWorld {
   mail: MailContext;
   /**
    * What the worker does every few seconds, done now: looks for new posts to mail, digests and
-   * newsletters that are due at `now`, then runs every job until none is left.
+   * newsletters that are due at `now`, threads a day without a reply, links to preview; then runs
+   * every job until none is left.
    */
   mailTick(now?: Date): Promise<void>;
+  /** The same as mailTick: all the worker's periodic work, then every job. */
+  tick(now?: Date): Promise<void>;
   /** An agent that keeps cookies and CSRF tokens, like one browser. */
   agent(): Agent;
   /** Creates an account directly (the first one becomes the site administrator). */
@@ -79,7 +84,13 @@ export async function createWorld(
     mailer,
     postingLimits,
   };
-  const mailWork: MailWork[] = [...defineMailLists(jobs, mail), ...defineNewsletters(jobs, mail)];
+  const mailWork: MailWork[] = [
+    ...defineMailLists(jobs, mail),
+    ...defineNewsletters(jobs, mail),
+    ...defineSupportWork(jobs, { db: database.db, baseUrl }),
+    // Tests serve the pages whose links are previewed on loopback, which production never fetches.
+    ...defineLinkPreviews(jobs, database.db, { allowPrivateAddresses: true, loopbackOnly: true, baseUrl }),
+  ];
   await jobs.start();
   // With TEST_REDIS_URL the world's live events and rate limits go through Redis, as in production.
   const redisUrl = process.env.TEST_REDIS_URL;
@@ -121,6 +132,7 @@ export async function createWorld(
       for (const work of mailWork) await work.run(now);
       while ((await jobs.drain()) > 0);
     },
+    tick: (now) => world.mailTick(now),
     agent: () => new Agent(app),
     async createUser(pseudonym, password = 'correct horse battery') {
       const email = `${pseudonym.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.org`;

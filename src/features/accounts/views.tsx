@@ -135,6 +135,7 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account/settings', t('accounts.nav.settings')],
     ['/account/email', t('mailLists.account.link')],
     ['/account/content-warnings', t('contentWarnings.page.link')],
+    ['/account/support', t('support.mine.title')],
     ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],
     ['/listings/mine', t('listings.mine.title')],

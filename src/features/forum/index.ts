@@ -9,3 +9,4 @@ export { forumRoutes } from './routes.js';
 export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';
 export { discussionSearchRoutes } from './search-routes.js';
 export { groupActivitySql } from './activity.js';
+export { type ThreadExtension, type ThreadExtra } from './extensions.js';

@@ -141,16 +141,22 @@ export interface ThreadPage {
  * A thread page: the thread, its group's access and its posts are asked for at once (the posts
  * are dropped unread when the person may not see the thread).
  */
-export async function readThread(db: Db, actor: Actor, threadId: number): Promise<ThreadPage> {
-  const [{ access, thread, muted }, views] = await Promise.all([
-    accessThread(db, actor, threadId),
+export async function readThread(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+  /** Further columns for the thread's own statement, whose values come back in `extra`. */
+  extra: Record<string, SQL> = {},
+): Promise<ThreadPage & { extra: Record<string, unknown> }> {
+  const [{ access, thread, muted, extra: values }, views] = await Promise.all([
+    accessThread(db, actor, threadId, extra),
     postViewsWhere(db, actor, and(eq(posts.threadId, threadId), isNull(posts.deletedAt))!),
   ]);
   // A block leaves out the other person's named posts; the group's moderators still see everything.
   const apart = (view: PostView) => view.blocked && !canModerate(access);
   if (views.some((view) => view.post.isOpening && apart(view))) throw new NotFound();
   const shown = views.filter((view) => canSeePost(access, view.post) && !apart(view));
-  return { access, thread, muted, posts: shown };
+  return { access, thread, muted, posts: shown, extra: values };
 }
 
 /** One post as this person may see it, with its thread and its group's access. */

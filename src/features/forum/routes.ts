@@ -1,3 +1,4 @@
+import { extensionColumns, extensionsOf, type ThreadExtension } from './extensions.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
@@ -24,6 +25,8 @@ const PAGE_SIZE = 30;
 export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { db } = deps;
   const postLimit = { config: { rateLimit: deps.limits.post } };
+  // Filled by features registered after this one (extensions.ts); read when a thread is shown.
+  app.decorate('threadExtensions', [] as ThreadExtension[]);
 
   // Whoever may read a thread may follow its new replies live (at /live), and no one else.
   deps.live.add('thread', {
@@ -83,8 +86,10 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get<{ Params: { slug: string; id: string } }>('/g/:slug/t/:id', async (request, reply) => {
     const support = idParam.safeParse((request.query as { support?: unknown }).support);
+    const threadId = parseId(request.params.id);
+    const extensions = app.threadExtensions;
     const [page, crisisPanel] = await Promise.all([
-      forum.readThread(db, request.viewer, parseId(request.params.id)),
+      forum.readThread(db, request.viewer, threadId, extensionColumns(extensions, request.viewer, threadId)),
       support.success
         ? crisisPanelFor(db, request.viewer, support.data, request.headers['accept-language'])
         : Promise.resolve(null),
@@ -101,7 +106,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .optional()
       .catch(undefined)
       .parse((request.query as { seen?: string }).seen);
-    return sendPage(reply, ThreadPage({ ctx: pageContext(request, reply), ...page, seen, crisisPanel }));
+    const ctx = pageContext(request, reply);
+    const extras = extensionsOf(extensions, page.extra, page)(ctx);
+    return sendPage(reply, ThreadPage({ ctx, ...page, seen, crisisPanel, extras }));
   });
 
   app.post<{ Params: { id: string } }>('/threads/:id/replies', postLimit, async (request, reply) => {

@@ -149,17 +149,22 @@ async function findThread(
   db: DbOrTx,
   which: SQL,
   viewerId: number | null,
-): Promise<{ thread: Thread; opening: OpeningState | null; muted: boolean } | null> {
+  extra: Record<string, SQL> = {},
+): Promise<{ thread: Thread; opening: OpeningState | null; muted: boolean; extra: Record<string, unknown> } | null> {
   const [row] = await db
     .select({
       thread: threads,
       opening: { status: posts.status, hiddenAt: posts.hiddenAt, authorId: posts.authorId, deletedAt: posts.deletedAt },
       muted: sql<boolean>`threads.id in ${mutedThreadsSql(viewerId ?? -1)}`,
+      // What other features show on the thread page (extensions.ts), asked in the same statement.
+      ...Object.fromEntries(Object.entries(extra).map(([key, column]) => [`x_${key}`, sql<unknown>`${column}`])),
     })
     .from(threads)
     .leftJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.isOpening, true)))
     .where(which);
-  return row ?? null;
+  if (!row) return null;
+  const values = row as Record<string, unknown>;
+  return { ...row, extra: Object.fromEntries(Object.keys(extra).map((key) => [key, values[`x_${key}`]])) };
 }
 
 /**
@@ -171,9 +176,10 @@ async function accessThreadWhere(
   actor: Actor,
   which: SQL,
   groupOfThread: SQL,
-): Promise<{ access: GroupAccess; thread: Thread; muted: boolean }> {
+  extra: Record<string, SQL> = {},
+): Promise<{ access: GroupAccess; thread: Thread; muted: boolean; extra: Record<string, unknown> }> {
   const [found, access] = await Promise.all([
-    findThread(db, which, actor?.id ?? null),
+    findThread(db, which, actor?.id ?? null, extra),
     accessGroupById(db, actor, groupOfThread).catch((error: unknown) => {
       if (error instanceof NotFound) return null;
       throw error;
@@ -184,7 +190,7 @@ async function accessThreadWhere(
   if (!canReadDiscussions(access)) throw new NotFound();
   // A thread whose opening post is hidden or awaiting approval is gone for everyone else.
   if (!canModerate(access) && (!found.opening || !canSeePost(access, found.opening))) throw new NotFound();
-  return { access, thread: found.thread, muted: found.muted };
+  return { access, thread: found.thread, muted: found.muted, extra: found.extra };
 }
 
 /** A thread with the group it is in, as this person may see it, and whether they muted it. */
@@ -192,12 +198,15 @@ export async function accessThread(
   db: DbOrTx,
   actor: Actor,
   threadId: number,
-): Promise<{ access: GroupAccess; thread: Thread; muted: boolean }> {
+  /** Further columns to ask for in the thread's own statement (thread page extensions). */
+  extra: Record<string, SQL> = {},
+): Promise<{ access: GroupAccess; thread: Thread; muted: boolean; extra: Record<string, unknown> }> {
   return accessThreadWhere(
     db,
     actor,
     eq(threads.id, threadId),
     sql`(select t.group_id from threads t where t.id = ${threadId})`,
+    extra,
   );
 }
 

@@ -1,3 +1,4 @@
+import type { ThreadExtra } from './extensions.js';
 import { Fragment } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { assetUrl } from '../../platform/views/assets.js';
@@ -279,7 +280,18 @@ export function ReactionBar({ ctx, view, canReact }: { ctx: PageContext; view: P
   );
 }
 
-export function PostItem({ ctx, access, view }: { ctx: PageContext; access: GroupAccess; view: PostView }) {
+export function PostItem({
+  ctx,
+  access,
+  view,
+  extras = [],
+}: {
+  ctx: PageContext;
+  access: GroupAccess;
+  view: PostView;
+  /** What other features add beside the author and under the post (extensions.ts). */
+  extras?: ThreadExtra[];
+}) {
   const { t } = ctx;
   const { post } = view;
   const mine = view.mine;
@@ -294,6 +306,7 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
     >
       <header class="post-head">
         <strong id={`post-${post.id}-by`}>{authorLabel(ctx, view)}</strong>{' '}
+        {extras.map((e) => e.besideAuthor?.get(post.id) ?? null)}
         {post.anonymous ? <span class="badge">{t('forum.anonymous.member')}</span> : null}{' '}
         {post.anonymous && mine ? <span class="meta">{t('forum.anonymous.you')}</span> : null}{' '}
         {view.badge ? (
@@ -317,6 +330,7 @@ export function PostItem({ ctx, access, view }: { ctx: PageContext; access: Grou
         </WarnedBody>
       </HiddenForMe>
       <ReactionBar ctx={ctx} view={view} canReact={canTakePart(access)} />
+      {extras.map((e) => e.belowPost?.get(post.id) ?? null)}
       {/* Blocking names one person, so an anonymous post offers only "hide this post for me". */}
       {ctx.viewer && !mine ? (
         <div class="post-actions">
@@ -424,11 +438,14 @@ export function ThreadPage({
   seen,
   muted = false,
   crisisPanel,
+  extras = [],
 }: {
   ctx: PageContext;
   access: GroupAccess;
   thread: Thread;
   posts: PostView[];
+  /** What other features add to the page (extensions.ts). */
+  extras?: ThreadExtra[];
   /** The viewer muted the thread. */
   muted?: boolean;
   errors?: FieldErrors;
@@ -470,7 +487,7 @@ export function ThreadPage({
           />
         </div>
       ) : null}
-      {opening ? <PostItem ctx={ctx} access={access} view={opening} /> : null}
+      {opening ? <PostItem ctx={ctx} access={access} view={opening} extras={extras} /> : null}
       <ReplyCount ctx={ctx} count={thread.replyCount} />
       <div id="posts" class="posts">
         {replies.map((view, i) => (
@@ -480,10 +497,11 @@ export function ThreadPage({
                 {t('live.newSince')}
               </p>
             ) : null}
-            <PostItem ctx={ctx} access={access} view={view} />
+            <PostItem ctx={ctx} access={access} view={view} extras={extras} />
           </Fragment>
         ))}
       </div>
+      {extras.map((e) => e.afterReplies ?? null)}
       <LiveNotice ctx={ctx} thread={thread} url={threadUrl(group.slug, thread)} />
       <CrisisSlot ctx={ctx} panel={crisisPanel} />
       <section class="panel" aria-labelledby="reply-heading">

@@ -41,7 +41,15 @@ export type AuditAction =
   | 'send_check_in'
   | 'send_newsletter'
   | 'schedule_newsletter'
-  | 'cancel_newsletter';
+  | 'cancel_newsletter'
+  | 'approve_resource'
+  | 'decline_resource'
+  | 'edit_resource'
+  | 'delete_resource'
+  | 'review_resource'
+  | 'vouch_resource'
+  | 'publish_campaign'
+  | 'close_campaign';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

@@ -371,6 +371,14 @@ export function GroupHeader({
         {access.membership && !access.banned ? (
           <a href={`/g/${group.slug}/email`}>{t('mailLists.group.link')}</a>
         ) : null}
+        {canReadDiscussions(access) ? <a href={`/g/${group.slug}/waiting`}>{t('support.waiting.link')}</a> : null}
+        {canReadDiscussions(access) ? (
+          <>
+            <a href={`/g/${group.slug}/resources`}>{t('groups.resourcesLink')}</a>
+            <a href={`/g/${group.slug}/coping`}>{t('groups.copingLink')}</a>
+            <a href={`/g/${group.slug}/campaigns`}>{t('groups.campaignsLink')}</a>
+          </>
+        ) : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
       {canReadDiscussions(access) ? (
@@ -397,6 +405,7 @@ export function GroupHeader({
           <a href={`/g/${group.slug}/review`}>{t('groups.leaderNav.review')}</a>
           <a href={`/g/${group.slug}/safety`}>{t('groups.leaderNav.safety')}</a>
           {isLeader(access) ? <a href={`/g/${group.slug}/audit`}>{t('groups.leaderNav.audit')}</a> : null}
+          {isLeader(access) ? <a href={`/g/${group.slug}/health`}>{t('support.health.link')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/listing`}>{t('directorySettings.listing.link')}</a> : null}
           {canManage(access) && group.joinPolicy === 'paid' ? (

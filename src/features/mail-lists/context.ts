@@ -1,3 +1,4 @@
+import type { PeriodicWork } from '../../platform/jobs/periodic.js';
 import type { Bus } from '../../platform/bus/index.js';
 import type { Db } from '../../platform/db/client.js';
 import type { PostingLimits } from '../../platform/deps.js';
@@ -24,13 +25,5 @@ export interface MailContext {
   postingLimits?: PostingLimits | undefined;
 }
 
-/**
- * Work the worker does every `everySeconds` (and tests do on demand): find what is due (new posts
- * to mail, digests whose hour has come, newsletters whose time has come) and queue its jobs.
- * Running it twice, or in two processes at once, queues nothing twice.
- */
-export interface MailWork {
-  name: string;
-  everySeconds: number;
-  run(now: Date): Promise<void>;
-}
+/** Periodic work of the mailing lists: new posts to mail, digests and newsletters that are due. */
+export type MailWork = PeriodicWork;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { memberNameSql } from '../groups/index.js';
+import { longWaitingThreads } from '../support/index.js';
 
 /*
  * What goes into a digest. A job serves one group and up to 500 members: the group's new
@@ -12,6 +13,8 @@ import { memberNameSql } from '../groups/index.js';
 export const THREADS_SHOWN = 20;
 /** Most-reacted replies shown in one digest. */
 export const REPLIES_SHOWN = 5;
+/** Discussions waiting more than a day for a reply, shown in a leader's digest. */
+export const WAITING_SHOWN = 10;
 
 /** A post as a digest shows it: its author as the group sees them, never more. */
 export interface DigestPost {
@@ -40,6 +43,10 @@ export interface DigestReply extends DigestPost {
 export interface GroupContent {
   threads: DigestPost[];
   replies: DigestReply[];
+  /** Discussions waiting more than a day for a reply, oldest first (src/features/support). */
+  waiting: DigestPost[];
+  /** The group's owners, moderators and facilitators: their digests list the waiting discussions. */
+  leaders: Set<number>;
 }
 
 /** What stands between each member and some posts: blocks either way, muted threads, posts hidden for them. */
@@ -54,6 +61,8 @@ export interface Digest {
   /** New discussions beyond those shown. */
   moreThreads: number;
   replies: DigestReply[];
+  /** For a leader: discussions waiting more than a day for a reply. */
+  waiting: DigestPost[];
 }
 
 type Row = Record<string, unknown>;
@@ -112,7 +121,14 @@ export async function loadGroupContent(db: DbOrTx, groupId: number, from: Date, 
     where ${active} and not p.is_opening and ${readable('p')} and (o.id is null or (${readable('o')}))
     order by r.n desc, p.created_at desc, p.id desc
     limit 500`);
+  const [waiting, leaders] = await Promise.all([
+    longWaitingThreads(db, groupId, to, 200),
+    db.execute(sql`select user_id from memberships
+      where group_id = ${groupId} and role in ('owner', 'moderator', 'facilitator')`),
+  ]);
   return {
+    waiting: waiting.map(postOf),
+    leaders: new Set(rowsOf(leaders).map((r) => Number(r.user_id))),
     threads: rowsOf(threads).map(postOf),
     replies: rowsOf(replies).map((r) => ({
       ...postOf(r),
@@ -184,11 +200,17 @@ export function digestFor(userId: number, since: Date, content: GroupContent, fi
     threads: threads.slice(0, THREADS_SHOWN),
     moreThreads: Math.max(0, threads.length - THREADS_SHOWN),
     replies,
+    // Those who keep the group see past blocks, as on its pages; not their own, muted or hidden ones.
+    waiting: content.leaders.has(userId)
+      ? content.waiting
+          .filter((p) => p.authorId !== userId && !muted.has(p.threadId) && !hidden.has(p.postId))
+          .slice(0, WAITING_SHOWN)
+      : [],
   };
 }
 
 export function isEmpty(digest: Digest): boolean {
-  return digest.threads.length === 0 && digest.replies.length === 0;
+  return digest.threads.length === 0 && digest.replies.length === 0 && digest.waiting.length === 0;
 }
 
 /**

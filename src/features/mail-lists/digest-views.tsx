@@ -40,6 +40,9 @@ function when(r: DigestReader, date: Date): string {
 export function digestSubject(r: DigestReader, group: ListGroup, digest: Digest): string {
   const kind = r.t(`digests.kind.${r.mode}`);
   const count = digest.threads.length + digest.moreThreads;
+  if (count === 0 && digest.replies.length === 0 && digest.waiting.length > 0) {
+    return r.t('support.waiting.digestSubject', { group: group.name, kind });
+  }
   if (count === 0) return r.t('digests.subjectReplies', { group: group.name, kind });
   return r.t('digests.subject', { group: group.name, kind, count });
 }
@@ -61,6 +64,10 @@ function urlsFor(baseUrl: string, group: ListGroup): Urls {
 
 const repliedMeta = (r: DigestReader, p: DigestReply) =>
   `${r.t('digests.repliedBy', { name: authorOf(r.t, p), date: when(r, p.createdAt) })} · ${r.t('digests.reactions', { count: p.reactions })}`;
+
+/** A discussion waiting for a reply, for a leader: who started it and since when. */
+const waitingMeta = (r: DigestReader, p: DigestPost) =>
+  r.t('support.waiting.digestMeta', { name: authorOf(r.t, p), date: when(r, p.createdAt) });
 
 /** The plain-text part: readable in any mail client, every link written out. */
 export function digestText(r: DigestReader, group: ListGroup, digest: Digest, baseUrl: string, footer: Footer): string {
@@ -95,6 +102,12 @@ export function digestText(r: DigestReader, group: ListGroup, digest: Digest, ba
         `  ${body(p)}`,
         `  ${t('digests.readIt', { url: urls.reply(p) })}`,
       );
+    }
+  }
+  if (digest.waiting.length > 0) {
+    lines.push('', t('support.waiting.digestHeading'), '='.repeat(t('support.waiting.digestHeading').length));
+    for (const p of digest.waiting) {
+      lines.push('', `* ${p.title}`, `  ${waitingMeta(r, p)}`, `  ${t('digests.readIt', { url: urls.thread(p) })}`);
     }
   }
   lines.push('', `${t('digests.visit', { group: group.name })}: ${urls.group}`, '', footerText(t, footer));
@@ -156,6 +169,21 @@ function DigestBody({ r, group, digest, urls }: { r: DigestReader; group: ListGr
           </ul>
         </section>
       ) : null}
+      {digest.waiting.length > 0 ? (
+        <section>
+          <h2 style="font-size:18px;margin:24px 0 8px">{t('support.waiting.digestHeading')}</h2>
+          <ul style="padding-left:20px;margin:0">
+            {digest.waiting.map((p) => (
+              <li key={p.postId} style="margin:0 0 16px">
+                <a href={urls.thread(p)} style={`${link};font-weight:bold`}>
+                  {p.title}
+                </a>
+                <div style="color:#4a4a4a;font-size:14px">{waitingMeta(r, p)}</div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <p style="margin:24px 0 0">
         <a href={urls.group} style={link}>
           {t('digests.visit', { group: group.name })}
@@ -203,6 +231,7 @@ export function digestWriter(group: ListGroup, baseUrl: string) {
       digest.moreThreads,
       digest.threads.map((p) => p.postId).join(' '),
       digest.replies.map((p) => p.postId).join(' '),
+      digest.waiting.map((p) => p.postId).join(' '),
     ].join('|');
     let shared = written.get(key);
     if (!shared) {

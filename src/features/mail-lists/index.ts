@@ -1,7 +1,7 @@
 /** The mailing lists feature's public face: every group is also a mailing list. (The leaf module comes first: accounts imports it.) */
 export { mailPausedSql } from './paused.js';
 export type { MailContext, MailWork } from './context.js';
-export { defineMailLists, scheduleMailWork } from './jobs.js';
+export { defineMailLists } from './jobs.js';
 export { startInboundServer, type InboundServer, type InboundOptions } from './inbound-server.js';
 export { mailListRoutes } from './routes.js';
 export {

@@ -30,26 +30,3 @@ export function defineMailLists(jobs: JobQueue, ctx: MailContext): MailWork[] {
     },
   ];
 }
-
-/**
- * Runs each piece of work every so often in this process (the worker role); returns a function
- * that stops them. A run still going when its time comes again is not started twice.
- */
-export function scheduleMailWork(work: MailWork[], report: (error: Error, what: string) => void): () => void {
-  const timers = work.map((w) => {
-    let running = false;
-    const tick = () => {
-      if (running) return;
-      running = true;
-      w.run(new Date())
-        .catch((error: unknown) => report(error as Error, w.name))
-        .finally(() => {
-          running = false;
-        });
-    };
-    return setInterval(tick, w.everySeconds * 1000);
-  });
-  return () => {
-    for (const t of timers) clearInterval(t);
-  };
-}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { wallClockToUtc } from '../../platform/text/zoned-time.js';
 import type { Viewer } from '../../platform/http/page.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderMarkdown } from '../../platform/views/markdown.js';
@@ -103,36 +104,6 @@ export async function updateNewsletter(db: Db, actor: Viewer, slug: string, id: 
 
 function notADraft(n: Newsletter): never {
   throw new Invalid({ '': n.status === 'scheduled' ? 'newsletters.errors.scheduled' : 'newsletters.errors.notDraft' });
-}
-
-/** Minutes a zone is ahead of UTC at a moment, in milliseconds. */
-function zoneOffsetMs(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(at));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return wall - Math.floor(at / 1000) * 1000;
-}
-
-/** A date and time on the writer's clock ("2026-12-01", "09:30" in Europe/London) as a moment; null when no such day. */
-export function wallClockToUtc(date: string, time: string, timeZone: string): Date | null {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, mi] = time.split(':').map(Number) as [number, number];
-  if (h > 23 || mi > 59) return null;
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  // Twice: the offset at the first guess may differ from the offset at the moment itself (a clock change).
-  const guess = wall - zoneOffsetMs(timeZone, wall);
-  return new Date(wall - zoneOffsetMs(timeZone, guess));
 }
 
 /** Schedules a draft for a time the writer gave on their own clock; it must be in the future. */

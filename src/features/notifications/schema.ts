@@ -16,6 +16,15 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   'listing_declined',
   'listing_claim_approved',
   'listing_claim_declined',
+  /** Someone thanked the person for a reply (src/features/support). */
+  'thanks_received',
+  /** The person's first discussion had no reply for a day: it was seen (src/features/support). */
+  'thread_seen',
+  /** A member asked to save the person's reply as a coping strategy (src/features/resources). */
+  'coping_request',
+  /** A resource the person suggested was approved or declined (src/features/resources). */
+  'resource_approved',
+  'resource_declined',
 ]);
 
 /**

@@ -2,6 +2,8 @@ import type { PageContext } from '../../platform/http/page.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { ListingNotification } from '../directory/index.js';
+import { ThanksNotification, ThreadSeenNotification } from '../support/index.js';
+import { ResourceNotification } from '../resources/index.js';
 import type { NotificationRow } from './service.js';
 
 function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
@@ -43,6 +45,14 @@ function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
     case 'listing_claim_approved':
     case 'listing_claim_declined':
       return <ListingNotification ctx={ctx} n={n} />;
+    case 'thanks_received':
+      return <ThanksNotification ctx={ctx} n={n} />;
+    case 'thread_seen':
+      return <ThreadSeenNotification ctx={ctx} n={n} />;
+    case 'coping_request':
+    case 'resource_approved':
+    case 'resource_declined':
+      return <ResourceNotification ctx={ctx} n={n} />;
   }
 }
 

@@ -3,7 +3,10 @@ import type { AccountExport } from '../accounts/index.js';
 import type { DirectoryExport } from '../directory/index.js';
 import type { MailListExport } from '../mail-lists/index.js';
 import type { ModerationExport } from '../moderation/index.js';
+import type { ResourcesExport } from '../resources/index.js';
+import { CampaignsExportSection, type CampaignExport } from '../campaigns/index.js';
 import type { SafetyExport } from '../safety/index.js';
+import type { PromptsExport, SupportExport } from '../support/index.js';
 import type { TrustExport } from '../trust/index.js';
 
 type Named<T> = Omit<T, 'groupId'> & { group: string };
@@ -20,6 +23,18 @@ export interface MemberData {
     subscriptions: Named<MailListExport['subscriptions'][number]>[];
     settings: MailListExport['settings'];
     bounces: MailListExport['bounces'];
+  };
+  /** Resources suggested and found helpful, coping strategies asked for and shared (src/features/resources). */
+  resources: { [K in keyof ResourcesExport]: Named<ResourcesExport[K][number]>[] };
+  /** The campaigns the member signed, with their name or anonymously (src/features/campaigns). */
+  campaigns: { signatures: Named<CampaignExport['signatures'][number]>[] };
+  /** Whether the member wants suggestions of discussions to answer (src/features/support). */
+  supportPrompts: PromptsExport;
+  /** Thank-you notes sent and received (names as the group showed them), badges (src/features/support). */
+  support: {
+    thanksSent: Named<SupportExport['thanksSent'][number]>[];
+    thanksReceived: Named<SupportExport['thanksReceived'][number]>[];
+    badges: SupportExport['badges'];
   };
   groups: {
     memberships: Named<{ groupId: number; role: string; joinedAt: Date; credential: string | null }>[];
@@ -80,6 +95,66 @@ export interface MemberData {
     /** The member's trust level and how it stands (src/features/trust); null for an account never seen. */
     trust: TrustExport | null;
   };
+}
+
+/** Resources and coping strategies, in the archive's readable page. */
+function ResourcesSection({ t, data }: { t: Translate; data: MemberData['resources'] }) {
+  const rows = [
+    ...data.suggested.map(
+      (r) =>
+        `${t('resources.archive.suggested', { title: r.title, group: r.group })} · ${r.status} · ${when(r.createdAt)}`,
+    ),
+    ...data.helped.map(
+      (r) => `${t('resources.archive.helped', { title: r.title, group: r.group })} · ${when(r.createdAt)}`,
+    ),
+    ...data.copingSaved.map(
+      (c) =>
+        `${t('resources.archive.copingSaved', { title: c.title, group: c.group })} · ${c.status} · ${when(c.createdAt)}`,
+    ),
+    ...data.copingOfMine.map(
+      (c) => `${t('resources.archive.copingOfMine', { title: c.title, group: c.group })} · ${c.status}`,
+    ),
+  ];
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>{t('resources.archive.heading')}</h2>
+      <ul>
+        {rows.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Thank-you notes and badges, in the archive's readable page. */
+function SupportSection({ t, data }: { t: Translate; data: MemberData['support'] }) {
+  const rows = [
+    ...data.thanksSent.map(
+      (n) =>
+        `${t('support.export.sent', { name: n.to ?? t('support.export.anonymousAuthor'), group: n.group })} · ${when(n.createdAt)}: ${n.message}`,
+    ),
+    ...data.thanksReceived.map(
+      (n) =>
+        `${t('support.export.received', { name: n.from ?? t('support.mine.formerMember'), group: n.group })} · ${when(n.createdAt)}: ${n.message}`,
+    ),
+    ...data.badges.map(
+      (b) =>
+        `${t('support.export.badge', { badge: t(`support.badges.names.${b.badge}`), date: when(b.earnedAt) })} · ${t(b.shown ? 'support.export.shown' : 'support.export.hidden')}`,
+    ),
+  ];
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>{t('support.export.heading')}</h2>
+      <ul>
+        {rows.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+    </>
+  );
 }
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '');
@@ -356,6 +431,12 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
             </li>
           ))}
         </ul>
+        <ResourcesSection t={t} data={data.resources} />
+        <CampaignsExportSection t={t} signatures={data.campaigns.signatures} />
+        <SupportSection t={t} data={data.support} />
+        {data.supportPrompts.replyPrompts === null ? null : (
+          <p>{t(data.supportPrompts.replyPrompts ? 'support.prompts.exportOn' : 'support.prompts.exportOff')}</p>
+        )}
       </body>
     </html>
   );

@@ -14,7 +14,10 @@ import { exportMailListData } from '../mail-lists/index.js';
 import { exportModerationData } from '../moderation/index.js';
 import { exportOrganisationData } from '../organisations/index.js';
 import { exportPaymentData } from '../payments/index.js';
+import { exportResourcesData } from '../resources/index.js';
+import { exportCampaignData } from '../campaigns/index.js';
 import { exportSafetyData } from '../safety/index.js';
+import { exportPromptsData, exportSupportData } from '../support/index.js';
 import { exportTrustData } from '../trust/index.js';
 import { ExportDocument, type MemberData } from './export-document.js';
 import { dataExports } from './schema.js';
@@ -37,6 +40,10 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     trust,
     directory,
     mail,
+    library,
+    support,
+    campaigns,
+    prompts,
   ] = await Promise.all([
     exportAccount(db, userId),
     exportGroupData(db, userId),
@@ -50,6 +57,10 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     exportTrustData(db, userId),
     exportDirectoryData(db, userId),
     exportMailListData(db, userId),
+    exportResourcesData(db, userId),
+    exportSupportData(db, userId),
+    exportCampaignData(db, userId),
+    exportPromptsData(db, userId),
   ]);
   if (!account) return null;
   const names = await groupNamesByIds(db, [
@@ -68,6 +79,13 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     ...blocking.hiddenPosts.map((h) => h.groupId),
     ...crisis.crisisAlerts.map((a) => a.groupId),
     ...mail.subscriptions.map((s) => s.groupId),
+    ...library.suggested.map((r) => r.groupId),
+    ...library.helped.map((r) => r.groupId),
+    ...library.copingSaved.map((c) => c.groupId),
+    ...library.copingOfMine.map((c) => c.groupId),
+    ...support.thanksSent.map((n) => n.groupId),
+    ...support.thanksReceived.map((n) => n.groupId),
+    ...campaigns.signatures.map((c) => c.groupId),
   ]);
   const named = <T extends { groupId: number }>(rows: T[]) =>
     rows.map(({ groupId, ...rest }) => ({ group: names.get(groupId) ?? '', ...rest }));
@@ -77,6 +95,19 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     organisations,
     directory,
     mail: { subscriptions: named(mail.subscriptions), settings: mail.settings, bounces: mail.bounces },
+    campaigns: { signatures: named(campaigns.signatures) },
+    resources: {
+      suggested: named(library.suggested),
+      helped: named(library.helped),
+      copingSaved: named(library.copingSaved),
+      copingOfMine: named(library.copingOfMine),
+    },
+    support: {
+      thanksSent: named(support.thanksSent),
+      thanksReceived: named(support.thanksReceived),
+      badges: support.badges,
+    },
+    supportPrompts: prompts,
     groups: {
       memberships: named(groups.memberships),
       applications: named(groups.applications),

@@ -4,6 +4,8 @@ import { confirmAccountDeletion, deleteAccount } from '../accounts/index.js';
 import { eraseForumData } from '../forum/index.js';
 import { forgetGroupMember } from '../groups/index.js';
 import { forgetNewsletterAddress } from '../newsletters/index.js';
+import { forgetCampaignSignatures } from '../campaigns/index.js';
+import { forgetResourceVotes } from '../resources/index.js';
 
 /**
  * Deletes a member's account, as they chose: their posts erased, or kept under "Deleted member".
@@ -16,6 +18,9 @@ export async function deleteMyAccount(db: Db, userId: number, input: unknown): P
   await db.transaction(async (tx) => {
     if (confirmed.posts === 'erase') await eraseForumData(tx, userId);
     await forgetGroupMember(tx, { userId, email: confirmed.email, pseudonym: confirmed.pseudonym });
+    // Signatures go by cascade with the account; their campaigns' counts must drop with them.
+    await forgetCampaignSignatures(tx, userId);
+    await forgetResourceVotes(tx, userId);
     await deleteAccount(tx, userId);
     await forgetRecipient(tx, confirmed.email);
     await forgetNewsletterAddress(tx, confirmed.email);
