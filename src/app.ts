@@ -43,6 +43,8 @@ import { supportRoutes } from './features/support/index.js';
 import { resourceRoutes } from './features/resources/index.js';
 import { campaignRoutes } from './features/campaigns/index.js';
 import { linkPreviewRoutes } from './features/link-previews/index.js';
+import { meetingRoutes } from './features/meetings/index.js';
+import { chatRoutes } from './features/chat/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -155,6 +157,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await resourceRoutes(app, deps);
   await campaignRoutes(app, deps);
   await linkPreviewRoutes(app);
+  await meetingRoutes(app, deps);
+  await chatRoutes(app, deps);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;

@@ -18,6 +18,7 @@ import { defineExportJob } from './features/privacy/index.js';
 import { defineMailLists, startInboundServer, type MailContext } from './features/mail-lists/index.js';
 import { defineNewsletters } from './features/newsletters/index.js';
 import { defineSupportWork } from './features/support/index.js';
+import { defineMeetingWork } from './features/meetings/index.js';
 import { defineLinkPreviews } from './features/link-previews/index.js';
 
 async function main() {
@@ -88,6 +89,7 @@ async function runProcess(config: Config, log: Logger) {
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
     ...defineSupportWork(jobs, { db: database.db, baseUrl: config.baseUrl }),
+    ...defineMeetingWork(jobs, mail),
     ...defineLinkPreviews(jobs, database.db, { enabled: config.linkPreviews, baseUrl: config.baseUrl }),
   ];
   await jobs.start();

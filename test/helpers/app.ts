@@ -12,6 +12,7 @@ import { mailSecret } from '../../src/platform/mail/tokens.js';
 import { defineMailLists, type MailContext, type MailWork } from '../../src/features/mail-lists/index.js';
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { defineSupportWork } from '../../src/features/support/index.js';
+import { defineMeetingWork } from '../../src/features/meetings/index.js';
 import { defineLinkPreviews } from '../../src/features/link-previews/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
@@ -88,6 +89,7 @@ export async function createWorld(
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
     ...defineSupportWork(jobs, { db: database.db, baseUrl }),
+    ...defineMeetingWork(jobs, mail),
     // Tests serve the pages whose links are previewed on loopback, which production never fetches.
     ...defineLinkPreviews(jobs, database.db, { allowPrivateAddresses: true, loopbackOnly: true, baseUrl }),
   ];

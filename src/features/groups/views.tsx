@@ -322,6 +322,48 @@ function JoinAction({ ctx, access }: { ctx: PageContext; access: GroupAccess }) 
   }
 }
 
+/**
+ * The group's sections, as one navigation list that scrolls sideways on a narrow phone rather
+ * than wrapping into a wall of links; the section being read is marked for screen readers.
+ */
+function GroupNav({ ctx, access }: { ctx: PageContext; access: GroupAccess }) {
+  const { t } = ctx;
+  const base = `/g/${access.group.slug}`;
+  const readable = canReadDiscussions(access);
+  const sections: { href: string; label: string; show: boolean }[] = [
+    { href: base, label: t('groups.nav.discussions'), show: readable },
+    { href: `${base}/meetings`, label: t('groups.nav.meetings'), show: readable },
+    { href: `${base}/chat`, label: t('groups.nav.chat'), show: readable },
+    { href: `${base}/waiting`, label: t('support.waiting.link'), show: readable },
+    { href: `${base}/resources`, label: t('groups.resourcesLink'), show: readable },
+    { href: `${base}/coping`, label: t('groups.copingLink'), show: readable },
+    { href: `${base}/campaigns`, label: t('groups.campaignsLink'), show: readable },
+    { href: `${base}/newsletters`, label: t('newsletters.link'), show: readable },
+    { href: `${base}/members`, label: t('groups.membersLink'), show: canSeeMembers(access) },
+    { href: `${base}/about`, label: t('groups.aboutLink'), show: true },
+  ];
+  // The longest matching section is the current one (/g/x/meetings/3 is under Meetings, not Discussions).
+  const path = ctx.path.split('?')[0] ?? '';
+  const current = sections
+    .filter((s) => s.show && (path === s.href || path.startsWith(`${s.href}/`)))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return (
+    <nav class="group-nav" aria-label={t('groups.nav.label')}>
+      <ul>
+        {sections
+          .filter((s) => s.show)
+          .map((s) => (
+            <li>
+              <a href={s.href} aria-current={s === current ? 'page' : undefined}>
+                {s.label}
+              </a>
+            </li>
+          ))}
+      </ul>
+    </nav>
+  );
+}
+
 export function GroupHeader({
   ctx,
   access,
@@ -365,22 +407,12 @@ export function GroupHeader({
       ) : null}
       <div class="actions">
         <JoinAction ctx={ctx} access={access} />
-        <a href={`/g/${group.slug}/about`}>{t('groups.aboutLink')}</a>
-        {canReadDiscussions(access) ? <a href={`/g/${group.slug}/newsletters`}>{t('newsletters.link')}</a> : null}
-        {canSeeMembers(access) ? <a href={`/g/${group.slug}/members`}>{t('groups.membersLink')}</a> : null}
         {access.membership && !access.banned ? (
           <a href={`/g/${group.slug}/email`}>{t('mailLists.group.link')}</a>
         ) : null}
-        {canReadDiscussions(access) ? <a href={`/g/${group.slug}/waiting`}>{t('support.waiting.link')}</a> : null}
-        {canReadDiscussions(access) ? (
-          <>
-            <a href={`/g/${group.slug}/resources`}>{t('groups.resourcesLink')}</a>
-            <a href={`/g/${group.slug}/coping`}>{t('groups.copingLink')}</a>
-            <a href={`/g/${group.slug}/campaigns`}>{t('groups.campaignsLink')}</a>
-          </>
-        ) : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
+      <GroupNav ctx={ctx} access={access} />
       {canReadDiscussions(access) ? (
         <form
           method="get"

@@ -3,6 +3,7 @@ import { index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
 import { listings } from '../directory/schema.js';
+import { meetingOccurrences } from '../meetings/schema.js';
 
 export const notificationKindEnum = pgEnum('notification_kind', [
   'author_revealed',
@@ -25,6 +26,13 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   /** A resource the person suggested was approved or declined (src/features/resources). */
   'resource_approved',
   'resource_declined',
+  /** A meeting the person said they would go to starts in a day, or in an hour (src/features/meetings). */
+  'meeting_reminder',
+  /** A place freed up and the person moved from the waitlist to going. */
+  'meeting_place_offered',
+  /** An occurrence the person answered was cancelled, or moved to another time. */
+  'meeting_cancelled',
+  'meeting_changed',
 ]);
 
 /**
@@ -45,6 +53,8 @@ export const notifications = pgTable(
     postId: integer('post_id'),
     /** A listing of a group hosted elsewhere that the person submitted or claimed (src/features/directory). */
     listingId: integer('listing_id').references(() => listings.id, { onDelete: 'cascade' }),
+    /** The meeting occurrence it is about (src/features/meetings). */
+    occurrenceId: integer('occurrence_id').references(() => meetingOccurrences.id, { onDelete: 'cascade' }),
     /** Who did it, as a role ("site administrator"), never by name. */
     actorRole: text('actor_role'),
     reason: text('reason'),

@@ -425,7 +425,7 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
           ) : null}
           {data.safety.crisisAlerts.map((a) => (
             <li>
-              {t('privacy.archive.crisisAlert', { id: a.postId, group: a.group })} · {when(a.createdAt)}
+              {t('privacy.archive.crisisAlert', { id: a.postId ?? '–', group: a.group })} · {when(a.createdAt)}
               {a.resolvedAt ? ` · ${t('privacy.archive.crisisResolved', { date: when(a.resolvedAt) })}` : ''}
               {a.resolutionNote ? `: ${a.resolutionNote}` : ''}
             </li>

@@ -264,7 +264,7 @@ export async function requestCheckIn(
   db: Db,
   actor: Actor,
   alertId: number,
-): Promise<{ slug: string; threadId: number }> {
+): Promise<{ slug: string; threadId: number | null }> {
   if (!actor) throw new NotFound();
   return db.transaction(async (tx) => {
     const [found] = await tx

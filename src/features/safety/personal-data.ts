@@ -9,7 +9,7 @@ import { crisisAlerts } from './schema.js';
 export interface SafetyExport {
   crisisAlerts: {
     groupId: number;
-    postId: number;
+    postId: number | null;
     categories: string;
     createdAt: Date;
     checkInRequestedAt: Date | null;

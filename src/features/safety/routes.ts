@@ -74,7 +74,9 @@ export async function safetyRoutes(app: FastifyInstance, deps: Deps): Promise<vo
       if (!panel) throw new NotFound();
       return sendFragment(reply, CrisisPanel({ ctx: pageContext(request, reply), ...panel }));
     }
-    return reply.redirect(`/g/${where.slug}/t/${where.threadId}?support=${id}&notice=checkInAsked#crisis-panel`, 303);
+    // An alert about a live chat message has no thread: the group's page carries the panel's notice.
+    const back = where.threadId === null ? `/g/${where.slug}` : `/g/${where.slug}/t/${where.threadId}`;
+    return reply.redirect(`${back}?support=${id}&notice=checkInAsked#crisis-panel`, 303);
   });
 
   // Crisis resources, kept by site admins.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
 
@@ -44,8 +44,11 @@ export const crisisAlerts = pgTable(
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull(),
-    postId: integer('post_id').notNull(),
+    /** The post it is about; null for a live chat message (chat_message_id). */
+    threadId: integer('thread_id'),
+    postId: integer('post_id'),
+    /** A message in a live room (src/features/chat) rather than a post. */
+    chatMessageId: bigint('chat_message_id', { mode: 'number' }),
     /** Who wrote the post: kept to send them a check-in, never shown to leaders for an anonymous post. */
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     source: crisisAlertSourceEnum('source').notNull(),
@@ -68,6 +71,9 @@ export const crisisAlerts = pgTable(
     uniqueIndex('crisis_alerts_open_post_key')
       .on(t.postId)
       .where(sql`resolved_at is null`),
+    uniqueIndex('crisis_alerts_open_chat_key')
+      .on(t.chatMessageId)
+      .where(sql`resolved_at is null and chat_message_id is not null`),
   ],
 );
 

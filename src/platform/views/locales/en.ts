@@ -684,6 +684,12 @@ export const en = {
     payToJoin: 'How to join (membership fee)',
     renew: 'Renew membership',
     invitationOnly: 'Joining is by invitation only.',
+    nav: {
+      label: 'This group',
+      discussions: 'Discussions',
+      meetings: 'Meetings',
+      chat: 'Chat room',
+    },
     leaderNav: {
       label: 'Leading this group',
       applications: 'Applications',
@@ -2769,6 +2775,8 @@ export const en = {
       verifyFirst: 'Please confirm your email address first: tests go only to a confirmed address.',
     },
   },
+  meetings: {},
+  chat: {},
   discussionSearch: {
     title: 'Search discussions',
     groupTitle: 'Search {group}',
