@@ -7,6 +7,7 @@ import {
   defaultPostingLimits,
   defaultRateLimits,
   type Deps,
+  type EventSink,
   type PostingLimits,
   type RateLimits,
   type StripeSettings,
@@ -45,6 +46,9 @@ import { campaignRoutes } from './features/campaigns/index.js';
 import { linkPreviewRoutes } from './features/link-previews/index.js';
 import { meetingRoutes } from './features/meetings/index.js';
 import { chatRoutes } from './features/chat/index.js';
+import { followingRoutes } from './features/following/index.js';
+import { messageRoutes } from './features/messages/index.js';
+import { pushRoutes } from './features/push/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -70,6 +74,8 @@ export interface AppOptions {
   searchCacheMs?: number | undefined;
   /** MAIL_DOMAIN; the host name of baseUrl when absent. */
   mailDomain?: string | undefined;
+  /** The notification jobs' sink (defineNotificationJobs); without it, events are logged and dropped. */
+  events?: EventSink | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -115,6 +121,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     stripe: opts.stripe,
     searchCacheMs: opts.searchCacheMs ?? 10_000,
     mail: { domain: opts.mailDomain ?? new URL(opts.baseUrl).hostname, secret: mailSecret(opts.cookieSecret) },
+    events: opts.events ?? {
+      send: async (event) => app.log.warn({ event: event.type }, 'no job queue: notification event dropped'),
+    },
   };
 
   app.get('/healthz', async (_request, reply) => {
@@ -159,6 +168,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await linkPreviewRoutes(app);
   await meetingRoutes(app, deps);
   await chatRoutes(app, deps);
+  await followingRoutes(app, deps);
+  await messageRoutes(app, deps);
+  await pushRoutes(app, deps);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;

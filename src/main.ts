@@ -19,6 +19,7 @@ import { defineMailLists, startInboundServer, type MailContext } from './feature
 import { defineNewsletters } from './features/newsletters/index.js';
 import { defineSupportWork } from './features/support/index.js';
 import { defineMeetingWork } from './features/meetings/index.js';
+import { defineNotificationJobs } from './features/notifications/index.js';
 import { defineLinkPreviews } from './features/link-previews/index.js';
 
 async function main() {
@@ -85,6 +86,9 @@ async function runProcess(config: Config, log: Logger) {
     bus,
     postingLimits,
   };
+  // Who is told of what happened (replies, mentions, reactions, private messages): features' sources.
+  const events = defineNotificationJobs(jobs, { db: database.db }, []);
+  mail.events = events;
   const periodicWork = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
@@ -129,6 +133,7 @@ async function runProcess(config: Config, log: Logger) {
         secureCookies: config.secureCookies,
         trustProxy: config.trustProxy,
         stripe: config.stripe,
+        events,
       })
     : undefined;
 

@@ -3,6 +3,14 @@ import type { Db } from './db/client.js';
 import type { LiveTopics } from './live/hub.js';
 import type { Mailer } from './mail/mailer.js';
 
+/**
+ * Where requests send what happened ("post.created") once their transaction commits, for the
+ * jobs that tell people about it (src/features/notifications/pipeline.ts).
+ */
+export interface EventSink {
+  send(event: { type: string } & Record<string, unknown>): Promise<void>;
+}
+
 /** Per-route request limits; tests lower them to prove they hold. */
 export interface RateLimits {
   signUp: { max: number; timeWindow: number };
@@ -91,6 +99,8 @@ export interface Deps {
   searchCacheMs: number;
   /** Mail addresses and signed mail links: MAIL_DOMAIN and the key of the tokens in them. */
   mail: { domain: string; secret: Buffer };
+  /** What happened, for the notification jobs; send only after the transaction commits. */
+  events: EventSink;
 }
 
 export interface StripeSettings {

@@ -13,6 +13,7 @@ import { defineMailLists, type MailContext, type MailWork } from '../../src/feat
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { defineSupportWork } from '../../src/features/support/index.js';
 import { defineMeetingWork } from '../../src/features/meetings/index.js';
+import { defineNotificationJobs } from '../../src/features/notifications/index.js';
 import { defineLinkPreviews } from '../../src/features/link-previews/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
@@ -85,6 +86,9 @@ export async function createWorld(
     mailer,
     postingLimits,
   };
+  // The same notification sources as main.ts.
+  const events = defineNotificationJobs(jobs, { db: database.db }, []);
+  mail.events = events;
   const mailWork: MailWork[] = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
@@ -109,6 +113,7 @@ export async function createWorld(
     baseUrl,
     cookieSecret,
     mailDomain: mail.domain,
+    events,
     logLevel: 'silent',
     logger: opts.logger,
     searchCacheMs: 0,

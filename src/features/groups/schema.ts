@@ -47,6 +47,12 @@ export const groups = pgTable(
     organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     /** When set, only people whose account email is at this domain may join (organisation groups). */
     allowedEmailDomain: text('allowed_email_domain'),
+    /**
+     * The group's facilitators may start a private conversation with any of its members, whatever
+     * the member's own setting (professionally run groups; src/features/messages). Off: they are
+     * held to each member's choice like anyone else.
+     */
+    facilitatorsMayMessage: boolean('facilitators_may_message').notNull().default(true),
     /** New posts from members wait for a facilitator's or moderator's approval. */
     preModeration: boolean('pre_moderation').notNull().default(false),
     /** A member's first post in the group waits for a leader's approval until they are trusted (level 2). */

@@ -1,7 +1,7 @@
 import type { PeriodicWork } from '../../platform/jobs/periodic.js';
 import type { Bus } from '../../platform/bus/index.js';
 import type { Db } from '../../platform/db/client.js';
-import type { PostingLimits } from '../../platform/deps.js';
+import type { EventSink, PostingLimits } from '../../platform/deps.js';
 import type { Mailer, MailTransport } from '../../platform/mail/mailer.js';
 
 /**
@@ -23,6 +23,8 @@ export interface MailContext {
   /** Posts made by email reach live readers as web posts do. */
   bus?: Bus | undefined;
   postingLimits?: PostingLimits | undefined;
+  /** Posts made by email tell people (replies, mentions) as web posts do. */
+  events?: EventSink | undefined;
 }
 
 /** Periodic work of the mailing lists: new posts to mail, digests and newsletters that are due. */

@@ -1,9 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { groups } from '../groups/schema.js';
 import { listings } from '../directory/schema.js';
 import { meetingOccurrences } from '../meetings/schema.js';
+import { conversations } from '../messages/schema.js';
 
 export const notificationKindEnum = pgEnum('notification_kind', [
   'author_revealed',
@@ -33,6 +44,22 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   /** An occurrence the person answered was cancelled, or moved to another time. */
   'meeting_cancelled',
   'meeting_changed',
+  /** Someone replied to the person's discussion or to one of their posts (src/features/following). */
+  'reply',
+  /** Someone mentioned the person by their name (src/features/following). */
+  'mention',
+  /** A new post in a thread or group the person watches (src/features/following). */
+  'watched_post',
+  /** Reactions to the person's post, batched into one unread notification per post ("3 people sent support"). */
+  'reactions',
+  /** An application to join a group was approved or declined. */
+  'application_decision',
+  /** For a group's leaders: something needs a moderator (a flag, a post waiting for approval). */
+  'moderator_alert',
+  /** Someone new asked to start a private conversation (src/features/messages). */
+  'message_request',
+  /** A new private message in a conversation the person is in. */
+  'private_message',
 ]);
 
 /**
@@ -55,6 +82,20 @@ export const notifications = pgTable(
     listingId: integer('listing_id').references(() => listings.id, { onDelete: 'cascade' }),
     /** The meeting occurrence it is about (src/features/meetings). */
     occurrenceId: integer('occurrence_id').references(() => meetingOccurrences.id, { onDelete: 'cascade' }),
+    /** A private conversation (src/features/messages). */
+    conversationId: integer('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    /** How many things this one notification stands for (reactions batched on one post). */
+    count: integer('count').notNull().default(1),
+    /**
+     * Notifications with the same key are one while unread: a new one adds to `count` instead of
+     * making another row ("reactions:post:42").
+     */
+    batchKey: text('batch_key'),
+    /** When this should go out by email (the person's batching and quiet hours); null: not by email. */
+    emailDueAt: timestamp('email_due_at', { withTimezone: true }),
+    emailedAt: timestamp('emailed_at', { withTimezone: true }),
+    /** Sent by Web Push (or decided not to); null while pending for a person with push on. */
+    pushedAt: timestamp('pushed_at', { withTimezone: true }),
     /** Who did it, as a role ("site administrator"), never by name. */
     actorRole: text('actor_role'),
     reason: text('reason'),
@@ -66,8 +107,45 @@ export const notifications = pgTable(
     index('notifications_unread_idx')
       .on(t.userId)
       .where(sql`read_at is null`),
+    uniqueIndex('notifications_batch_key')
+      .on(t.userId, t.batchKey)
+      .where(sql`read_at is null and batch_key is not null`),
+    index('notifications_email_due_idx')
+      .on(t.emailDueAt)
+      .where(sql`emailed_at is null and email_due_at is not null`),
   ],
 );
+
+/** What a person wants to be told of, by kind and channel; a missing row means the kind's defaults. */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: notificationKindEnum('kind').notNull(),
+    inApp: boolean('in_app').notNull(),
+    email: boolean('email').notNull(),
+    push: boolean('push').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** A person's notification settings that are not per kind. */
+export const notificationSettings = pgTable('notification_settings', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Quiet hours on the person's own clock, minutes after midnight (from, until); null: none. */
+  quietFrom: integer('quiet_from'),
+  quietUntil: integer('quiet_until'),
+  /** At most one notification email per this many minutes. */
+  emailEveryMinutes: integer('email_every_minutes').notNull().default(60),
+  lastEmailAt: timestamp('last_email_at', { withTimezone: true }),
+  /** Lock-screen privacy: pushes and emails say only "You have a new reply on Mutual" unless these are on. */
+  pushDetails: boolean('push_details').notNull().default(false),
+  emailDetails: boolean('email_details').notNull().default(false),
+});
 
 export type Notification = typeof notifications.$inferSelect;
 export type NotificationKind = (typeof notificationKindEnum.enumValues)[number];

@@ -12,6 +12,12 @@ export interface NewNotification {
   postId?: number | null;
   /** A listing of a group hosted elsewhere (src/features/directory). */
   listingId?: number | null;
+  /** A meeting occurrence (src/features/meetings). */
+  occurrenceId?: number | null;
+  /** A private conversation (src/features/messages). */
+  conversationId?: number | null;
+  /** Notifications with the same key are one while unread; see pipeline.ts. */
+  batchKey?: string | null;
   /** Who did it, as a role ('siteAdmin', 'facilitator'), never by name. */
   actorRole?: string | null;
   reason?: string | null;

@@ -2777,6 +2777,9 @@ export const en = {
   },
   meetings: {},
   chat: {},
+  following: {},
+  messages: {},
+  push: {},
   discussionSearch: {
     title: 'Search discussions',
     groupTitle: 'Search {group}',

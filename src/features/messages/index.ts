@@ -1,0 +1,2 @@
+/** Private messages: conversations, message requests, reports. */
+export { messageRoutes } from './routes.js';
