@@ -7,3 +7,4 @@ export {
   type NotificationContext,
   type NotificationSource,
 } from './pipeline.js';
+export { channelEnabledSql, defaultChannels, inQuietHoursSql, type Channel } from './preferences.js';
