@@ -9,6 +9,7 @@ import {
   type Deps,
   type EventSink,
   type PostingLimits,
+  type PushOptions,
   type RateLimits,
   type StripeSettings,
 } from './platform/deps.js';
@@ -76,6 +77,8 @@ export interface AppOptions {
   mailDomain?: string | undefined;
   /** The notification jobs' sink (defineNotificationJobs); without it, events are logged and dropped. */
   events?: EventSink | undefined;
+  /** Web Push (definePushWork); without it, the site offers no push notifications. */
+  push?: PushOptions | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -124,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     events: opts.events ?? {
       send: async (event) => app.log.warn({ event: event.type }, 'no job queue: notification event dropped'),
     },
+    push: opts.push,
   };
 
   app.get('/healthz', async (_request, reply) => {

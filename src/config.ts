@@ -88,6 +88,22 @@ export const settings = {
     default: 'on',
     doc: 'on: the server fetches a short text preview (title, description, site name) of public http(s) links in posts, no images; off: it fetches nothing from other sites.',
   },
+  VAPID_PUBLIC_KEY: {
+    default: '',
+    doc: 'The public key push services check Mutual’s Web Push messages against (base64url, as web-push generate-vapid-keys prints it); set with VAPID_PRIVATE_KEY. Without both, a pair is generated and kept in DATA_DIR/vapid.json. Set them when several machines send pushes and share no disk: every process must use the same pair.',
+  },
+  VAPID_PRIVATE_KEY: {
+    default: '',
+    doc: 'The private half of VAPID_PUBLIC_KEY (base64url). Changing the pair stops every device’s push notifications until its owner turns them on again.',
+  },
+  VAPID_SUBJECT: {
+    default: '',
+    doc: 'How a push service can reach the site’s operator: a mailto: address or an https: page. Defaults to BASE_URL when it is https, else the address in MAIL_FROM.',
+  },
+  PUSH_PRIVATE_NETWORK: {
+    default: 'off',
+    doc: 'on: push subscriptions may point at private or loopback addresses, and at plain http (a push service on your own network, or tests); off: public https push services only.',
+  },
 } as const;
 
 const envSchema = z.object({
@@ -125,7 +141,25 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w:.-]{1,40}$/, 'use up to 40 letters, digits, colons, dots, dashes or underscores'),
   LINK_PREVIEWS: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .refine((v) => v === '' || isVapidKey(v, 65), 'must be a P-256 public key, 65 bytes in base64url (87 characters)'),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .refine((v) => v === '' || isVapidKey(v, 32), 'must be a P-256 private key, 32 bytes in base64url (43 characters)'),
+  VAPID_SUBJECT: z
+    .string()
+    .refine(
+      (v) => v === '' || /^(mailto:\S+@\S+|https:\/\/\S+)$/.test(v),
+      'must be a mailto: address or an https: address',
+    ),
+  PUSH_PRIVATE_NETWORK: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
 });
+
+/** A VAPID key as web-push writes it: URL-safe base64 without padding, of the given length in bytes. */
+function isVapidKey(value: string, bytes: number): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length === bytes;
+}
 
 /** What a process does: serve pages, run background jobs (mail), or both. */
 export type ProcessRole = z.infer<typeof envSchema>['MUTUAL_ROLE'];
@@ -157,6 +191,16 @@ export interface Config {
   redis: { url: string; prefix: string } | undefined;
   /** The server fetches text previews of links in posts (src/features/link-previews). */
   linkPreviews: boolean;
+  /**
+   * Web Push (src/features/push): the VAPID key pair when set in the environment (undefined: the
+   * one kept in DATA_DIR/vapid.json, made on first start), the contact push services see, and
+   * whether endpoints may be private addresses.
+   */
+  push: {
+    vapid: { publicKey: string; privateKey: string } | undefined;
+    subject: string;
+    allowPrivateEndpoints: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -174,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.STRIPE_SECRET_KEY) !== Boolean(e.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError(
       'Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both to take card payments, or neither',
+    );
+  }
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both (a pair made together), or neither to have one generated',
     );
   }
   if (Boolean(e.DKIM_SELECTOR) !== Boolean(e.DKIM_PRIVATE_KEY_FILE)) {
@@ -207,7 +256,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webProcesses: e.WEB_PROCESSES,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
     linkPreviews: e.LINK_PREVIEWS,
+    push: {
+      vapid: e.VAPID_PUBLIC_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : undefined,
+      subject: e.VAPID_SUBJECT || defaultVapidSubject(e.BASE_URL, e.MAIL_FROM),
+      allowPrivateEndpoints: e.PUSH_PRIVATE_NETWORK,
+    },
   };
+}
+
+/** The site's own https address, or else the address mail comes from: push services write to the operator there. */
+function defaultVapidSubject(baseUrl: string, mailFrom: string): string {
+  if (baseUrl.startsWith('https://')) return baseUrl.replace(/\/$/, '');
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+  return `mailto:${address}`;
 }
 
 /**

@@ -19,8 +19,11 @@ import { defineMailLists, startInboundServer, type MailContext } from './feature
 import { defineNewsletters } from './features/newsletters/index.js';
 import { defineSupportWork } from './features/support/index.js';
 import { defineMeetingWork } from './features/meetings/index.js';
-import { defineNotificationJobs } from './features/notifications/index.js';
+import { defineNotificationJobs, defineNotificationWork } from './features/notifications/index.js';
 import { defineLinkPreviews } from './features/link-previews/index.js';
+import { definePushWork, loadOrCreateVapidKeys } from './features/push/index.js';
+import { messageNotificationSources } from './features/messages/index.js';
+import { followingSources } from './features/following/index.js';
 
 async function main() {
   const config = loadConfig();
@@ -87,14 +90,23 @@ async function runProcess(config: Config, log: Logger) {
     postingLimits,
   };
   // Who is told of what happened (replies, mentions, reactions, private messages): features' sources.
-  const events = defineNotificationJobs(jobs, { db: database.db }, []);
+  const events = defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]);
   mail.events = events;
+  // Web Push: the key pair from the environment, or the one kept in the data directory.
+  const push = definePushWork(jobs, {
+    db: database.db,
+    vapid: { ...(config.push.vapid ?? loadOrCreateVapidKeys(config.dataDir)), subject: config.push.subject },
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+  });
   const periodicWork = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
     ...defineSupportWork(jobs, { db: database.db, baseUrl: config.baseUrl }),
     ...defineMeetingWork(jobs, mail),
     ...defineLinkPreviews(jobs, database.db, { enabled: config.linkPreviews, baseUrl: config.baseUrl }),
+    // The bell's count for notifications made inside other features' transactions; notification emails.
+    ...defineNotificationWork(jobs, mail),
+    ...push.work,
   ];
   await jobs.start();
   if (worker) await jobs.work();
@@ -134,6 +146,7 @@ async function runProcess(config: Config, log: Logger) {
         trustProxy: config.trustProxy,
         stripe: config.stripe,
         events,
+        push: push.routes,
       })
     : undefined;
 

@@ -51,6 +51,33 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...server, REDIS_URL: 'http://localhost' })).toThrow(/REDIS_URL/);
   });
 
+  it('takes a VAPID key pair for push, or none (one is then kept in DATA_DIR), and a subject', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32) };
+    const pair = {
+      VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}`,
+      VAPID_PRIVATE_KEY: 'A'.repeat(43),
+    };
+    expect(loadConfig(base).push).toEqual({
+      vapid: undefined,
+      subject: 'mailto:no-reply@localhost',
+      allowPrivateEndpoints: false,
+    });
+    expect(loadConfig({ ...base, ...pair, BASE_URL: 'https://groups.example.org/' }).push).toEqual({
+      vapid: { publicKey: pair.VAPID_PUBLIC_KEY, privateKey: pair.VAPID_PRIVATE_KEY },
+      subject: 'https://groups.example.org',
+      allowPrivateEndpoints: false,
+    });
+    expect(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: pair.VAPID_PUBLIC_KEY })).toThrow(
+      /VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both/,
+    );
+    expect(() => loadConfig({ ...base, ...pair, VAPID_PRIVATE_KEY: 'short' })).toThrow(/VAPID_PRIVATE_KEY: must be/);
+    expect(() => loadConfig({ ...base, VAPID_SUBJECT: 'http://example.org' })).toThrow(/VAPID_SUBJECT/);
+    expect(loadConfig({ ...base, VAPID_SUBJECT: 'mailto:ops@example.org' }).push.subject).toBe(
+      'mailto:ops@example.org',
+    );
+    expect(loadConfig({ ...base, PUSH_PRIVATE_NETWORK: 'on' }).push.allowPrivateEndpoints).toBe(true);
+  });
+
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const name of Object.keys(settings)) expect(readme, name).toContain(`| \`${name}\``);

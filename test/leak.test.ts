@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { createECDH, randomBytes } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passkeys, sessions, users } from '../src/features/accounts/schema.js';
@@ -8,16 +8,24 @@ import { createEmailVerification } from '../src/features/accounts/verification.j
 import { groups } from '../src/features/groups/schema.js';
 import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
 import { campaigns, campaignSignatures } from '../src/features/campaigns/schema.js';
+import { conversationReportMessages, conversationReports } from '../src/features/messages/schema.js';
+import { chatMessages, chatParticipants, chatRooms } from '../src/features/chat/schema.js';
 import { copingStrategies, resources } from '../src/features/resources/schema.js';
 import { silences } from '../src/features/moderation/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
 import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
 import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
+import { resetCalendarToken } from '../src/features/meetings/calendar.js';
 import { signMailToken } from '../src/platform/mail/tokens.js';
+import { createNotifications } from '../src/features/notifications/index.js';
+import { dueNotificationEmails, sendNotificationEmail } from '../src/features/notifications/email.js';
+import { pushSubscriptions } from '../src/features/push/schema.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
 import type { LiveClient } from './helpers/live.js';
+import { TestPushService, type TestDevice } from './helpers/push.js';
+import { answer, makeMeeting } from './helpers/meetings.js';
 import {
   buildPermissionWorld,
   PASSWORD,
@@ -100,6 +108,11 @@ interface World {
   exportId: number;
   sessionId: number;
   passkeyId: string;
+  /** A notification of each signed-in role's person about her anonymous reply in A (notifications). */
+  notices: Record<Exclude<Role, 'visitor'>, number>;
+  /** Her private conversation with the member in B, under her alias there, and her message in it. */
+  conversation: number;
+  herMessage: number;
 }
 
 let w: World;
@@ -110,11 +123,13 @@ const next = () => ++made;
 const enc = encodeURIComponent;
 
 /**
- * The pages that list or name a group's people (its members, bans, and who has paid), where her
- * alias in the group shows because she is a member there. Everywhere else in A and C (where she
- * writes only anonymously) it may not: there it could only tie her to what she wrote.
+ * The pages that list or name a group's people (its members, bans, and who has paid; who is coming
+ * to a meeting, which its leaders see), where her alias in the group shows because she is a member
+ * there. Everywhere else in A and C (where she writes only anonymously) it may not: there it could
+ * only tie her to what she wrote.
  */
-const isPeoplePage = (url: string) => /^\/g\/[^/]+\/(members|bans|payments)(\/|\?|$)/.test(url);
+const isPeoplePage = (url: string) =>
+  /^\/g\/[^/]+\/(members|bans|payments)(\/|\?|$)/.test(url) || /^\/meetings\/\d+(\?|#|$)/.test(url);
 /** A page of group `k`: her alias may show on its people pages, and anywhere in B. */
 const inGroup = (k: GroupKey, url: string, extra: Partial<Fill> = {}): Fill => ({
   url,
@@ -135,6 +150,25 @@ const aboutAnonymous = (k: GroupKey, url: string, extra: Partial<Fill> = {}): Fi
 const site = (url: string, form?: Form): Fill => (form ? { url, form } : { url });
 /** The unsubscribe token in her list mail from B, where she writes under her alias. */
 const herListToken = () => signMailToken(w.pw.world.mail.secret, 'unsubscribe', [AUTHOR_ID, w.g.B.id]);
+/** The unsubscribe token in her notification emails. */
+const herNotificationToken = () => signMailToken(w.pw.world.mail.secret, 'notifications', [AUTHOR_ID]);
+/** What a browser posts to turn push on: a new endpoint, and keys as a browser makes them. */
+function pushForm(): Form {
+  return {
+    endpoint: `https://push.example.net/wpush/${randomBytes(12).toString('hex')}`,
+    p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+    auth: randomBytes(16).toString('base64url'),
+  };
+}
+/** A device of hers with push on, which others try to turn off. */
+async function herPushDevice(): Promise<number> {
+  const { endpoint, p256dh, auth } = pushForm() as Record<string, string>;
+  const [row] = await db()
+    .insert(pushSubscriptions)
+    .values({ userId: AUTHOR_ID, endpoint: endpoint!, p256dh: p256dh!, auth: auth!, label: 'Firefox · Android' })
+    .returning({ id: pushSubscriptions.id });
+  return row!.id;
+}
 
 /** Her posts a route about posts is tried on: the anonymous ones, and (in B) one under her alias. */
 const herPosts = (path: (id: number) => string, form?: Form): Fill[] => [
@@ -281,6 +315,147 @@ async function herSubscription(purpose: 'confirm' | 'subscriber'): Promise<strin
   return signMailToken(w.pw.world.mail.secret, purpose, [row!.id]);
 }
 
+/**
+ * A meeting she scheduled in each group (as if she led them), one of each kind, which she said she
+ * would go to: made once. Feeds name the meetings and their groups, never who made or answers them.
+ */
+let herMeetingsMade: Promise<void> | undefined;
+function herMeetings(): Promise<void> {
+  herMeetingsMade ??= (async () => {
+    const kinds = { A: 'in_person', B: 'phone', C: 'online' } as const;
+    for (const k of ['A', 'B', 'C'] as const) {
+      const { occurrenceIds } = await makeMeeting(w.pw.world, w.g[k], {
+        starts: [new Date(Date.now() + 3 * 24 * 3600_000)],
+        kind: kinds[k],
+        title: `Circle ${k}`,
+        address: kinds[k] === 'in_person' ? '1 Quiet Street' : null,
+        dialIn: kinds[k] === 'phone' ? '0800 000 111' : null,
+        createdBy: AUTHOR_ID,
+      });
+      await answer(w.pw.world, occurrenceIds[0]!, AUTHOR_ID, 'going');
+    }
+  })();
+  return herMeetingsMade;
+}
+/** Her own calendar address, in anyone's hands (made anew each time). */
+async function herCalendar(): Promise<string> {
+  await herMeetings();
+  return `/calendar/${await resetCalendarToken(db(), AUTHOR_ID)}.ics`;
+}
+
+/** A fresh meeting she scheduled in group `k`, next week, which she said she would go to. */
+async function herMeetingIn(k: GroupKey): Promise<{ meetingId: number; occurrenceId: number }> {
+  const { meetingId, occurrenceIds } = await makeMeeting(w.pw.world, w.g[k], {
+    starts: [new Date(Date.now() + 4 * 24 * 3600_000)],
+    kind: 'online',
+    title: `Her circle ${next()}`,
+    createdBy: AUTHOR_ID,
+  });
+  await answer(w.pw.world, occurrenceIds[0]!, AUTHOR_ID, 'going');
+  return { meetingId, occurrenceId: occurrenceIds[0]! };
+}
+/**
+ * A page of a fresh meeting of hers in each group. One that lists who is coming (an occurrence's
+ * page, to its leaders) names the group's people, as its member list does: there her alias may show.
+ */
+async function herMeetingPages(
+  path: (k: GroupKey, m: { meetingId: number; occurrenceId: number }) => string,
+  extra: Partial<Fill> = {},
+): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) fills.push(inGroup(k, path(k, await herMeetingIn(k)), extra));
+  return fills;
+}
+const meetingFields = (): Form => ({
+  title: `Meeting ${next()}`,
+  kind: 'online',
+  date: new Date(Date.now() + 12 * 24 * 3600_000).toISOString().slice(0, 10),
+  time: '18:30',
+  timeZone: 'Europe/London',
+  duration: '60',
+  repeat: 'once',
+  capacity: '12',
+  waitlist: 'on',
+});
+
+/**
+ * Each group's own chat room, made once. In B she has written there, under her alias, and is one
+ * of the room's people; in A and C (where she writes only anonymously) she has never been in it.
+ */
+const chatRoomsMade = new Map<GroupKey, Promise<number>>();
+function chatRoom(k: GroupKey): Promise<number> {
+  let made = chatRoomsMade.get(k);
+  if (!made) {
+    made = (async () => {
+      await db().insert(chatRooms).values({ groupId: w.g[k].id }).onConflictDoNothing();
+      const [room] = await db()
+        .select({ id: chatRooms.id })
+        .from(chatRooms)
+        .where(and(eq(chatRooms.groupId, w.g[k].id), isNull(chatRooms.occurrenceId)));
+      if (k === 'B') {
+        await db()
+          .insert(chatMessages)
+          .values({ roomId: room!.id, groupId: w.g.B.id, authorId: AUTHOR_ID, body: 'Hello from the garden.' });
+        await db()
+          .insert(chatParticipants)
+          .values({ roomId: room!.id, userId: AUTHOR_ID, groupId: w.g.B.id, lastSeenAt: new Date() })
+          .onConflictDoNothing();
+      }
+      return room!.id;
+    })();
+    chatRoomsMade.set(k, made);
+  }
+  return made;
+}
+/** Each group's room, at `/chat/rooms/<id><suffix>`. */
+async function chatRoomPages(suffix: string, extra: Partial<Fill> = {}): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) fills.push(inGroup(k, `/chat/rooms/${await chatRoom(k)}${suffix}`, extra));
+  return fills;
+}
+/** A fresh message in each group's room: hers in B (under her alias), the member's in A and C. */
+async function chatMessagePages(suffix: string, extra: Partial<Fill> = {}): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const roomId = await chatRoom(k);
+    const [message] = await db()
+      .insert(chatMessages)
+      .values({
+        roomId,
+        groupId: w.g[k].id,
+        authorId: k === 'B' ? AUTHOR_ID : w.pw.people.member.id,
+        body: `Said in passing ${next()}.`,
+      })
+      .returning({ id: chatMessages.id });
+    fills.push(inGroup(k, `/chat/rooms/${roomId}/messages/${message!.id}${suffix}`, extra));
+  }
+  return fills;
+}
+/** The live room of a fresh online meeting of hers in each group, at `/chat/rooms/<id><suffix>`. */
+async function herMeetingRoomPages(suffix: string, extra: Partial<Fill> = {}): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const { occurrenceId } = await herMeetingIn(k);
+    const [room] = await db()
+      .insert(chatRooms)
+      .values({ groupId: w.g[k].id, occurrenceId })
+      .returning({ id: chatRooms.id });
+    fills.push(inGroup(k, `/chat/rooms/${room!.id}${suffix}`, extra));
+  }
+  return fills;
+}
+/**
+ * A leader's action on someone in a room: on her in B's room, named by her alias there; in A's, on
+ * the member (never by a name of hers, which a URL would carry to a login page's link back).
+ */
+async function chatPeoplePages(action: string): Promise<Fill[]> {
+  const member = enc(w.pw.people.member.pseudonym);
+  return [
+    inGroup('A', `/chat/rooms/${await chatRoom('A')}/participants/${member}/${action}`, { form: {} }),
+    inGroup('B', `/chat/rooms/${await chatRoom('B')}/participants/${enc(ALIAS.B)}/${action}`, { form: {} }),
+  ];
+}
+
 const resourceForm = (): Form => ({ country: 'GB', name: `Help line ${next()}`, phone: '0800 000 000' });
 async function freshTopic(): Promise<number> {
   const [topic] = await db()
@@ -356,7 +531,27 @@ const groupSettings = (g: GroupFixture, extra: Form = {}): Form => ({
 // The filler table: every route of the app, with the requests it is checked with.
 // ---------------------------------------------------------------------------------------------
 
+/** A fresh report of her message in B, waiting for the site's moderators. */
+async function herReport(): Promise<number> {
+  const [report] = await db()
+    .insert(conversationReports)
+    .values({ conversationId: w.conversation, reason: 'spam' })
+    .returning({ id: conversationReports.id });
+  await db().insert(conversationReportMessages).values({ reportId: report!.id, messageId: w.herMessage });
+  return report!.id;
+}
+
 const gets: Record<string, Filler> = {
+  // Private messages: her conversation with the member is in B, where her alias may show; the
+  // site's moderators read her reported message there under that name, and nowhere her pseudonym.
+  '/messages': () => [inGroup('B', '/messages')],
+  '/messages/new': () => [inGroup('B', `/messages/new?to=${enc(ALIAS.B)}&group=${w.g.B.slug}`)],
+  '/messages/:conversationId': () => [
+    inGroup('B', `/messages/${w.conversation}`),
+    inGroup('B', `/messages/${w.conversation}?report=1`),
+  ],
+  '/account/messages': () => [site('/account/messages')],
+  '/admin/conversation-reports': () => [inGroup('B', '/admin/conversation-reports')],
   '/healthz': () => [site('/healthz')],
   '/assets/:version/:name': () => [site(assetUrl('styles.css'))],
   '/setup': () => [site('/setup')],
@@ -386,13 +581,37 @@ const gets: Record<string, Filler> = {
   // Her data archive, asked for by everyone else: not theirs to have.
   '/account/data/exports/:id': () => [site(`/account/data/exports/${w.exportId}`)],
   '/account/delete': () => [site('/account/delete')],
-  '/notifications': () => [site('/notifications')],
+  // The installable app, the same for everyone; one's own push devices, by name only.
+  '/manifest.webmanifest': () => [site('/manifest.webmanifest')],
+  '/icons/:name': () => [site('/icons/icon-192.png')],
+  '/sw.js': () => [site('/sw.js')],
+  '/offline': () => [site('/offline')],
+  '/push/key': () => [site('/push/key')],
+  '/account/push': () => [site('/account/push')],
+  // Everyone's own notifications: what she wrote in A is "an anonymous member"; a reply of hers in
+  // B (in the member's discussion there) is named by her alias in B, as B's pages name her.
+  '/notifications': () => [inGroup('B', '/notifications'), inGroup('B', '/notifications?page=2')],
+  // Each role opens its own notification about her anonymous reply (a visitor, the member's).
+  '/notifications/:id': ({ role }) => [site(`/notifications/${w.notices[role === 'visitor' ? 'member' : role]}`)],
+  '/account/notifications': () => [site('/account/notifications')],
+  // Her own unsubscribe link, in anyone's hands: the page never names whom it is for.
+  '/notifications/unsubscribe/:token': () => [site(`/notifications/unsubscribe/${herNotificationToken()}`)],
   '/admin': () => [site('/admin')],
   '/admin/outbox': () => [site('/admin/outbox')],
   '/admin/trust': () => [site('/admin/trust?q=Perm')],
   '/admin/watched-words': () => [site('/admin/watched-words')],
   '/g/:slug': () => eachGroup((g) => `/g/${g.slug}`),
   '/g/:slug/about': () => eachGroup((g) => `/g/${g.slug}/about`),
+  // The mention autocomplete: her pseudonym finds nothing anywhere (she has an alias in every
+  // group); her alias in a group answers there only, as on its member list; never another group's.
+  '/g/:slug/names': () => [
+    ...eachGroup((g) => `/g/${g.slug}/names?q=zeph`, { aliasMayShow: false }),
+    ...(['A', 'B', 'C'] as const).map((k) =>
+      inGroup(k, `/g/${w.g[k].slug}/names?q=${enc(ALIAS[k].slice(0, 3))}`, { aliasMayShow: true }),
+    ),
+    inGroup('B', `/g/${w.g.B.slug}/names?q=${enc(ALIAS.A.slice(0, 3))}`),
+    inGroup('A', `/g/${w.g.A.slug}/names?q=${enc(ALIAS.B.slice(0, 3))}`, { aliasMayShow: false }),
+  ],
   // Searching discussions for the words of her posts: anonymous ones name nobody, across groups
   // or inside one; her alias shows only beside her post in B. (The author filter is not tried
   // here: the form puts the typed name back, which would read as a leak; search.test.ts checks
@@ -545,6 +764,34 @@ const gets: Record<string, Filler> = {
   '/g/:slug/email': () => eachGroup((g) => `/g/${g.slug}/email`),
   '/g/:slug/email/settings': () => eachGroup((g) => `/g/${g.slug}/email/settings`),
   '/mail/unsubscribe/:token': () => [site(`/mail/unsubscribe/${herListToken()}`)],
+  // Calendars: each group's meetings (hers among them), and her own calendar opened by others.
+  '/g/:slug/meetings.ics': async () => {
+    await herMeetings();
+    return eachGroup((g) => `/g/${g.slug}/meetings.ics`);
+  },
+  '/calendar/:token.ics': async () => [site(await herCalendar())],
+  '/account/meetings': () => [site('/account/meetings')],
+  // Meetings: the list and forms name no one; a date's page lists who is coming to its leaders.
+  '/g/:slug/meetings': async () => {
+    await herMeetings();
+    return eachGroup((g) => `/g/${g.slug}/meetings`);
+  },
+  '/g/:slug/meetings/new': () => eachGroup((g) => `/g/${g.slug}/meetings/new`),
+  '/g/:slug/meetings/:meetingId/edit': () =>
+    herMeetingPages((k, m) => `/g/${w.g[k].slug}/meetings/${m.meetingId}/edit`),
+  '/meetings/:occurrenceId': () => herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}`),
+  '/meetings/:occurrenceId/move': () => herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/move`),
+  // Live chat: she has written in B's room (her alias shows there, and to its leaders as one of its
+  // people), never in A's or C's.
+  '/g/:slug/chat': async () => {
+    await Promise.all([chatRoom('A'), chatRoom('B'), chatRoom('C')]);
+    return eachGroup((g) => `/g/${g.slug}/chat`);
+  },
+  '/meetings/:occurrenceId/room': () => herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/room`),
+  '/chat/rooms/:roomId/messages': async () => [
+    ...(await chatRoomPages('/messages')),
+    ...(await chatRoomPages('/messages?after=0')),
+  ],
 };
 
 /**
@@ -552,6 +799,20 @@ const gets: Record<string, Filler> = {
  * logging out, leaving or deleting an account never disturbs the cases after them.
  */
 const posts: Record<string, Filler> = {
+  '/messages/new': () => [
+    inGroup('B', '/messages/new', { form: { group: w.g.B.slug, to: ALIAS.B, body: 'Hello there.' } }),
+  ],
+  '/messages/:conversationId': () => [inGroup('B', `/messages/${w.conversation}`, { form: { body: 'Hello.' } })],
+  '/messages/:conversationId/accept': () => [inGroup('B', `/messages/${w.conversation}/accept`, { form: {} })],
+  '/messages/:conversationId/decline': () => [inGroup('B', `/messages/${w.conversation}/decline`, { form: {} })],
+  '/messages/:conversationId/leave': () => [inGroup('B', `/messages/${w.conversation}/leave`, { form: {} })],
+  '/messages/:conversationId/report': () => [
+    inGroup('B', `/messages/${w.conversation}/report`, { form: { messages: String(w.herMessage), reason: 'spam' } }),
+  ],
+  '/account/messages': () => [site('/account/messages', { whoMayMessage: 'shared_groups' })],
+  '/admin/conversation-reports/:id/resolve': async () => [
+    inGroup('B', `/admin/conversation-reports/${await herReport()}/resolve`, { form: { outcome: 'dismissed' } }),
+  ],
   '/setup': () => [site('/setup', { email: `setup${next()}@example.org`, password: PASSWORD, pseudonym: `s-${made}` })],
   '/signup': () => [
     site('/signup', { email: `signup${next()}@example.org`, password: PASSWORD, pseudonym: `su-${made}` }),
@@ -589,6 +850,13 @@ const posts: Record<string, Filler> = {
     site('/account/settings', { membershipVisibility: 'members', timeZone: 'UTC', locale: 'auto' }),
   ],
   '/account/data/export': () => [site('/account/data/export')],
+  '/push/subscriptions': () => [site('/push/subscriptions', pushForm())],
+  // Her device, which nobody else can turn off (or learn anything of).
+  '/push/subscriptions/:id/delete': async () => [site(`/push/subscriptions/${await herPushDevice()}/delete`)],
+  '/account/push': () => [
+    site('/account/push', { intent: 'details', details: 'on' }),
+    site('/account/push', { intent: 'test' }),
+  ],
   '/account/delete': () => [site('/account/delete', { posts: 'keep', password: PASSWORD })],
   '/groups/new': () => [
     site('/groups/new', {
@@ -814,6 +1082,13 @@ const posts: Record<string, Filler> = {
     aboutAnonymous('A', `/threads/${w.anonThread}/unmute`),
     inGroup('B', `/threads/${w.aliasThread}/unmute`),
   ],
+  // Following her discussions (the control comes back in place with htmx), and her groups.
+  '/g/:slug/t/:threadId/follow': () => [
+    aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.anonThread}/follow`, { form: { level: 'watching' }, htmx: true }),
+    aboutAnonymous('A', `/g/${w.g.A.slug}/t/${w.anonThread}/follow`, { form: { level: 'tracking' } }),
+    inGroup('B', `/g/${w.g.B.slug}/t/${w.aliasThread}/follow`, { form: { level: 'watching' }, htmx: true }),
+  ],
+  '/g/:slug/follow': () => eachGroup((g) => `/g/${g.slug}/follow`, { form: { level: 'watching' }, htmx: true }),
   '/posts/:id/warning': () => herPosts((id) => `/posts/${id}/warning`, { warning: 'other', warningOther: 'hard news' }),
   '/account/content-warnings': () => [site('/account/content-warnings', { suicide: 'show' })],
   '/account/support/prompts': () => [site('/account/support/prompts', { replyPrompts: 'on' })],
@@ -874,6 +1149,62 @@ const posts: Record<string, Filler> = {
     eachGroup((g) => `/g/${g.slug}/email/settings`, { form: { defaultMode: 'daily', postByEmail: 'on' } }),
   // Her own unsubscribe link, in anyone's hands: it names the group, never her.
   '/mail/unsubscribe/:token': () => [site(`/mail/unsubscribe/${herListToken()}`, {})],
+  '/notifications/read-all': () => [site('/notifications/read-all')],
+  '/notifications/:id/read': () => [site(`/notifications/${w.notices.member}/read`)],
+  '/notifications/:id/unread': () => [site(`/notifications/${w.notices.member}/unread`)],
+  '/account/notifications': () => [
+    site('/account/notifications', {
+      'reply.inApp': 'on',
+      'reply.email': 'on',
+      emailEvery: '60',
+      quietFrom: '22:00',
+      quietUntil: '07:00',
+    }),
+  ],
+  '/notifications/unsubscribe/:token': () => [site(`/notifications/unsubscribe/${herNotificationToken()}`, {})],
+  '/account/meetings': () => [
+    site('/account/meetings', { byEmail: 'on', inApp: 'on', dayBefore: 'on', hourBefore: 'on' }),
+  ],
+  '/account/meetings/calendar/reset': () => [site('/account/meetings/calendar/reset', {})],
+  '/g/:slug/meetings/new': () => eachGroup((g) => `/g/${g.slug}/meetings/new`, { form: meetingFields() }),
+  '/g/:slug/meetings/:meetingId/edit': () =>
+    herMeetingPages((k, m) => `/g/${w.g[k].slug}/meetings/${m.meetingId}/edit`, { form: meetingFields() }),
+  '/g/:slug/meetings/:meetingId/cancel': () =>
+    herMeetingPages((k, m) => `/g/${w.g[k].slug}/meetings/${m.meetingId}/cancel`, { form: { note: 'Closed.' } }),
+  // A refused answer or cancellation shows the date's page again (through htmx, its answers panel),
+  // which lists who is coming to the group's leaders.
+  '/meetings/:occurrenceId/rsvp': async () => [
+    ...(await herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/rsvp`, {
+      form: { status: 'going' },
+      aliasMayShow: true,
+    })),
+    ...(await herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/rsvp`, {
+      form: { status: 'maybe' },
+      htmx: true,
+      aliasMayShow: true,
+    })),
+  ],
+  '/meetings/:occurrenceId/cancel': () =>
+    herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/cancel`, {
+      form: { note: 'Closed.' },
+      aliasMayShow: true,
+    }),
+  '/meetings/:occurrenceId/move': () =>
+    herMeetingPages((_k, m) => `/meetings/${m.occurrenceId}/move`, {
+      form: {
+        date: new Date(Date.now() + 15 * 24 * 3600_000).toISOString().slice(0, 10),
+        time: '20:00',
+        timeZone: 'UTC',
+      },
+    }),
+  '/chat/rooms/:roomId/messages': () => chatRoomPages('/messages', { form: { body: 'Thinking of you all.' } }),
+  '/chat/rooms/:roomId/messages/:messageId/remove': () => chatMessagePages('/remove', { form: {} }),
+  '/chat/rooms/:roomId/pause': () => chatRoomPages('/pause', { form: {} }),
+  '/chat/rooms/:roomId/resume': () => chatRoomPages('/resume', { form: {} }),
+  '/chat/rooms/:roomId/end': () => herMeetingRoomPages('/end', { form: {} }),
+  '/chat/rooms/:roomId/participants/:name/mute': () => chatPeoplePages('mute'),
+  '/chat/rooms/:roomId/participants/:name/unmute': () => chatPeoplePages('unmute'),
+  '/chat/rooms/:roomId/participants/:name/remove': () => chatPeoplePages('remove'),
 };
 
 /** Routes that are not pages: each is covered as a channel below. */
@@ -1020,6 +1351,24 @@ async function build(): Promise<World> {
   const aliasThread = threadId(aliased);
   const aliasPost = Number(/id="post-(\d+)"/.exec((await author.get(`/g/${g.B.slug}/t/${aliasThread}`)).body)![1]);
   ok(await author.post(`/threads/${g.B.thread.id}/replies`, { body: 'Welcome, all.' }), 'aliased reply');
+  // In A she mentions the member and a moderator by their names there, anonymously: the
+  // notification job tells them that "an anonymous member" mentioned them (their notifications
+  // pages, feeds and emails are checked below), and the post links their names, not hers.
+  const mentionPost = postId(
+    ok(
+      await author.post(`/threads/${g.A.thread.id}/replies`, {
+        body: `Thank you @${pw.people.member.pseudonym} and @${pw.people.moderator.pseudonym}.`,
+        anonymous: 'on',
+      }),
+      'anonymous mention',
+    ),
+  );
+  while ((await pw.world.jobs.drain()) > 0);
+  const mentioned = (await database.execute(sql`select user_id from notifications
+    where post_id = ${mentionPost} and kind = 'mention' order by user_id`)) as unknown as {
+    rows: { user_id: number }[];
+  };
+  if (mentioned.rows.length !== 2) throw new Error(`the mention told ${mentioned.rows.length} people, not 2`);
 
   // C: anonymously, waiting for approval.
   const pending = ok(
@@ -1036,6 +1385,25 @@ async function build(): Promise<World> {
   // The member flags her anonymous reply in A and her post in B: both wait in their group's queue.
   ok(await pw.agents.member.post(`/posts/${anonReply}/flag`, { reason: 'harmful' }), 'flag in A');
   ok(await pw.agents.member.post(`/posts/${aliasPost}/flag`, { reason: 'spam' }), 'flag in B');
+  // Everyone else is told of her anonymous reply and thread in A, with details in their emails.
+  const notices = {} as Record<Exclude<Role, 'visitor'>, number>;
+  for (const [role, person] of Object.entries(pw.people) as [Exclude<Role, 'visitor'>, Person][]) {
+    await database.execute(sql`update users set email_verified_at = now() where id = ${person.id}`);
+    await database.execute(sql`insert into notification_settings (user_id, email_details) values (${person.id}, true)
+      on conflict (user_id) do update set email_details = true`);
+    await database.transaction((tx) =>
+      createNotifications(tx, [
+        { userId: person.id, kind: 'mention', groupId: g.A.id, threadId: anonThread, postId: anonOpening },
+        { userId: person.id, kind: 'reply', groupId: g.A.id, threadId: g.A.thread.id, postId: anonReply },
+      ]),
+    );
+    const [row] = (
+      (await database.execute(
+        sql`select id from notifications where user_id = ${person.id} and kind = 'reply' order by id desc limit 1`,
+      )) as unknown as { rows: { id: number }[] }
+    ).rows;
+    notices[role] = Number(row!.id);
+  }
   // A pause on the author of her anonymous post in C, as moderators list it (C is not written in later).
   await database.insert(silences).values({
     groupId: g.C.id,
@@ -1056,6 +1424,29 @@ async function build(): Promise<World> {
   };
   const alertA = await alert(g.A.id, anonThread, anonOpening);
   const alertB = await alert(g.B.id, aliasThread, aliasPost);
+
+  // A private conversation in B under her alias: she asked, the member accepted, both wrote, and
+  // the member reported her message to the site's moderators.
+  const asked = ok(
+    await author.post('/messages/new', {
+      group: g.B.slug,
+      to: pw.people.member.pseudonym,
+      body: 'Could we talk privately?',
+    }),
+    'message request',
+  );
+  const conversation = Number(/\/messages\/(\d+)/.exec(String(asked.headers.location))![1]);
+  ok(await pw.agents.member.post(`/messages/${conversation}/accept`), 'accept the request');
+  ok(await pw.agents.member.post(`/messages/${conversation}`, { body: 'Of course.' }), 'the member writes');
+  const herWords = ok(
+    await author.post(`/messages/${conversation}`, { body: 'Thank you for listening.' }),
+    'she writes',
+  );
+  const herMessage = Number(/#message-(\d+)/.exec(String(herWords.headers.location))![1]);
+  ok(
+    await pw.agents.member.post(`/messages/${conversation}/report`, { messages: String(herMessage), reason: 'spam' }),
+    'report her message',
+  );
 
   // Things of hers others might ask for by id.
   const exportId = (await requestExport(database, AUTHOR_ID))!;
@@ -1086,6 +1477,9 @@ async function build(): Promise<World> {
     exportId,
     sessionId: session!.id,
     passkeyId,
+    notices,
+    conversation,
+    herMessage,
   };
 }
 
@@ -1130,11 +1524,21 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
 
   it('sends nothing of her over /live while she writes, to anyone following', { timeout: 120_000 }, async () => {
     const topics = [...w.pw.world.app.liveTopics.topics.keys()];
+    const rooms = { A: await chatRoom('A'), B: await chatRoom('B') };
     const follow: Record<string, () => { id: number; fill: Fill }[]> = {
       thread: () => [
         { id: w.anonThread, fill: aboutAnonymous('A', '') },
         { id: w.g.A.thread.id, fill: aboutAnonymous('A', '') },
         { id: w.aliasThread, fill: inGroup('B', '') },
+      ],
+      // Her private conversation in B: only the member, who is in it, may follow it.
+      conversation: () => [{ id: w.conversation, fill: inGroup('B', '') }],
+      // Her own count, which only she may follow: everyone else is refused, as for no one at all.
+      notifications: () => [{ id: AUTHOR_ID, fill: site('') }],
+      // The chat rooms of A (where she never chats) and B (where she does, under her alias).
+      chat: () => [
+        { id: rooms.A, fill: inGroup('A', '') },
+        { id: rooms.B, fill: inGroup('B', '') },
       ],
     };
     expect(topics.filter((t) => !(t in follow))).toEqual([]);
@@ -1156,11 +1560,19 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
     await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Still here.', anonymous: 'on' });
     await w.author.post(`/threads/${w.g.A.thread.id}/replies`, { body: 'And here.', anonymous: 'on' });
     await w.author.post(`/threads/${w.aliasThread}/replies`, { body: 'Hello again.' });
+    // She writes in her conversation with the member.
+    await w.author.post(`/messages/${w.conversation}`, { body: 'Still thinking of you.' });
+    // She chats in B's room; in A's, the member does.
+    await w.author.post(`/chat/rooms/${rooms.B}/messages`, { body: 'Hello, garden.' });
+    await w.pw.agents.member.post(`/chat/rooms/${rooms.A}/messages`, { body: 'Hello, circle.' });
     for (const { socket, role, fill, subscribed } of sockets) {
       if (subscribed) {
-        const frame = await socket.next();
-        checked.frames += 1;
-        leaks.push(...tracesIn(JSON.stringify(frame), fill).map((t) => `frame to ${role}: ${t}`));
+        // Who is here is told as people come and go, before or after what is written: each is read.
+        for (let frame = await socket.next(); ; frame = await socket.next()) {
+          checked.frames += 1;
+          leaks.push(...tracesIn(JSON.stringify(frame), fill).map((t) => `frame to ${role}: ${t}`));
+          if (frame.type !== 'chat.presence') break;
+        }
       }
       socket.close();
     }
@@ -1182,6 +1594,10 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
   });
 
   it('mails nobody anything of her', async () => {
+    // Notification emails (with details, as everyone here asked) about her anonymous posts.
+    for (const job of await dueNotificationEmails(w.pw.world.mail, new Date(Date.now() + 10 * 60_000))) {
+      await sendNotificationEmail(w.pw.world.mail, job);
+    }
     const mail = await w.pw.world.outbox();
     const leaks = mail
       .filter((m) => m.to !== EMAIL)
@@ -1190,6 +1606,49 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
         return tracesIn(`${m.to}\n${m.subject}\n${m.text}`, {}).map((t) => `mail to ${m.to} (${m.subject}): ${t}`);
       });
     expect(leaks).toEqual([]);
+  });
+
+  it('pushes nothing of her to anyone’s lock screen, with details or without', { timeout: 120_000 }, async () => {
+    const service = await TestPushService.start();
+    try {
+      const devices: { role: Role; device: TestDevice }[] = [];
+      let details = false;
+      for (const [role, person] of Object.entries(w.pw.people) as [Exclude<Role, 'visitor'>, Person][]) {
+        const device = service.device(role);
+        await db()
+          .insert(pushSubscriptions)
+          .values({ userId: person.id, endpoint: device.endpoint, p256dh: device.p256dh, auth: device.auth });
+        // Every other person asks for details (the group's name and the discussion's title).
+        details = !details;
+        const settings = sql`insert into notification_settings (user_id, push_details) values (${person.id}, ${details})
+          on conflict (user_id) do update set push_details = excluded.push_details`;
+        await db().execute(settings);
+        devices.push({ role, device });
+        // Told of her anonymous reply in A and of her thread under her alias in B.
+        await db().transaction((tx) =>
+          createNotifications(tx, [
+            { userId: person.id, kind: 'reply', groupId: w.g.A.id, threadId: w.g.A.thread.id, postId: w.anonReply },
+            { userId: person.id, kind: 'mention', groupId: w.g.B.id, threadId: w.aliasThread, postId: w.aliasPost },
+          ]),
+        );
+      }
+      // She writes again, anonymously in A: whoever follows the thread is told, and pushed.
+      await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Pushing through.', anonymous: 'on' });
+      await w.pw.world.tick();
+      const leaks: string[] = [];
+      let pushes = 0;
+      for (const { role, device } of devices) {
+        for (const push of service.take(device)) {
+          pushes += 1;
+          leaks.push(...tracesIn(JSON.stringify(push.payload), {}).map((t) => `push to ${role}: ${t}`));
+        }
+      }
+      expect(leaks).toEqual([]);
+      // One push each, summing up what they were told.
+      expect(pushes).toBe(devices.length);
+    } finally {
+      await service.close();
+    }
   });
 
   it('still names her to the administrator who reveals her, so the test can see a leak at all', async () => {

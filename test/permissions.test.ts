@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createECDH, randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passkeys, sessions } from '../src/features/accounts/schema.js';
@@ -17,10 +16,22 @@ import { directoryEntries, listingClaims, listings, topics } from '../src/featur
 import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
 import { copingStrategies, resources } from '../src/features/resources/schema.js';
 import { campaigns } from '../src/features/campaigns/schema.js';
+import { chatMessages, chatParticipants, chatRooms } from '../src/features/chat/schema.js';
+import { pushSubscriptions } from '../src/features/push/schema.js';
+import {
+  conversationMembers,
+  conversationReportMessages,
+  conversationReports,
+  conversations,
+  privateMessages,
+} from '../src/features/messages/schema.js';
+import { resetCalendarToken } from '../src/features/meetings/calendar.js';
 import { countQueries } from '../src/platform/db/client.js';
+import { createNotifications } from '../src/features/notifications/index.js';
 import { signMailToken } from '../src/platform/mail/tokens.js';
-import { assetFiles, assetUrl } from '../src/platform/views/assets.js';
+import { assetContent, assetUrl, isAsset } from '../src/platform/views/assets.js';
 import { createWorld, textOf, type Agent } from './helpers/app.js';
+import { answer as answerMeeting, makeMeeting } from './helpers/meetings.js';
 import {
   buildPermissionWorld,
   kinds,
@@ -404,6 +415,171 @@ async function freshMember(g: GroupFixture, role: Role = 'member'): Promise<Pers
   return person;
 }
 
+/** The dial-in number of the phone meeting each group's calendar feed is read with: never in a feed. */
+const FEED_DIAL_IN = '0800 555 0199';
+const phoneMeetings = new Map<number, Promise<unknown>>();
+/** A phone meeting next week in the group, made once. */
+function phoneMeetingIn(g: GroupFixture): Promise<unknown> {
+  let made = phoneMeetings.get(g.id);
+  if (!made) {
+    const start = new Date(Date.now() + 7 * 24 * 3600_000);
+    made = makeMeeting(pw.world, g, { starts: [start], kind: 'phone', dialIn: FEED_DIAL_IN, dialInPin: '5150' });
+    phoneMeetings.set(g.id, made);
+  }
+  return made;
+}
+
+/** The phone meeting each group's meeting pages are read with: its number shows to members and leaders only. */
+const MEETING_DIAL_IN = '0800 555 0142';
+const sharedMeetings = new Map<number, Promise<{ meetingId: number; occurrenceIds: number[] }>>();
+function sharedMeeting(g: GroupFixture): Promise<{ meetingId: number; occurrenceIds: number[] }> {
+  let found = sharedMeetings.get(g.id);
+  if (!found) {
+    found = (async () => {
+      const start = new Date(Date.now() + 9 * 24 * 3600_000);
+      const meeting = await makeMeeting(pw.world, g, {
+        starts: [start],
+        title: `Meeting of ${g.slug}`,
+        kind: 'phone',
+        dialIn: MEETING_DIAL_IN,
+      });
+      // The member is going: their name shows to the group's leaders only.
+      await answerMeeting(pw.world, meeting.occurrenceIds[0]!, pw.people.member.id, 'going');
+      return meeting;
+    })();
+    sharedMeetings.set(g.id, found);
+  }
+  return found;
+}
+/** A fresh online meeting of the group, next week, for a case that changes it. */
+const freshMeeting = (g: GroupFixture) =>
+  makeMeeting(pw.world, g, { starts: [new Date(Date.now() + 8 * 24 * 3600_000)], kind: 'online' });
+const meetingForm = (): Form => ({
+  title: `Meeting written ${++made}`,
+  kind: 'online',
+  date: new Date(Date.now() + 12 * 24 * 3600_000).toISOString().slice(0, 10),
+  time: '18:30',
+  timeZone: 'Europe/London',
+  duration: '60',
+  repeat: 'once',
+  capacity: '12',
+  waitlist: 'on',
+});
+/** Answering whether one comes: members in good standing (leaders need not, and admins are not members). */
+const answersMeetings = (r: Role, k: Kind) => activeMember(r, k);
+
+/** A chat room: read with the group's discussions, though never by someone the group banned. */
+const readsRoom = (r: Role, k: Kind) => readsDiscussions(r, k) && r !== 'banned';
+/** Each group's own chat room, made once (as its page makes it, the first time anyone opens it). */
+const groupRooms = new Map<number, Promise<number>>();
+function groupRoom(g: GroupFixture): Promise<number> {
+  let id = groupRooms.get(g.id);
+  if (!id) {
+    id = (async () => {
+      await db().insert(chatRooms).values({ groupId: g.id }).onConflictDoNothing();
+      const [room] = await db()
+        .select({ id: chatRooms.id })
+        .from(chatRooms)
+        .where(and(eq(chatRooms.groupId, g.id), isNull(chatRooms.occurrenceId)));
+      return room!.id;
+    })();
+    groupRooms.set(g.id, id);
+  }
+  return id;
+}
+/** The live room of an online meeting of the group that started ten minutes ago (open now). */
+async function meetingRoom(g: GroupFixture, paused = false): Promise<{ occurrenceId: number; roomId: number }> {
+  const { occurrenceIds } = await makeMeeting(pw.world, g, {
+    starts: [new Date(Date.now() - 10 * 60_000)],
+    kind: 'online',
+    title: `Live circle of ${g.slug}`,
+  });
+  const [room] = await db()
+    .insert(chatRooms)
+    .values({ groupId: g.id, occurrenceId: occurrenceIds[0]!, pausedAt: paused ? new Date() : null })
+    .returning({ id: chatRooms.id });
+  return { occurrenceId: occurrenceIds[0]!, roomId: room!.id };
+}
+const sharedMeetingRooms = new Map<number, Promise<{ occurrenceId: number; roomId: number }>>();
+function sharedMeetingRoom(g: GroupFixture): Promise<{ occurrenceId: number; roomId: number }> {
+  let found = sharedMeetingRooms.get(g.id);
+  if (!found) sharedMeetingRooms.set(g.id, (found = meetingRoom(g)));
+  return found;
+}
+/** A fresh message of the member's in the group's room, for a case that removes it. */
+async function freshChatMessage(g: GroupFixture): Promise<{ roomId: number; messageId: number }> {
+  const roomId = await groupRoom(g);
+  const [message] = await db()
+    .insert(chatMessages)
+    .values({ roomId, groupId: g.id, authorId: pw.people.member.id, body: `Said in passing ${++made}.` })
+    .returning({ id: chatMessages.id });
+  return { roomId, messageId: message!.id };
+}
+/** Someone fresh who has been in the group's room, for a case that mutes or takes them out: by name. */
+async function freshParticipant(g: GroupFixture): Promise<{ roomId: number; name: string }> {
+  const person = await freshMember(g);
+  const roomId = await groupRoom(g);
+  await db().insert(chatParticipants).values({ roomId, userId: person.id, groupId: g.id });
+  return { roomId, name: encodeURIComponent(person.pseudonym) };
+}
+/** What a room's leaders do (pause, end, remove, mute): moderators and above, where they may read. */
+const runsRoom = (r: Role, k: Kind) => loggedIn(r, () => (readsRoom(r, k) ? allowIf(moderates(r)) : 'notFound'));
+
+/**
+ * A private conversation (src/features/messages) in the group between the moderator and the member,
+ * written straight to the tables, with one message from the moderator: both taking part, or the
+ * member asked to join it.
+ */
+async function freshConversation(
+  g: GroupFixture,
+  memberStatus: 'active' | 'requested' = 'active',
+): Promise<{ id: number; messageId: number }> {
+  const sentAt = new Date(Date.now() - 1000);
+  const [c] = await db()
+    .insert(conversations)
+    .values({ groupId: g.id, createdBy: pw.people.moderator.id, createdAt: sentAt, lastMessageAt: sentAt })
+    .returning({ id: conversations.id });
+  // Both have seen it, so that no page's header counts it as new: a 404 must read the same for
+  // something that exists as for something that does not, and the count would change between them.
+  const readAt = new Date();
+  await db()
+    .insert(conversationMembers)
+    .values([
+      { conversationId: c!.id, userId: pw.people.moderator.id, status: 'active', lastReadAt: readAt },
+      { conversationId: c!.id, userId: pw.people.member.id, status: memberStatus, lastReadAt: readAt },
+    ]);
+  const body = `Private words in ${g.slug}`;
+  const [m] = await db()
+    .insert(privateMessages)
+    .values({
+      conversationId: c!.id,
+      authorId: pw.people.moderator.id,
+      body,
+      bodyHtml: `<p>${body}</p>`,
+      createdAt: sentAt,
+    })
+    .returning({ id: privateMessages.id });
+  return { id: c!.id, messageId: m!.id };
+}
+const sharedConversations = new Map<number, Promise<{ id: number; messageId: number }>>();
+function sharedConversation(g: GroupFixture): Promise<{ id: number; messageId: number }> {
+  let found = sharedConversations.get(g.id);
+  if (!found) sharedConversations.set(g.id, (found = freshConversation(g)));
+  return found;
+}
+/** "Only the people in a conversation can read it": here the member and the moderator; to anyone else it does not exist. */
+const inConversation = (r: Role) => r === 'member' || r === 'moderator';
+/** A report by the member of the moderator's message, waiting for the site's moderators. */
+async function freshConversationReport(): Promise<number> {
+  const { id, messageId } = await freshConversation(pw.groups[0]!);
+  const [report] = await db()
+    .insert(conversationReports)
+    .values({ conversationId: id, reporterId: pw.people.member.id, reason: 'spam' })
+    .returning({ id: conversationReports.id });
+  await db().insert(conversationReportMessages).values({ reportId: report!.id, messageId });
+  return report!.id;
+}
+
 const groupCases: GroupCase[] = [
   // Pages every kind of group has, read by everyone.
   {
@@ -776,6 +952,38 @@ const groupCases: GroupCase[] = [
     },
     expect: (r, k) => onContent(r, k, () => 'ok'),
   })),
+  // Following: levels for a thread and a group are for members in good standing ("notifications
+  // of a group's posts go to its members"); the names of the mention autocomplete, for those who
+  // may see the member list.
+  {
+    method: 'POST',
+    route: '/g/:slug/t/:threadId/follow',
+    async request(g) {
+      const t = await pw.freshThread(g);
+      return {
+        url: `/g/${g.slug}/t/${t.id}/follow`,
+        form: { level: 'watching' },
+        missing: `/g/${g.slug}/t/${NO_ID}/follow`,
+      };
+    },
+    expect: (r, k) => onContent(r, k, () => allowIf(activeMember(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/follow',
+    // Tracking, the default: nobody's notifications change for later cases.
+    request: (g) => ({ url: `/g/${g.slug}/follow`, form: { level: 'tracking' }, missing: `/g/${NO_GROUP}/follow` }),
+    expect: (r, k) => loggedIn(r, () => allowIf(activeMember(r, k))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/names',
+    request: (g) => ({ url: `/g/${g.slug}/names?q=p`, missing: `/g/${NO_GROUP}/names?q=p` }),
+    expect: (r, k) => loggedIn(r, () => allowIf(seesMembers(r, k))),
+    // Names only, as JSON: never an address.
+    check: (body, r, g) =>
+      seesMembers(r, g.kind) ? [...shows(body, '{"names":[', true), ...shows(body, '@', false)] : [],
+  },
   {
     method: 'POST',
     route: '/posts/:id/warning',
@@ -1443,6 +1651,232 @@ const groupCases: GroupCase[] = [
     request: (g) => ({ url: `/g/${g.slug}/email/settings`, form: { defaultMode: 'daily', postByEmail: 'on' } }),
     expect: (r) => loggedIn(r, () => allowIf(manages(r))),
   },
+  // A group's calendar feed: for whoever may read its discussions; never the dial-in details.
+  {
+    method: 'GET',
+    route: '/g/:slug/meetings.ics',
+    async request(g) {
+      await phoneMeetingIn(g);
+      return { url: `/g/${g.slug}/meetings.ics` };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body) => [...shows(body, 'BEGIN:VEVENT', true), ...shows(body, FEED_DIAL_IN, false)],
+  },
+  // Meetings: read with the discussions, scheduled and changed by moderators and above, answered by
+  // members; a phone meeting's number for members and leaders only, who is coming for leaders only.
+  {
+    method: 'GET',
+    route: '/g/:slug/meetings',
+    async request(g) {
+      await sharedMeeting(g);
+      return { url: `/g/${g.slug}/meetings` };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : refused),
+    check: (body, _r, g) => [...shows(body, `Meeting of ${g.slug}`, true), ...shows(body, MEETING_DIAL_IN, false)],
+  },
+  {
+    method: 'GET',
+    route: '/meetings/:occurrenceId',
+    async request(g) {
+      const { occurrenceIds } = await sharedMeeting(g);
+      return { url: `/meetings/${occurrenceIds[0]}`, missing: `/meetings/${NO_ID}` };
+    },
+    expect: (r, k) => (readsDiscussions(r, k) ? 'ok' : 'notFound'),
+    check: (body, r, g) => [
+      ...shows(body, `Meeting of ${g.slug}`, true),
+      ...shows(body, MEETING_DIAL_IN, activeMember(r, g.kind) || moderates(r)),
+      ...shows(body, `<li>${pw.people.member.pseudonym}</li>`, moderates(r)),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/meetings/new',
+    request: (g) => ({ url: `/g/${g.slug}/meetings/new` }),
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'GET',
+    route: '/g/:slug/meetings/:meetingId/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/meetings/${(await sharedMeeting(g)).meetingId}/edit` };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'GET',
+    route: '/meetings/:occurrenceId/move',
+    async request(g) {
+      const { occurrenceIds } = await sharedMeeting(g);
+      return { url: `/meetings/${occurrenceIds[0]}/move`, missing: `/meetings/${NO_ID}/move` };
+    },
+    expect: (r, k) => loggedIn(r, () => (readsDiscussions(r, k) ? allowIf(moderates(r)) : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/meetings/new',
+    request: (g) => ({ url: `/g/${g.slug}/meetings/new`, form: meetingForm() }),
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/meetings/:meetingId/edit',
+    async request(g) {
+      return { url: `/g/${g.slug}/meetings/${(await freshMeeting(g)).meetingId}/edit`, form: meetingForm() };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/g/:slug/meetings/:meetingId/cancel',
+    async request(g) {
+      return { url: `/g/${g.slug}/meetings/${(await freshMeeting(g)).meetingId}/cancel`, form: { note: '' } };
+    },
+    expect: (r) => loggedIn(r, () => allowIf(moderates(r))),
+  },
+  {
+    method: 'POST',
+    route: '/meetings/:occurrenceId/rsvp',
+    async request(g) {
+      const { occurrenceIds } = await freshMeeting(g);
+      return {
+        url: `/meetings/${occurrenceIds[0]}/rsvp`,
+        form: { status: 'going' },
+        missing: `/meetings/${NO_ID}/rsvp`,
+      };
+    },
+    expect: (r, k) => loggedIn(r, () => (readsDiscussions(r, k) ? allowIf(answersMeetings(r, k)) : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/meetings/:occurrenceId/cancel',
+    async request(g) {
+      const { occurrenceIds } = await freshMeeting(g);
+      return { url: `/meetings/${occurrenceIds[0]}/cancel`, form: { note: '' }, missing: `/meetings/${NO_ID}/cancel` };
+    },
+    expect: (r, k) => loggedIn(r, () => (readsDiscussions(r, k) ? allowIf(moderates(r)) : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/meetings/:occurrenceId/move',
+    async request(g) {
+      const { occurrenceIds } = await freshMeeting(g);
+      const date = new Date(Date.now() + 15 * 24 * 3600_000).toISOString().slice(0, 10);
+      return {
+        url: `/meetings/${occurrenceIds[0]}/move`,
+        form: { date, time: '20:00', timeZone: 'UTC' },
+        missing: `/meetings/${NO_ID}/move`,
+      };
+    },
+    expect: (r, k) => loggedIn(r, () => (readsDiscussions(r, k) ? allowIf(moderates(r)) : 'notFound')),
+  },
+  // Live chat: a group's own room and an online meeting's, read with the group's discussions
+  // (never by the banned), written by members who take part, run by moderators and above.
+  {
+    method: 'GET',
+    route: '/g/:slug/chat',
+    async request(g) {
+      await groupRoom(g);
+      return { url: `/g/${g.slug}/chat` };
+    },
+    expect: (r, k) => (readsRoom(r, k) ? 'ok' : refused),
+    check: (body, r, g) => [
+      ...shows(body, 'id="chat-form"', takesPart(r, g.kind)),
+      ...shows(body, 'Leading this room', moderates(r)),
+      ...(noindex(body) ? [] : ['a chat room without noindex']),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/meetings/:occurrenceId/room',
+    async request(g) {
+      const { occurrenceId } = await sharedMeetingRoom(g);
+      return { url: `/meetings/${occurrenceId}/room`, missing: `/meetings/${NO_ID}/room` };
+    },
+    expect: (r, k) => (readsRoom(r, k) ? 'ok' : readsDiscussions(r, k) ? refused : 'notFound'),
+    check: (body, r, g) => [
+      ...shows(body, `Live room: Live circle of ${g.slug}`, true),
+      ...shows(body, 'id="chat-form"', takesPart(r, g.kind)),
+      ...shows(body, 'End the meeting', moderates(r)),
+    ],
+  },
+  {
+    method: 'GET',
+    route: '/chat/rooms/:roomId/messages',
+    async request(g) {
+      return { url: `/chat/rooms/${await groupRoom(g)}/messages`, missing: `/chat/rooms/${NO_ID}/messages` };
+    },
+    expect: (r, k) => (readsRoom(r, k) ? 'ok' : 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/live',
+    label: "follow a group's chat room",
+    request: async (g) => ({ url: `/live?chat=${await groupRoom(g)}`, missing: `/live?chat=${NO_ID}` }),
+    expect: (r, k) => (readsRoom(r, k) ? 'ok' : 'notFound'),
+  },
+  {
+    method: 'POST',
+    route: '/chat/rooms/:roomId/messages',
+    async request(g) {
+      return {
+        url: `/chat/rooms/${await groupRoom(g)}/messages`,
+        form: { body: 'Thinking of you all.' },
+        missing: `/chat/rooms/${NO_ID}/messages`,
+      };
+    },
+    expect: (r, k) => loggedIn(r, () => (readsRoom(r, k) ? allowIf(takesPart(r, k)) : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/chat/rooms/:roomId/pause',
+    async request(g) {
+      return { url: `/chat/rooms/${(await meetingRoom(g)).roomId}/pause`, missing: `/chat/rooms/${NO_ID}/pause` };
+    },
+    expect: runsRoom,
+  },
+  {
+    method: 'POST',
+    route: '/chat/rooms/:roomId/resume',
+    async request(g) {
+      return {
+        url: `/chat/rooms/${(await meetingRoom(g, true)).roomId}/resume`,
+        missing: `/chat/rooms/${NO_ID}/resume`,
+      };
+    },
+    expect: runsRoom,
+  },
+  {
+    method: 'POST',
+    route: '/chat/rooms/:roomId/end',
+    async request(g) {
+      return { url: `/chat/rooms/${(await meetingRoom(g)).roomId}/end`, missing: `/chat/rooms/${NO_ID}/end` };
+    },
+    expect: runsRoom,
+  },
+  {
+    method: 'POST',
+    route: '/chat/rooms/:roomId/messages/:messageId/remove',
+    async request(g) {
+      const { roomId, messageId } = await freshChatMessage(g);
+      return {
+        url: `/chat/rooms/${roomId}/messages/${messageId}/remove`,
+        missing: `/chat/rooms/${NO_ID}/messages/${NO_ID}/remove`,
+      };
+    },
+    expect: runsRoom,
+  },
+  ...(['mute', 'unmute', 'remove'] as const).map((action): GroupCase => ({
+    method: 'POST',
+    route: `/chat/rooms/:roomId/participants/:name/${action}`,
+    async request(g) {
+      const { roomId, name } = await freshParticipant(g);
+      return {
+        url: `/chat/rooms/${roomId}/participants/${name}/${action}`,
+        missing: `/chat/rooms/${NO_ID}/participants/${name}/${action}`,
+      };
+    },
+    expect: runsRoom,
+  })),
   // The group itself.
   {
     method: 'GET',
@@ -1581,6 +2015,77 @@ const groupCases: GroupCase[] = [
     },
     expect: (r) => loggedIn(r, () => allowIf(manages(r))),
   },
+  // Private messages: conversations between members who share the group; only those in one read it.
+  {
+    method: 'GET',
+    route: '/messages/:conversationId',
+    async request(g) {
+      const { id } = await sharedConversation(g);
+      return { url: `/messages/${id}`, missing: `/messages/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => (inConversation(r) ? 'ok' : 'notFound')),
+    check: (body, _r, g) => shows(body, `Private words in ${g.slug}`, true),
+  },
+  {
+    method: 'GET',
+    route: '/live',
+    label: 'follow a private conversation',
+    async request(g) {
+      const { id } = await sharedConversation(g);
+      return { url: `/live?conversation=${id}`, missing: `/live?conversation=${NO_ID}` };
+    },
+    expect: (r) => (inConversation(r) ? 'ok' : 'notFound'),
+  },
+  {
+    method: 'POST',
+    route: '/messages/new',
+    fresh: true,
+    request: (g) => ({
+      url: '/messages/new',
+      form: { group: g.slug, to: pw.people.member.pseudonym, body: 'Hello from the permission test.' },
+    }),
+    // Members in good standing may write to another member; nobody else, leaders who are not members included.
+    expect: (r, k) => loggedIn(r, () => allowIf(activeMember(r, k))),
+  },
+  {
+    method: 'POST',
+    route: '/messages/:conversationId',
+    async request(g) {
+      const { id } = await freshConversation(g);
+      return { url: `/messages/${id}`, form: { body: 'Thinking of you.' }, missing: `/messages/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => (inConversation(r) ? 'ok' : 'notFound')),
+  },
+  ...(['accept', 'decline'] as const).map((action): GroupCase => ({
+    method: 'POST',
+    route: `/messages/:conversationId/${action}`,
+    async request(g) {
+      const { id } = await freshConversation(g, 'requested');
+      return { url: `/messages/${id}/${action}`, missing: `/messages/${NO_ID}/${action}` };
+    },
+    // Only the person asked answers a request.
+    expect: (r) => loggedIn(r, () => (r === 'member' ? 'ok' : 'notFound')),
+  })),
+  {
+    method: 'POST',
+    route: '/messages/:conversationId/leave',
+    async request(g) {
+      const { id } = await freshConversation(g);
+      return { url: `/messages/${id}/leave`, missing: `/messages/${NO_ID}/leave` };
+    },
+    expect: (r) => loggedIn(r, () => (inConversation(r) ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/messages/:conversationId/report',
+    async request(g) {
+      const { id, messageId } = await freshConversation(g);
+      const form = { messages: String(messageId), reason: 'spam' };
+      return { url: `/messages/${id}/report`, form, missing: `/messages/${NO_ID}/report` };
+    },
+    // Those in it report the others' messages; the moderator wrote this one, which the form says.
+    expect: (r) => loggedIn(r, () => (r === 'member' ? 'ok' : r === 'moderator' ? 'invalid' : 'notFound')),
+  },
 ];
 
 /** Site admins, organisation admins and facilitators have two-step verification on in this world. */
@@ -1603,7 +2108,39 @@ async function passkeyOf(person: Person): Promise<string> {
   return id;
 }
 
+/** What a browser's script posts to turn push on: a new endpoint, and keys as a browser makes them. */
+function pushForm(): Form {
+  const ecdh = createECDH('prime256v1');
+  return {
+    endpoint: `https://push.example.net/wpush/${randomBytes(12).toString('hex')}`,
+    p256dh: ecdh.generateKeys().toString('base64url'),
+    auth: randomBytes(16).toString('base64url'),
+  };
+}
+
+/** A device the person turned push on for. */
+async function pushDeviceOf(person: Person): Promise<number> {
+  const { endpoint, p256dh, auth } = pushForm() as Record<string, string>;
+  const [row] = await db()
+    .insert(pushSubscriptions)
+    .values({ userId: person.id, endpoint: endpoint!, p256dh: p256dh!, auth: auth! })
+    .returning({ id: pushSubscriptions.id });
+  return row!.id;
+}
+
 /** A ready data archive of the person's. */
+/** A new notification of the person's (a reply in the first group's thread), by its id. */
+async function noticeOf(person: Person): Promise<number> {
+  const g = pw.groups[0]!;
+  await db().transaction((tx) =>
+    createNotifications(tx, [{ userId: person.id, kind: 'reply', groupId: g.id, threadId: g.thread.id }]),
+  );
+  const result = (await db().execute(
+    sql`select max(id) as id from notifications where user_id = ${person.id}`,
+  )) as unknown as { rows: { id: number }[] };
+  return Number(result.rows[0]!.id);
+}
+
 async function archiveOf(person: Person): Promise<number> {
   const id = (await requestExport(db(), person.id))!;
   await prepareExport(db(), id);
@@ -2099,6 +2636,133 @@ const siteCases: SiteCase[] = [
     request: () => ({ url: '/account/email/resume' }),
     expect: (r) => loggedIn(r, () => 'ok'),
   },
+  // The installable app: for everyone. Push: each person's own devices only.
+  {
+    method: 'GET',
+    route: '/manifest.webmanifest',
+    request: () => ({ url: '/manifest.webmanifest' }),
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/icons/:name',
+    request: () => ({ url: '/icons/icon-192.png', missing: '/icons/icon-1.png' }),
+    expect: () => 'ok',
+  },
+  { method: 'GET', route: '/sw.js', request: () => ({ url: '/sw.js' }), expect: () => 'ok' },
+  {
+    method: 'GET',
+    route: '/offline',
+    request: () => ({ url: '/offline' }),
+    expect: () => 'ok',
+    // Kept by the service worker for everyone: never anyone's name, nor a form's token.
+    check: (body) => [...shows(body, 'Perm ', false), ...shows(body, '_csrf', false)],
+  },
+  { method: 'GET', route: '/push/key', request: () => ({ url: '/push/key' }), expect: () => 'ok' },
+  {
+    method: 'POST',
+    route: '/push/subscriptions',
+    request: () => ({ url: '/push/subscriptions', form: pushForm() }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/push/subscriptions',
+    label: 'not a browser’s keys',
+    request: () => ({ url: '/push/subscriptions', form: { ...pushForm(), auth: 'short' } }),
+    expect: (r) => loggedIn(r, () => 'invalid'),
+  },
+  {
+    method: 'POST',
+    route: '/push/subscriptions/:id/delete',
+    fresh: true,
+    async request(actor) {
+      return {
+        url: `/push/subscriptions/${actor ? await pushDeviceOf(actor) : NO_ID}/delete`,
+        missing: `/push/subscriptions/${NO_ID}/delete`,
+      };
+    },
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/push/subscriptions/:id/delete',
+    label: 'someone else’s',
+    async request() {
+      return {
+        url: `/push/subscriptions/${await pushDeviceOf(await pw.freshPerson())}/delete`,
+        missing: `/push/subscriptions/${NO_ID}/delete`,
+      };
+    },
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
+  {
+    method: 'GET',
+    route: '/account/push',
+    request: () => ({ url: '/account/push' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+    check: (body) => shows(body, 'push.example.net', false),
+  },
+  {
+    method: 'POST',
+    route: '/account/push',
+    request: () => ({ url: '/account/push', form: { intent: 'details', details: 'on' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/push',
+    label: 'a test notification',
+    request: () => ({ url: '/account/push', form: { intent: 'test' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // Meeting reminders and one's own calendar address.
+  {
+    method: 'GET',
+    route: '/account/meetings',
+    request: () => ({ url: '/account/meetings' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/meetings',
+    // The defaults, so that saving them changes nothing for later cases.
+    request: () => ({
+      url: '/account/meetings',
+      form: { byEmail: 'on', inApp: 'on', dayBefore: 'on', hourBefore: 'on' },
+    }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/meetings/calendar/reset',
+    request: () => ({ url: '/account/meetings/calendar/reset' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+    check: (body) => shows(body, '/calendar/', true),
+  },
+  // A personal calendar: its secret address is the authority, whoever asks; a replaced one is gone.
+  {
+    method: 'GET',
+    route: '/calendar/:token.ics',
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: `/calendar/${await resetCalendarToken(db(), person.id)}.ics` };
+    },
+    expect: () => 'ok',
+    check: (body) => shows(body, 'BEGIN:VCALENDAR', true),
+  },
+  {
+    method: 'GET',
+    route: '/calendar/:token.ics',
+    label: 'a replaced address',
+    async request() {
+      const person = await pw.freshPerson();
+      const old = await resetCalendarToken(db(), person.id);
+      await resetCalendarToken(db(), person.id);
+      return { url: `/calendar/${old}.ics`, missing: `/calendar/${NO_TOKEN.padEnd(43, 'x').slice(0, 43)}.ics` };
+    },
+    expect: () => 'notFound',
+  },
   // One-click unsubscribe from list mail: the signed token is the authority, signed in or not.
   {
     method: 'GET',
@@ -2232,6 +2896,94 @@ const siteCases: SiteCase[] = [
     route: '/notifications',
     request: () => ({ url: '/notifications' }),
     expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // Notifications are their person's alone: someone else's reads exactly like one that does not exist.
+  {
+    method: 'POST',
+    route: '/notifications/read-all',
+    request: () => ({ url: '/notifications/read-all' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/notifications/:id',
+    label: 'their own',
+    fresh: true,
+    async request(actor) {
+      return { url: `/notifications/${actor ? await noticeOf(actor) : NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/notifications/:id',
+    label: 'someone else’s',
+    async request() {
+      const id = await noticeOf(await pw.freshPerson());
+      return { url: `/notifications/${id}`, missing: `/notifications/${NO_ID}` };
+    },
+    expect: (r) => loggedIn(r, () => 'notFound'),
+  },
+  ...(['read', 'unread'] as const).flatMap((action): SiteCase[] => [
+    {
+      method: 'POST',
+      route: `/notifications/:id/${action}`,
+      label: 'their own',
+      fresh: true,
+      async request(actor) {
+        return { url: `/notifications/${actor ? await noticeOf(actor) : NO_ID}/${action}` };
+      },
+      expect: (r) => loggedIn(r, () => 'ok'),
+    },
+    {
+      method: 'POST',
+      route: `/notifications/:id/${action}`,
+      label: 'someone else’s',
+      async request() {
+        const id = await noticeOf(await pw.freshPerson());
+        return { url: `/notifications/${id}/${action}`, missing: `/notifications/${NO_ID}/${action}` };
+      },
+      expect: (r) => loggedIn(r, () => 'notFound'),
+    },
+  ]),
+  {
+    method: 'GET',
+    route: '/account/notifications',
+    request: () => ({ url: '/account/notifications' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/notifications',
+    fresh: true,
+    request: () => ({ url: '/account/notifications', form: { 'reply.inApp': 'on', emailEvery: '60' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  // One-click unsubscribe from notification emails: the signed token is the authority, signed in or not.
+  {
+    method: 'GET',
+    route: '/notifications/unsubscribe/:token',
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: `/notifications/unsubscribe/${signMailToken(pw.world.mail.secret, 'notifications', [person.id])}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'POST',
+    route: '/notifications/unsubscribe/:token',
+    async request() {
+      const person = await pw.freshPerson();
+      return { url: `/notifications/unsubscribe/${signMailToken(pw.world.mail.secret, 'notifications', [person.id])}` };
+    },
+    expect: () => 'ok',
+  },
+  {
+    method: 'GET',
+    route: '/notifications/unsubscribe/:token',
+    label: 'a changed token',
+    request: () => ({ url: `/notifications/unsubscribe/1-${'0'.repeat(24)}` }),
+    expect: () => 'notFound',
   },
   {
     method: 'GET',
@@ -2461,6 +3213,48 @@ const siteCases: SiteCase[] = [
     request: () => ({ url: '/webhooks/stripe' }),
     expect: () => 'invalid',
   },
+  // Private messages: one's own conversations and setting; reported messages for the site's moderators.
+  { method: 'GET', route: '/messages', request: () => ({ url: '/messages' }), expect: (r) => loggedIn(r, () => 'ok') },
+  {
+    method: 'GET',
+    route: '/messages/new',
+    request: () => ({
+      url: `/messages/new?to=${encodeURIComponent(pw.people.member.pseudonym)}&group=${pw.groups[0]!.slug}`,
+    }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/account/messages',
+    request: () => ({ url: '/account/messages' }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'POST',
+    route: '/account/messages',
+    fresh: true,
+    request: () => ({ url: '/account/messages', form: { whoMayMessage: 'shared_groups' } }),
+    expect: (r) => loggedIn(r, () => 'ok'),
+  },
+  {
+    method: 'GET',
+    route: '/admin/conversation-reports',
+    request: () => ({ url: '/admin/conversation-reports', missing: '/no/such/page' }),
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
+  {
+    method: 'POST',
+    route: '/admin/conversation-reports/:id/resolve',
+    async request() {
+      const id = await freshConversationReport();
+      return {
+        url: `/admin/conversation-reports/${id}/resolve`,
+        form: { outcome: 'dismissed' },
+        missing: `/admin/conversation-reports/${NO_ID}/resolve`,
+      };
+    },
+    expect: (r) => loggedIn(r, () => (r === 'siteAdmin' ? 'ok' : 'notFound')),
+  },
 ];
 
 /**
@@ -2497,17 +3291,16 @@ const send = (agent: Agent, method: 'GET' | 'POST', url: string, form?: Form): P
   url.startsWith('/live?') ? follow(agent, url) : method === 'GET' ? agent.get(url) : agent.post(url, form ?? {});
 
 /**
- * /live is a WebSocket: a case opens it as the agent and subscribes to the thread named in its
- * query (`/live?thread=<id>`), as a thread page's script does. Following reads as a 200; refused, as
- * a 404 whose frame (its id aside) must read exactly like the one for a thread that does not exist.
+ * /live is a WebSocket: a case opens it as the agent and subscribes to the topic and id named in
+ * its query (`/live?thread=<id>`, `/live?chat=<room>`), as a page's script does. Following reads as
+ * a 200; refused, as a 404 whose frame (its id aside) must read exactly like the one for a thing
+ * that does not exist.
  */
 async function follow(agent: Agent, url: string): Promise<LightMyRequestResponse> {
   const socket = await agent.live();
   try {
-    const { id, ...frame } = await socket.subscribe(
-      'thread',
-      Number(new URL(url, 'http://x').searchParams.get('thread')),
-    );
+    const [topic, id0] = [...new URL(url, 'http://x').searchParams.entries()][0]!;
+    const { id, ...frame } = await socket.subscribe(topic, Number(id0));
     const statusCode = frame.type === 'subscribed' && id !== undefined ? 200 : frame.error === 'notFound' ? 404 : 500;
     return { statusCode, headers: {}, body: JSON.stringify(frame) } as unknown as LightMyRequestResponse;
   } finally {
@@ -2530,9 +3323,9 @@ const assetBytes = new Map<string, number>();
 function compressedAsset(url: string): number {
   let bytes = assetBytes.get(url);
   if (bytes === undefined) {
-    const file = assetFiles[url.split('/').pop()!];
-    if (!file) throw new Error(`a page links an asset that is not served: ${url}`);
-    bytes = brotliCompressSync(readFileSync(file)).length;
+    const name = url.split('/').pop()!;
+    if (!isAsset(name)) throw new Error(`a page links an asset that is not served: ${url}`);
+    bytes = brotliCompressSync(assetContent(name)).length;
     assetBytes.set(url, bytes);
   }
   return bytes;

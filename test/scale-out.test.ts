@@ -254,6 +254,40 @@ describe.runIf(databaseUrl && redisUrl)('scale-out: two web processes and a work
     expect(await socket.next()).toEqual({ type: 'thread.reply', threadId: thread.id, replies: 1 });
   });
 
+  it('brings chat messages posted through A to a room followed on B, all of them, in order', async () => {
+    const [owner] = await rows<{ id: number }>(sql`select id from users where email = ${admin.email}`);
+    const actor = { id: owner!.id, pseudonym: admin.pseudonym, isAdmin: true };
+    const group = await createGroup(database.db, actor, {
+      name: 'Early risers',
+      summary: 'For people awake before the birds, talking as it happens.',
+      description: '',
+      tags: 'sleep',
+      language: 'en',
+      leadership: 'peer',
+      visibility: 'members',
+    });
+    const page = await browser.request(a, `/g/${group.slug}/chat`);
+    expect(page.status).toBe(200);
+    const roomId = Number(/action="\/chat\/rooms\/(\d+)\/messages"/.exec(page.text)![1]);
+    const socket = await browser.live(b);
+    sockets.push(socket);
+    expect(await socket.subscribe('chat', roomId)).toEqual({ type: 'subscribed', topic: 'chat', id: roomId });
+    const bodies = ['Morning.', 'The kettle is on.', 'Anyone else up?', 'Birds starting now.'];
+    for (const body of bodies) {
+      const sent = await browser.request(a, `/chat/rooms/${roomId}/messages`, { body });
+      expect(sent.status).toBe(303);
+    }
+    const received: { id: number; body: string; authorName: string }[] = [];
+    while (received.length < bodies.length) {
+      const frame = await socket.next();
+      // Who is here is told as people come and go; the messages are what this is about.
+      if (frame.type === 'chat.message') received.push(frame.message as (typeof received)[number]);
+    }
+    expect(received.map((m) => m.body)).toEqual(bodies);
+    expect(received.map((m) => m.id)).toEqual([...received.map((m) => m.id)].sort((x, y) => x - y));
+    expect(new Set(received.map((m) => m.authorName))).toEqual(new Set([admin.pseudonym]));
+  });
+
   it('runs a job queued through A once, in the worker', async () => {
     const subject = 'Choose a new password for Mutual';
     await browser.request(a, '/forgot-password');

@@ -101,6 +101,18 @@ export interface Deps {
   mail: { domain: string; secret: Buffer };
   /** What happened, for the notification jobs; send only after the transaction commits. */
   events: EventSink;
+  /** Web Push (src/features/push); absent, the site offers no push notifications. */
+  push?: PushOptions | undefined;
+}
+
+/** What the push routes need; the worker's side (keys, sending) is set up in main.ts. */
+export interface PushOptions {
+  /** The VAPID public key (base64url) browsers subscribe with. */
+  publicKey: string;
+  /** Subscriptions may point at private or loopback addresses, over http (tests, a push service on the operator's own network). */
+  allowPrivateEndpoints: boolean;
+  /** Queues a test notification to every device the person turned push on for. */
+  sendTest(userId: number): Promise<void>;
 }
 
 export interface StripeSettings {

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
 import { unlimitedPosting, type PostingLimits, type RateLimits } from '../../src/platform/deps.js';
 import { Redis } from 'ioredis';
+import webpush from 'web-push';
 import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bus/index.js';
 import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.js';
 import { createMailTransport, queuedMailer, readOutbox, type Mailer } from '../../src/platform/mail/mailer.js';
@@ -13,8 +14,11 @@ import { defineMailLists, type MailContext, type MailWork } from '../../src/feat
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { defineSupportWork } from '../../src/features/support/index.js';
 import { defineMeetingWork } from '../../src/features/meetings/index.js';
-import { defineNotificationJobs } from '../../src/features/notifications/index.js';
+import { defineNotificationJobs, defineNotificationWork } from '../../src/features/notifications/index.js';
 import { defineLinkPreviews } from '../../src/features/link-previews/index.js';
+import { definePushWork } from '../../src/features/push/index.js';
+import { messageNotificationSources } from '../../src/features/messages/index.js';
+import { followingSources } from '../../src/features/following/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
 import { openTestDatabase } from './database.js';
@@ -61,6 +65,8 @@ export async function createWorld(
     logger?: Logger;
     /** Send mail to this SMTP server (a TestSmtpServer's url) rather than keep it in the outbox. */
     smtpUrl?: string;
+    /** Web Push's VAPID key pair and subject; a fresh pair and a test subject when absent. */
+    vapid?: { publicKey: string; privateKey: string; subject: string };
   } = {},
 ): Promise<TestWorld> {
   const database = await openTestDatabase();
@@ -87,8 +93,16 @@ export async function createWorld(
     postingLimits,
   };
   // The same notification sources as main.ts.
-  const events = defineNotificationJobs(jobs, { db: database.db }, []);
+  const events = defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]);
   mail.events = events;
+  // Pushes go to endpoints the tests run on loopback, which production never reaches.
+  const push = definePushWork(jobs, {
+    db: database.db,
+    vapid: opts.vapid ?? { ...webpush.generateVAPIDKeys(), subject: 'mailto:push@lists.test' },
+    allowPrivateEndpoints: true,
+    loopbackOnly: true,
+    timeoutMs: 5000,
+  });
   const mailWork: MailWork[] = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
@@ -96,6 +110,9 @@ export async function createWorld(
     ...defineMeetingWork(jobs, mail),
     // Tests serve the pages whose links are previewed on loopback, which production never fetches.
     ...defineLinkPreviews(jobs, database.db, { allowPrivateAddresses: true, loopbackOnly: true, baseUrl }),
+    // The bell's count for notifications made inside other features' transactions; notification emails.
+    ...defineNotificationWork(jobs, mail),
+    ...push.work,
   ];
   await jobs.start();
   // With TEST_REDIS_URL the world's live events and rate limits go through Redis, as in production.
@@ -114,6 +131,7 @@ export async function createWorld(
     cookieSecret,
     mailDomain: mail.domain,
     events,
+    push: push.routes,
     logLevel: 'silent',
     logger: opts.logger,
     searchCacheMs: 0,

@@ -17,3 +17,4 @@ export { settingsRoutes } from './settings-routes.js';
 export { assertSiteAdmin, secondFactorFirst } from './two-factor.js';
 export { countryOf, emailPreferences, membershipHiddenSql, membersHiddenFromMembers, shownOnline } from './settings.js';
 export { confirmAccountDeletion, deleteAccount, exportAccount, type AccountExport } from './personal-data.js';
+export { deviceName } from './devices.js';

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { unreadNotificationsSql } from '../notifications/index.js';
+import { unreadConversationsSql } from '../messages/index.js';
 import { mailPausedSql } from '../mail-lists/index.js';
 import { recordVisit, recordVisitSql } from '../trust/index.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
@@ -53,6 +54,8 @@ export interface SessionUser {
   timeZone: string;
   /** Notifications not seen yet, for the header. */
   unreadNotifications: number;
+  /** Conversations (and message requests) with a message not seen yet, for the header's "Messages". */
+  unreadMessages: number;
   /** List mail is paused after bounces: every page says so (mail-lists). */
   mailPaused: boolean;
 }
@@ -148,6 +151,7 @@ export async function findSessionUser(db: Db, token: string): Promise<SessionUse
     select u.id, u.pseudonym, u.is_admin as "isAdmin", u.locale, u.time_zone as "timeZone",
       exists (select 1 from two_factor f where f.user_id = u.id and f.enabled_at is not null) as "secondFactor",
       ${unreadNotificationsSql(sql.raw('u.id'))} as "unreadNotifications",
+      ${unreadConversationsSql(sql.raw('u.id'))} as "unreadMessages",
       ${mailPausedSql(sql.raw('u.id'))} as "mailPaused"
     from sessions s join users u on u.id = s.user_id
     where s.token_hash = ${hash} and s.expires_at > now()`)) as unknown as { rows: SessionUser[] };
@@ -308,10 +312,10 @@ export const siteAdminIdsSql: SQL = sql`(select u.id from users u where u.is_adm
 
 /**
  * For another feature's query (as a lateral join): where to email the person with this id, in
- * which language, and how to greet them; no row unless they have confirmed the address.
+ * which language and time zone, and how to greet them; no row unless they have confirmed the address.
  */
 export function userContactSql(userId: SQL): SQL {
-  return sql`(select u.email, u.locale, u.pseudonym from users u
+  return sql`(select u.email, u.locale, u.time_zone, u.pseudonym from users u
     where u.id = ${userId} and u.email_verified_at is not null)`;
 }
 

@@ -74,6 +74,7 @@ export const adminPages = [
   ['/admin/watched-words', 'watchedWords'],
   ['/admin/trust', 'trust'],
   ['/admin/outbox', 'outbox'],
+  ['/admin/conversation-reports', 'conversationReports'],
 ] as const;
 
 export function AdminIndexPage({ ctx }: { ctx: PageContext }) {

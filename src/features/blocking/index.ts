@@ -1,5 +1,11 @@
 /** The blocking feature's public face. (The leaf modules come first: the forum imports them.) */
-export { blockedBetweenSql, mutedThreadsSql, postBlockedSql, postHiddenForViewerSql } from './visibility.js';
+export {
+  blockedBetweenSql,
+  blockedIdsSql,
+  mutedThreadsSql,
+  postBlockedSql,
+  postHiddenForViewerSql,
+} from './visibility.js';
 export {
   assertMayReplyTo,
   blockAuthorOf,
@@ -9,6 +15,7 @@ export {
   setHiddenForMe,
   setThreadMuted,
   unblock,
+  writeThreadMute,
   type BlockedPerson,
 } from './service.js';
 export { BlockButton, HideForMeButton, HiddenForMe, MuteButton } from './views.js';

@@ -166,6 +166,23 @@ export async function setHiddenForMe(
   });
 }
 
+/**
+ * Mutes a thread for a person (or unmutes it), inside the caller's transaction: for following's
+ * levels, whose "muted" is this mute.
+ */
+export async function writeThreadMute(
+  tx: DbOrTx,
+  thread: { id: number; groupId: number },
+  userId: number,
+  muted: boolean,
+): Promise<void> {
+  if (muted) {
+    await tx.insert(threadMutes).values({ groupId: thread.groupId, userId, threadId: thread.id }).onConflictDoNothing();
+  } else {
+    await tx.delete(threadMutes).where(and(eq(threadMutes.userId, userId), eq(threadMutes.threadId, thread.id)));
+  }
+}
+
 /** Mutes a thread (or unmutes it): it leaves the viewer's thread list and, with issue 15, their notifications. */
 export async function setThreadMuted(
   db: Db,

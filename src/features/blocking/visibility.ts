@@ -11,13 +11,24 @@ import { sql, type SQL } from 'drizzle-orm';
 
 /**
  * Whether a block stands between the viewer and the author of a post or thread, in its group,
- * either way. The arguments are qualified columns (or values) of the row.
+ * either way. The arguments are qualified columns (or values) of the row; the viewer may be a
+ * column too (the notification job asks it of many people at once).
  */
-export function blockedBetweenSql(viewerId: number | null, groupId: SQL, authorId: SQL): SQL<boolean> {
+export function blockedBetweenSql(viewerId: number | SQL | null, groupId: SQL, authorId: SQL): SQL<boolean> {
   return sql<boolean>`(${authorId} is not null and ${authorId} <> ${viewerId ?? -1} and exists (
     select 1 from blocks bl where bl.group_id = ${groupId}
       and ((bl.blocker_id = ${viewerId ?? -1} and bl.blocked_id = ${authorId})
         or (bl.blocker_id = ${authorId} and bl.blocked_id = ${viewerId ?? -1}))))`;
+}
+
+/**
+ * The people a person blocked in a group, or who blocked them there, as an array of ids: for live
+ * delivery (a chat room), which decides as each message arrives and cannot ask the database then.
+ */
+export function blockedIdsSql(groupId: SQL, userId: number): SQL<number[]> {
+  return sql<number[]>`(select coalesce(array_agg(case when bl.blocker_id = ${userId} then bl.blocked_id
+      else bl.blocker_id end), '{}') from blocks bl
+    where bl.group_id = ${groupId} and (bl.blocker_id = ${userId} or bl.blocked_id = ${userId}))`;
 }
 
 /** For the forum's posts query (the row is `posts`): a named post whose author and the viewer are apart. */

@@ -1,10 +1,10 @@
 import type { PageContext } from '../../platform/http/page.js';
 import {
   CsrfField,
-  errorMessage,
   Field,
   FormErrors,
   PostButton,
+  WallClockFields,
   type FieldErrors,
 } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
@@ -79,7 +79,6 @@ export function CampaignFormPage({
   const { t } = ctx;
   const title = id === undefined ? t('campaigns.form.newTitle') : t('campaigns.form.editTitle');
   const action = id === undefined ? `${base(access)}/new` : `${base(access)}/${id}/edit`;
-  const eventError = errors.eventDate ?? errors.eventTime;
   // A new form starts signable; a sent one keeps what was chosen (an unticked box sends nothing).
   const signable = values.signable !== undefined || (id === undefined && values.title === undefined);
   return (
@@ -130,35 +129,16 @@ export function CampaignFormPage({
           value={values.actionUrl}
           maxLength={2000}
         />
-        <fieldset class={eventError ? 'field field-error' : 'field'}>
-          <legend>{t('campaigns.form.event')}</legend>
-          <p class="hint" id="event-hint">
-            {t('campaigns.form.eventHint', { zone: ctx.timeZone })}
-          </p>
-          {eventError ? (
-            <p class="error" id="event-error">
-              {errorMessage(ctx, eventError)}
-            </p>
-          ) : null}
-          <label for="field-eventDate">{t('campaigns.form.eventDate')}</label>
-          <input
-            id="field-eventDate"
-            type="date"
-            name="eventDate"
-            value={values.eventDate ?? ''}
-            aria-describedby={eventError ? 'event-hint event-error' : 'event-hint'}
-            aria-invalid={eventError ? 'true' : undefined}
-          />
-          <label for="field-eventTime">{t('campaigns.form.eventTime')}</label>
-          <input
-            id="field-eventTime"
-            type="time"
-            name="eventTime"
-            value={values.eventTime ?? ''}
-            aria-describedby={eventError ? 'event-hint event-error' : 'event-hint'}
-            aria-invalid={eventError ? 'true' : undefined}
-          />
-        </fieldset>
+        <WallClockFields
+          ctx={ctx}
+          id="event"
+          legend={t('campaigns.form.event')}
+          hint={t('campaigns.form.eventHint', { zone: ctx.timeZone })}
+          date={{ name: 'eventDate', label: t('campaigns.form.eventDate') }}
+          time={{ name: 'eventTime', label: t('campaigns.form.eventTime') }}
+          values={values}
+          errors={errors}
+        />
         <div class="choice">
           <input
             type="checkbox"

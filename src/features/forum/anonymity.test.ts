@@ -169,6 +169,9 @@ describe('anonymous posts', () => {
     const note = textOf((await author.get('/notifications')).body);
     expect(note).toContain('A site administrator revealed that you wrote an anonymous post in Living with addiction');
     expect(note).toContain(reason);
+    // Read once she says so (seeing the list leaves each one unread until opened or marked).
+    expect(textOf((await author.get('/groups')).body)).toContain('Notifications (1 new)');
+    await author.post('/notifications/read-all');
     expect(textOf((await author.get('/groups')).body)).not.toContain('1 new');
     // Nobody else is told.
     expect(textOf((await reader.get('/notifications')).body)).toContain('Nothing new');

@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { recheckLiveAccess } from '../../platform/live/hub.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { pseudonymSql } from '../accounts/index.js';
@@ -164,14 +166,18 @@ export async function banAuthor(
   actor: Actor,
   postId: number,
   input: unknown,
+  effects: { bus?: Bus | undefined } = {},
 ): Promise<{ access: GroupAccess; thread: Thread }> {
   const { reason } = parseInput(banInput, input);
-  return db.transaction(async (tx) => {
+  const { banned, ...found } = await db.transaction(async (tx) => {
     const { access, thread, post } = await accessPost(tx, actor, postId);
     if (!post.anonymous) throw new NotFound();
     assertCanModerate(access);
     if (post.authorId === null) throw new Invalid({ '': 'forum.errors.authorGone' });
     await banAnonymousAuthor(tx, access, post.authorId, postId, reason);
-    return { access, thread };
+    return { access, thread, banned: post.authorId };
   });
+  // Whatever they follow live in the group (a chat room) stops at once.
+  await recheckLiveAccess(effects.bus, banned);
+  return found;
 }

@@ -9,4 +9,5 @@ export { forumRoutes } from './routes.js';
 export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';
 export { discussionSearchRoutes } from './search-routes.js';
 export { groupActivitySql } from './activity.js';
-export { type ThreadExtension, type ThreadExtra } from './extensions.js';
+export { type GroupPageExtension, type ThreadExtension, type ThreadExtra } from './extensions.js';
+export { threadTitleSql } from './thread-titles.js';

@@ -118,11 +118,11 @@ describe('live replies on a thread page', () => {
     expect(await socket.next()).toEqual(badFrame);
     socket.socket.send(Buffer.from([1, 2, 3]));
     expect(await socket.next()).toEqual(badFrame);
-    expect(await socket.subscribe('chat', 1)).toEqual({
+    expect(await socket.subscribe('weather', 1)).toEqual({
       type: 'error',
       error: 'unknownTopic',
       message: 'There is no such topic to follow.',
-      topic: 'chat',
+      topic: 'weather',
       id: 1,
     });
     await owner.post(`/threads/${open.threadId}/replies`, { body: 'Still here.' });

@@ -3,7 +3,7 @@ import { CsrfField, FormErrors, type FieldErrors } from '../../platform/views/fo
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { WarningFields } from '../content-warnings/index.js';
-import type { GroupAccess } from '../groups/index.js';
+import { canTakePart, type GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
 import type { PostView, Revision } from './service.js';
 import { authorLabel, PostFields, threadUrl } from './views.js';
@@ -36,7 +36,13 @@ export function EditPostPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
           <CsrfField ctx={ctx} />
-          <PostFields ctx={ctx} errors={errors} values={v} withTitle={view.post.isOpening} />
+          <PostFields
+            ctx={ctx}
+            errors={errors}
+            values={v}
+            withTitle={view.post.isOpening}
+            mentionsIn={canTakePart(access) ? access.group.slug : undefined}
+          />
           <WarningFields ctx={ctx} errors={errors} values={v} current={view.post.contentWarning} />
           <button type="submit" class="button">
             {t('forum.editPost.submit')}

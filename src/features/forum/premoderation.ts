@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Bus } from '../../platform/bus/index.js';
+import type { EventSink } from '../../platform/deps.js';
 import type { Db } from '../../platform/db/client.js';
 import { NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
@@ -66,6 +67,8 @@ export async function decidePendingPost(
   postId: number,
   input: unknown,
   bus?: Bus,
+  /** The notification job: an approved post tells people now (replies, mentions, watchers). */
+  events?: EventSink,
 ): Promise<GroupAccess> {
   const { decision, reason } = parseInput(decisionInput, input);
   const { access, counted } = await db.transaction(async (tx) => {
@@ -105,5 +108,11 @@ export async function decidePendingPost(
   });
   // An approved reply is new to everyone but its author and the leaders: tell the thread's followers.
   if (counted) await announceReplies(bus, counted.threadId, counted.replies);
+  if (decision === 'approve' && events) {
+    // Lost, it costs people a notification, not the leader their decision.
+    await events.send({ type: 'post.created', postId }).catch((error: unknown) => {
+      console.error(`notification event lost (post.created ${postId}):`, error);
+    });
+  }
   return access;
 }

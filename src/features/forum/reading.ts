@@ -205,9 +205,12 @@ const openedAnonymously = sql<boolean>`exists (select 1 from posts o where o.thr
 export async function listThreads(
   db: Db,
   access: GroupAccess,
-  /** Only the threads the viewer muted (the way back to them), instead of all but those. */
-  opts: { limit: number; offset: number; muted?: boolean },
-): Promise<{ threads: ThreadSummary[]; total: number }> {
+  /**
+   * Only the threads the viewer muted (the way back to them), instead of all but those; `extra`:
+   * further columns for the statement that counts them (group page extensions), back in `extra`.
+   */
+  opts: { limit: number; offset: number; muted?: boolean; extra?: Record<string, SQL> },
+): Promise<{ threads: ThreadSummary[]; total: number; extra: Record<string, unknown> }> {
   assertCanReadDiscussions(access);
   const viewer = access.actor?.id ?? null;
   const visible = and(
@@ -248,9 +251,13 @@ export async function listThreads(
       .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))
       .limit(opts.limit)
       .offset(opts.offset),
-    db.select({ n: count() }).from(threads).where(visible),
+    db
+      .select({ n: count(), ...opts.extra })
+      .from(threads)
+      .where(visible),
   ]);
-  return { threads: rows, total: total?.n ?? 0 };
+  const { n, ...extra } = (total ?? { n: 0 }) as { n: number } & Record<string, unknown>;
+  return { threads: rows, total: n, extra };
 }
 
 export interface Revision {

@@ -1,4 +1,11 @@
-import { extensionColumns, extensionsOf, type ThreadExtension } from './extensions.js';
+import {
+  extensionColumns,
+  extensionsOf,
+  groupExtensionColumns,
+  groupExtensionsOf,
+  type GroupPageExtension,
+  type ThreadExtension,
+} from './extensions.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
@@ -27,6 +34,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   const postLimit = { config: { rateLimit: deps.limits.post } };
   // Filled by features registered after this one (extensions.ts); read when a thread is shown.
   app.decorate('threadExtensions', [] as ThreadExtension[]);
+  app.decorate('groupPageExtensions', [] as GroupPageExtension[]);
 
   // Whoever may read a thread may follow its new replies live (at /live), and no one else.
   deps.live.add('thread', {
@@ -48,12 +56,32 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .parse((request.query as { page?: string }).page);
     // ?muted=1: the threads the viewer muted, which the usual list leaves out.
     const muted = request.viewer !== null && (request.query as { muted?: string }).muted === '1';
+    const extensions = app.groupPageExtensions;
     const listing = canReadDiscussions(access)
-      ? await forum.listThreads(db, access, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, muted })
-      : { threads: [], total: 0 };
+      ? await forum.listThreads(db, access, {
+          limit: PAGE_SIZE,
+          offset: (page - 1) * PAGE_SIZE,
+          muted,
+          extra: groupExtensionColumns(extensions, request.viewer, access),
+        })
+      : { threads: [], total: 0, extra: null };
     const seo = await groupSearchPresence(db, access, deps.baseUrl);
     const ctx = pageContext(request, reply);
-    return sendPage(reply, GroupPage({ ctx, access, ...listing, page, pageSize: PAGE_SIZE, muted, seo }));
+    const extras = listing.extra ? groupExtensionsOf(extensions, listing.extra, ctx, access) : [];
+    return sendPage(
+      reply,
+      GroupPage({
+        ctx,
+        access,
+        threads: listing.threads,
+        total: listing.total,
+        page,
+        pageSize: PAGE_SIZE,
+        muted,
+        seo,
+        extras,
+      }),
+    );
   });
 
   app.get<{ Params: { slug: string } }>('/g/:slug/threads/new', async (request, reply) => {
@@ -66,7 +94,10 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post<{ Params: { slug: string } }>('/g/:slug/threads/new', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body, deps);
+      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body, {
+        ...deps,
+        log: request.log,
+      });
       const { view } = await forum.readThreadOpening(db, request.viewer, thread.id);
       const notice = view.post.status === 'pending' ? 'awaitingApproval' : 'threadCreated';
       // Words that read as a crisis: the thread opens with help for its author in front of them.
@@ -115,7 +146,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     const threadId = parseId(request.params.id);
     try {
-      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, deps);
+      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, { ...deps, log: request.log });
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
       if (isHtmx(request)) {
         const crisisPanel =
@@ -135,7 +166,12 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
         reply.header('hx-retarget', '#reply-form').header('hx-reswap', 'outerHTML');
         const { access } = await forum.accessThread(db, request.viewer, threadId);
         const anonymity = anonymityOf(access);
-        return sendFragment(reply, ReplyForm({ ctx, threadId, anonymity, errors: error.fieldErrors, values }), 422);
+        const mentionsIn = access.group.slug;
+        return sendFragment(
+          reply,
+          ReplyForm({ ctx, threadId, anonymity, mentionsIn, errors: error.fieldErrors, values }),
+          422,
+        );
       }
       const page = await forum.readThread(db, request.viewer, threadId);
       return sendPage(reply, ThreadPage({ ctx, ...page, errors: error.fieldErrors, values }), 400);
@@ -144,7 +180,10 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.post<{ Params: { id: string; kind: string } }>('/posts/:id/reactions/:kind', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const view = await forum.toggleReaction(db, request.viewer, parseId(request.params.id), request.params.kind);
+    const view = await forum.toggleReaction(db, request.viewer, parseId(request.params.id), request.params.kind, {
+      events: deps.events,
+      log: request.log,
+    });
     if (isHtmx(request))
       return sendFragment(reply, ReactionBar({ ctx: pageContext(request, reply), view, canReact: true }));
     const { access, thread } = await forum.readPost(db, request.viewer, view.post.id);
@@ -170,7 +209,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     const postId = parseId(request.params.id);
     try {
-      const edited = await forum.editPost(db, request.viewer, postId, request.body, deps);
+      const edited = await forum.editPost(db, request.viewer, postId, request.body, { ...deps, log: request.log });
       const { access, thread } = await forum.readPost(db, request.viewer, postId);
       const where = edited.crisisAlertId === null ? `#post-${postId}` : `&support=${edited.crisisAlertId}#crisis-panel`;
       return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited${where}`);
@@ -263,7 +302,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     const postId = parseId(request.params.id);
     try {
-      const { access, thread } = await anonymity.banAuthor(db, request.viewer, postId, request.body);
+      const { access, thread } = await anonymity.banAuthor(db, request.viewer, postId, request.body, deps);
       return redirectAfterPost(
         request,
         reply,
@@ -286,6 +325,7 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       parseId(request.params.id),
       request.body,
       deps.bus,
+      deps.events,
     );
     return redirectAfterPost(request, reply, `/g/${access.group.slug}/review?notice=reviewed`);
   });

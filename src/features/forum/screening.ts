@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import type { PostingLimits } from '../../platform/deps.js';
 import type { Actor, GroupAccess } from '../groups/index.js';
 import { assertMayReplyTo } from '../blocking/index.js';
-import { assertNotSilenced, raiseAutomaticFlags } from '../moderation/index.js';
+import { alertModerators, assertNotSilenced, raiseAutomaticFlags } from '../moderation/index.js';
 import { detectRisk, raiseCrisisAlert, type RiskResult } from '../safety/index.js';
 import { assertMayPost } from '../trust/index.js';
 import { screenWatchedWords } from '../watched-words/index.js';
@@ -60,6 +60,10 @@ export async function afterPostWritten(
   screening: Screening,
 ): Promise<{ crisisAlertId: number | null }> {
   await raiseAutomaticFlags(tx, post, screening.automaticFlags);
+  // Held for approval, or flagged by its words: the group's leaders are told it waits for them.
+  if (post.status === 'pending' || screening.automaticFlags.length > 0) {
+    await alertModerators(tx, post.groupId, post.authorId);
+  }
   const crisisAlertId = screening.risk.atRisk ? await raiseCrisisAlert(tx, access, post, screening.risk) : null;
   return { crisisAlertId };
 }

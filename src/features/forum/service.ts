@@ -2,10 +2,9 @@ import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
-import type { PostingLimits } from '../../platform/deps.js';
+import type { EventSink, PostingLimits } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { renderMarkdown } from '../../platform/views/markdown.js';
 import {
   accessGroup,
   accessGroupById,
@@ -26,13 +25,40 @@ import { postViews, type PostView } from './reading.js';
 
 import { mutedThreadsSql } from '../blocking/index.js';
 import { checkWarning, warningFields, warningFromForm } from '../content-warnings/index.js';
+import { recordMentions, renderPost } from '../following/index.js';
 
 /**
  * What happens once a post is committed: followers told live (`bus`), leaders emailed about a
- * crisis alert (`mailer`, `baseUrl`); what the author may post by trust level (`postingLimits`,
- * production's when absent). Routes pass their Deps; a test may leave them out.
+ * crisis alert (`mailer`, `baseUrl`), the notification job sent what happened (`events`: replies,
+ * mentions, reactions); what the author may post by trust level (`postingLimits`, production's
+ * when absent). Routes pass their Deps; a test may leave them out.
  */
-export type PostEffects = { bus?: Bus | undefined; postingLimits?: PostingLimits | undefined } & AfterWrite;
+export type PostEffects = {
+  bus?: Bus | undefined;
+  postingLimits?: PostingLimits | undefined;
+  events?: EventSink | undefined;
+  /** Where a lost event is written down (the request's log); the console when absent. */
+  log?: { error(details: object, message: string): void } | undefined;
+} & AfterWrite;
+
+type ForumEvent =
+  | { type: 'post.created'; postId: number }
+  | { type: 'post.edited'; postId: number }
+  | { type: 'reaction.added'; postId: number; reactorId: number; kind: string };
+
+/**
+ * Sends what happened to the notification job, after the transaction committed. A queue that
+ * cannot take it costs people a notification, never the author their post: it is logged, not thrown.
+ */
+async function sendEvent(effects: PostEffects, event: ForumEvent): Promise<void> {
+  if (!effects.events) return;
+  try {
+    await effects.events.send(event);
+  } catch (error) {
+    if (effects.log) effects.log.error({ err: error, event }, 'notification event lost');
+    else console.error(`notification event lost (${event.type} ${event.postId}):`, error);
+  }
+}
 
 /** What writing a post told its author beyond the post itself. */
 export interface Written {
@@ -47,6 +73,11 @@ export const threadInput = z
   .superRefine(checkWarning);
 export const replyInput = z.object({ body, anonymous: anonymousInput, ...warningFields }).superRefine(checkWarning);
 export const editInput = z.object({ title: title.optional(), body, ...warningFields }).superRefine(checkWarning);
+
+/** Who writes a post, as mentions need them: moderators may mention members who keep their membership hidden. */
+function writerOf(access: GroupAccess) {
+  return { group: access.group, authorId: access.actor!.id, seesHiddenMembers: canModerate(access) };
+}
 
 /**
  * Slow mode: one post per member per N minutes. Leaders and moderators are not slowed, so they
@@ -97,6 +128,7 @@ export async function createThread(
     );
     const status = needsPreModeration(access) || screening.needsApproval ? 'pending' : 'published';
     const anonymity = await anonymousFields(tx, access, data.anonymous, null);
+    const { bodyHtml, mentioned } = await renderPost(tx, writerOf(access), data.body);
     const [thread] = await tx
       .insert(threads)
       .values({ groupId: access.group.id, authorId: actor!.id, title: data.title, createdAt: now, lastPostAt: now })
@@ -110,18 +142,22 @@ export async function createThread(
         isOpening: true,
         status,
         body: data.body,
-        bodyHtml: renderMarkdown(data.body),
+        bodyHtml,
         contentWarning: warningFromForm(data) ?? null,
         createdAt: now,
         ...anonymity,
       })
       .returning();
     if (status === 'published') await touchGroup(tx, access.group.id, now);
+    await recordMentions(tx, post!, mentioned);
     const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);
-    return { ...thread!, crisisAlertId };
+    return { ...thread!, crisisAlertId, postId: post!.id, published: status === 'published' };
   });
-  if (thread.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
-  return thread;
+  // A post waiting for approval tells nobody yet: approving it does (premoderation.ts).
+  const { postId, published, ...created } = thread;
+  if (published) await sendEvent(effects, { type: 'post.created', postId });
+  if (created.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
+  return created;
 }
 
 /**
@@ -255,6 +291,7 @@ export async function replyToThread(
     );
     const status = needsPreModeration(access) || screening.needsApproval ? 'pending' : 'published';
     const anonymity = await anonymousFields(tx, access, data.anonymous, thread.id);
+    const { bodyHtml, mentioned } = await renderPost(tx, writerOf(access), data.body);
     const [post] = await tx
       .insert(posts)
       .values({
@@ -263,17 +300,19 @@ export async function replyToThread(
         authorId: actor!.id,
         status,
         body: data.body,
-        bodyHtml: renderMarkdown(data.body),
+        bodyHtml,
         contentWarning: warningFromForm(data) ?? null,
         createdAt: now,
         ...anonymity,
       })
       .returning();
     const replies = status === 'published' ? await countReply(tx, thread.id, thread.groupId, now) : null;
+    await recordMentions(tx, post!, mentioned);
     const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);
     return { post: post!, replies, crisisAlertId };
   });
   if (replies !== null) await announceReplies(effects.bus, threadId, replies);
+  if (post.status === 'published') await sendEvent(effects, { type: 'post.created', postId: post.id });
   if (crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
   return { ...post, crisisAlertId };
 }
@@ -308,11 +347,13 @@ export async function editPost(
     if (post.isOpening && newTitle !== null) {
       await tx.update(threads).set({ title: newTitle }).where(eq(threads.id, thread.id));
     }
+    const { bodyHtml, mentioned } = await renderPost(tx, writerOf(access), data.body);
+    await recordMentions(tx, post, mentioned);
     const [updated] = await tx
       .update(posts)
       .set({
         body: data.body,
-        bodyHtml: renderMarkdown(data.body),
+        bodyHtml,
         editedAt: new Date(),
         // A form without the warning fields leaves the warning as it was.
         ...(data.warning === undefined ? {} : { contentWarning: warningFromForm(data) ?? null }),
@@ -324,6 +365,8 @@ export async function editPost(
     const { crisisAlertId } = await afterPostWritten(tx, access, updated!, { ...screening, automaticFlags: flags });
     return { ...updated!, crisisAlertId };
   });
+  // Someone mentioned for the first time is told; a post still waiting tells them when approved.
+  if (edited.status === 'published') await sendEvent(effects, { type: 'post.edited', postId });
   if (edited.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);
   return edited;
 }
@@ -373,25 +416,36 @@ export async function adjustReplyCount(tx: DbOrTx, threadId: number, by: number)
 export const reactionKindSchema = z.enum(reactionKinds);
 
 /** One of each reaction per member per post: a second press takes it back. */
-export async function toggleReaction(db: Db, actor: Actor, postId: number, kind: unknown): Promise<PostView> {
+export async function toggleReaction(
+  db: Db,
+  actor: Actor,
+  postId: number,
+  kind: unknown,
+  effects: PostEffects = {},
+): Promise<PostView> {
   const reaction = reactionKindSchema.safeParse(kind);
   if (!reaction.success) throw new NotFound();
-  return db.transaction(async (tx) => {
+  const { view, added } = await db.transaction(async (tx) => {
     const { access, post } = await accessPost(tx, actor, postId);
     assertCanTakePart(access);
     const removed = await tx
       .delete(reactions)
       .where(and(eq(reactions.postId, postId), eq(reactions.userId, actor!.id), eq(reactions.kind, reaction.data)))
       .returning({ kind: reactions.kind });
-    if (removed.length === 0) {
-      await tx
-        .insert(reactions)
-        .values({ groupId: post.groupId, postId, userId: actor!.id, kind: reaction.data })
-        .onConflictDoNothing();
-    }
+    const added =
+      removed.length === 0 &&
+      (
+        await tx
+          .insert(reactions)
+          .values({ groupId: post.groupId, postId, userId: actor!.id, kind: reaction.data })
+          .onConflictDoNothing()
+          .returning({ kind: reactions.kind })
+      ).length > 0;
     const [view] = await postViews(tx, actor, [post]);
-    return view!;
+    return { view: view!, added };
   });
+  if (added) await sendEvent(effects, { type: 'reaction.added', postId, reactorId: actor!.id, kind: reaction.data });
+  return view;
 }
 
 export {

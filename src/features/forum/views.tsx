@@ -1,5 +1,5 @@
 import type { ThreadExtra } from './extensions.js';
-import { Fragment } from 'preact';
+import { Fragment, type VNode } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { assetUrl } from '../../platform/views/assets.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
@@ -17,6 +17,7 @@ import { BlockButton, HiddenForMe, HideForMeButton, MuteButton } from '../blocki
 import { WarnedBody, WarningFields, WarningForm, warningLabel } from '../content-warnings/index.js';
 import { CrisisPanel, type CrisisPanelData } from '../safety/index.js';
 import { notIndexed, type SearchPresence } from '../directory/index.js';
+import { MentionsField } from '../following/index.js';
 import { anonymityOf, type AnonymityOption } from './anonymity.js';
 import type { Thread } from './schema.js';
 import type { PostView, ThreadSummary } from './service.js';
@@ -32,9 +33,12 @@ export function GroupPage({
   pageSize,
   muted = false,
   seo = notIndexed,
+  extras = [],
 }: {
   ctx: PageContext;
   access: GroupAccess;
+  /** What other features add above the discussions (extensions.ts: GroupPageExtension). */
+  extras?: VNode[];
   threads: ThreadSummary[];
   total: number;
   page: number;
@@ -67,6 +71,7 @@ export function GroupPage({
             </a>
           ) : null}
         </div>
+        {extras}
         {!readable ? (
           <p class="panel">{t('groups.errors.membersOnly')}</p>
         ) : threads.length === 0 ? (
@@ -150,7 +155,7 @@ export function NewThreadPage({
         <FormErrors ctx={ctx} errors={errors} />
         <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
           <CsrfField ctx={ctx} />
-          <PostFields ctx={ctx} errors={errors} values={values} withTitle />
+          <PostFields ctx={ctx} errors={errors} values={values} withTitle mentionsIn={group.slug} />
           <WarningFields ctx={ctx} errors={errors} values={values} />
           <AnonymousChoice ctx={ctx} option={anonymityOf(access)} checked={values.anonymous === 'on'} />
           <button type="submit" class="button">
@@ -162,17 +167,63 @@ export function NewThreadPage({
   );
 }
 
+/** The body of a post, with the "@" autocomplete of the group's names when they are given. */
+function BodyField({
+  ctx,
+  errors,
+  value,
+  label,
+  rows,
+  mentionsIn,
+}: {
+  ctx: PageContext;
+  errors: FieldErrors;
+  value: string | undefined;
+  label: string;
+  rows: number;
+  /** The group whose names may be mentioned (the writer may see its members). */
+  mentionsIn?: string | undefined;
+}) {
+  const { t } = ctx;
+  const hint = mentionsIn
+    ? `${t('forum.fields.markdownHint')} ${t('following.mentions.hint')}`
+    : t('forum.fields.markdownHint');
+  const field = (
+    <Field
+      ctx={ctx}
+      name="body"
+      label={label}
+      hint={hint}
+      errors={errors}
+      value={value}
+      multiline
+      rows={rows}
+      required
+    />
+  );
+  return mentionsIn ? (
+    <MentionsField ctx={ctx} slug={mentionsIn}>
+      {field}
+    </MentionsField>
+  ) : (
+    field
+  );
+}
+
 /** The title (for an opening post) and Markdown body of a post, as starting and editing share them. */
 export function PostFields({
   ctx,
   errors,
   values,
   withTitle,
+  mentionsIn,
 }: {
   ctx: PageContext;
   errors: FieldErrors;
   values: Record<string, string | undefined>;
   withTitle: boolean;
+  /** The group whose names the body may mention, with the autocomplete. */
+  mentionsIn?: string | undefined;
 }) {
   const { t } = ctx;
   return (
@@ -188,16 +239,13 @@ export function PostFields({
           maxLength={200}
         />
       ) : null}
-      <Field
+      <BodyField
         ctx={ctx}
-        name="body"
-        label={t('forum.fields.body')}
-        hint={t('forum.fields.markdownHint')}
         errors={errors}
         value={values.body}
-        multiline
+        label={t('forum.fields.body')}
         rows={10}
-        required
+        mentionsIn={mentionsIn}
       />
     </>
   );
@@ -385,11 +433,14 @@ export function ReplyForm({
   ctx,
   threadId,
   anonymity,
+  mentionsIn,
   errors = {},
   values = {},
 }: {
   ctx: PageContext;
   threadId: number;
+  /** The group whose names the reply may mention, with the autocomplete. */
+  mentionsIn?: string | undefined;
   /** Whether the person may reply anonymously here, and on what terms. */
   anonymity: AnonymityOption | null;
   errors?: FieldErrors;
@@ -408,16 +459,13 @@ export function ReplyForm({
     >
       <CsrfField ctx={ctx} />
       <FormErrors ctx={ctx} errors={errors} />
-      <Field
+      <BodyField
         ctx={ctx}
-        name="body"
-        label={t('forum.reply.label')}
-        hint={t('forum.fields.markdownHint')}
         errors={errors}
         value={values.body}
-        multiline
+        label={t('forum.reply.label')}
         rows={6}
-        required
+        mentionsIn={mentionsIn}
       />
       <WarningFields ctx={ctx} errors={errors} values={values} />
       <AnonymousChoice ctx={ctx} option={anonymity} checked={values.anonymous === 'on'} />
@@ -511,7 +559,14 @@ export function ThreadPage({
         ) : thread.locked && !moderator ? (
           <p>{t('forum.errors.locked')}</p>
         ) : canTakePart(access) ? (
-          <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} errors={errors} values={values} />
+          <ReplyForm
+            ctx={ctx}
+            threadId={thread.id}
+            anonymity={anonymityOf(access)}
+            mentionsIn={group.slug}
+            errors={errors}
+            values={values}
+          />
         ) : ctx.viewer ? (
           <p>{t('forum.reply.joinToReply')}</p>
         ) : (
@@ -613,7 +668,7 @@ export function ReplyAdded({
       <ReplyCount ctx={ctx} count={thread.replyCount} oob />
       {crisisPanel ? <CrisisSlot ctx={ctx} panel={crisisPanel} oob /> : null}
       <div hx-swap-oob="outerHTML:#reply-form">
-        <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} />
+        <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} mentionsIn={access.group.slug} />
       </div>
     </>
   );

@@ -269,6 +269,7 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
     flagHideThreshold: String(group.flagHideThreshold),
     anonymousPosts: group.anonymousPosts ? 'on' : '',
     facilitatorsReveal: group.facilitatorsReveal ? 'on' : '',
+    facilitatorsMayMessage: group.facilitatorsMayMessage ? 'on' : '',
   };
   const policies = ['open', 'approval', 'invitation', 'paid'] as const;
   const check = (name: string, label: string, hint: string) => (
@@ -365,6 +366,13 @@ export function SettingsPage({ ctx, access, errors = {}, values }: Base) {
                 'facilitatorsReveal',
                 t('groups.settings.facilitatorsReveal'),
                 t('groups.settings.facilitatorsRevealHint'),
+              )
+            : null}
+          {group.leadership === 'professional'
+            ? check(
+                'facilitatorsMayMessage',
+                t('groups.settings.facilitatorsMayMessage'),
+                t('groups.settings.facilitatorsMayMessageHint'),
               )
             : null}
           <button type="submit" class="button">

@@ -6,6 +6,7 @@ import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/views/i18n.js';
 import { emailOf } from '../accounts/index.js';
+import { notify } from '../notifications/index.js';
 import { memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
@@ -158,6 +159,13 @@ export async function decideApplication(
       })
       .where(eq(applications.id, applicationId));
     if (decision === 'approve') await addMember(tx, application.groupId, application.userId);
+    // On their notifications page (and pushed) as well as by the email below; never who decided.
+    await notify(tx, {
+      userId: application.userId,
+      kind: 'application_decision',
+      groupId: application.groupId,
+      reason: decision === 'approve' ? 'approved' : 'declined',
+    });
     await recordAudit(tx, {
       groupId: application.groupId,
       actorId: actor!.id,

@@ -49,7 +49,17 @@ export type AuditAction =
   | 'review_resource'
   | 'vouch_resource'
   | 'publish_campaign'
-  | 'close_campaign';
+  | 'close_campaign'
+  | 'cancel_meeting'
+  | 'cancel_meeting_date'
+  | 'move_meeting_date'
+  | 'pause_chat'
+  | 'resume_chat'
+  | 'end_meeting'
+  | 'remove_chat_message'
+  | 'mute_participant'
+  | 'unmute_participant'
+  | 'remove_participant';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

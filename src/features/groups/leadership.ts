@@ -62,6 +62,7 @@ export const accessSettingsInput = z.object({
   ),
   anonymousPosts: checkbox,
   facilitatorsReveal: checkbox,
+  facilitatorsMayMessage: checkbox,
 });
 
 /**
@@ -77,9 +78,13 @@ export async function updateAccessSettings(db: Db, actor: Actor, slug: string, i
     if (data.allowedEmailDomain && access.group.organisationId === null) {
       throw new Invalid({ '': 'groups.errors.domainNeedsOrganisation' });
     }
-    const [group] = await tx.update(groups).set(data).where(eq(groups.id, access.group.id)).returning();
-    const changed = (Object.keys(data) as (keyof typeof data)[]).filter(
-      (k) => data[k] !== undefined && JSON.stringify(access.group[k]) !== JSON.stringify(data[k]),
+    // Only a professionally run group offers the choice (src/features/messages); a peer group's
+    // form leaves it as it is.
+    const values: Partial<typeof data> =
+      access.group.leadership === 'professional' ? data : { ...data, facilitatorsMayMessage: undefined };
+    const [group] = await tx.update(groups).set(values).where(eq(groups.id, access.group.id)).returning();
+    const changed = (Object.keys(values) as (keyof typeof data)[]).filter(
+      (k) => values[k] !== undefined && JSON.stringify(access.group[k]) !== JSON.stringify(values[k]),
     );
     if (changed.length) {
       await recordAudit(tx, {

@@ -98,7 +98,7 @@ export async function memberRoutes(app: FastifyInstance, deps: Deps): Promise<vo
     if (!requireViewer(request, reply)) return reply;
     const { slug, name } = request.params;
     try {
-      await membership.removeMember(db, request.viewer, slug, name, request.body);
+      await membership.removeMember(db, request.viewer, slug, name, request.body, deps);
       return redirectAfterPost(request, reply, `/g/${slug}/members?notice=memberRemoved`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

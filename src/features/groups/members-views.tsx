@@ -9,6 +9,16 @@ import { canManage, canModerate, canTakePart, canVerifyCredentials, isLeader, ty
 import type { MemberRow } from './service.js';
 import { GroupHeader } from './views.js';
 
+/** "Send a private message", by the name the group knows them by (src/features/messages holds the rest). */
+function MessageMember({ ctx, slug, name }: { ctx: PageContext; slug: string; name: string }) {
+  const href = `/messages/new?to=${encodeURIComponent(name)}&group=${encodeURIComponent(slug)}`;
+  return (
+    <a href={href} aria-label={ctx.t('messages.sendLinkLabel', { name })}>
+      {ctx.t('messages.sendLink')}
+    </a>
+  );
+}
+
 /** "Block", by the name the group knows them by (src/features/blocking holds the rest). */
 function BlockMember({ ctx, path, name }: { ctx: PageContext; path: string; name: string }) {
   return (
@@ -115,11 +125,23 @@ export function MembersPage({
                   </td>
                   <td>{t(`groups.roles.${m.role}`)}</td>
                   {blocks && !moderate ? (
-                    <td>{self ? null : <BlockMember ctx={ctx} path={path} name={m.name} />}</td>
+                    <td>
+                      {self ? null : (
+                        <>
+                          <MessageMember ctx={ctx} slug={group.slug} name={m.name} />{' '}
+                          <BlockMember ctx={ctx} path={path} name={m.name} />
+                        </>
+                      )}
+                    </td>
                   ) : null}
                   {moderate ? (
                     <td>
-                      {blocks && !self ? <BlockMember ctx={ctx} path={path} name={m.name} /> : null}{' '}
+                      {blocks && !self ? (
+                        <>
+                          <MessageMember ctx={ctx} slug={group.slug} name={m.name} />{' '}
+                          <BlockMember ctx={ctx} path={path} name={m.name} />
+                        </>
+                      ) : null}{' '}
                       {manage ? (
                         <form method="post" action={`${path}/role`} class="inline-form">
                           <CsrfField ctx={ctx} />

@@ -1,6 +1,8 @@
 import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { recheckLiveAccess } from '../../platform/live/hub.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { emailOf, verifiedEmailOf } from '../accounts/index.js';
@@ -155,9 +157,16 @@ const removalInput = z.object({
  * Moderators remove a member, with a reason; with a ban they cannot rejoin or apply again.
  * Leaders (owners, facilitators) can only be removed by those who manage the group.
  */
-export async function removeMember(db: Db, actor: Actor, slug: string, name: string, input: unknown): Promise<void> {
+export async function removeMember(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  name: string,
+  input: unknown,
+  effects: { bus?: Bus | undefined } = {},
+): Promise<void> {
   const { reason, ban } = parseInput(removalInput, input);
-  await db.transaction(async (tx) => {
+  const removed = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanModerate(access);
     const m = await memberByName(tx, access.group, name);
@@ -169,7 +178,10 @@ export async function removeMember(db: Db, actor: Actor, slug: string, name: str
       subjectUserId: m.userId,
       reason,
     });
+    return m.userId;
   });
+  // Whatever they followed live in the group (a chat room) stops at once.
+  await recheckLiveAccess(effects.bus, removed);
 }
 
 /**

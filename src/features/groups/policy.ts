@@ -166,6 +166,20 @@ export function isActiveMember(a: GroupAccess): boolean {
   return a.membership !== null && !a.banned && !isLapsed(a);
 }
 
+/**
+ * isActiveMember as SQL, for work that looks at many people at once (meeting reminders, calendar
+ * feeds): the person holds a membership of the group, is not banned there, and is not a paid
+ * group's member whose payment ran out more than GRACE_DAYS ago.
+ */
+export function activeMemberSql(groupId: SQL, userId: SQL, now: Date): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from memberships am join groups ag on ag.id = am.group_id
+    where am.group_id = ${groupId} and am.user_id = ${userId}
+      and not exists (select 1 from bans ab where ab.group_id = am.group_id and ab.user_id = am.user_id)
+      and not (ag.join_policy = 'paid' and am.role = 'member' and not am.fee_waived
+        and (am.paid_until is null
+          or am.paid_until + ${GRACE_DAYS * 24} * interval '1 hour' < ${now.toISOString()}::timestamptz)))`;
+}
+
 /** Owners, facilitators, organisation admins and site admins: the people who lead a group. */
 export function isLeader(a: GroupAccess): boolean {
   if (a.role === 'owner' || isFacilitator(a)) return true;

@@ -105,7 +105,7 @@ async function requestPage(url: URL, limits: FetchLimits, signal: AbortSignal): 
 }
 
 /** Answers the connection's name lookup with the addresses already checked, and nothing else. */
-function checkedLookup(addresses: ResolvedAddress[]): LookupFunction {
+export function checkedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options.all) callback(null, addresses);
     else callback(null, addresses[0]!.address, addresses[0]!.family);

@@ -8,6 +8,7 @@ import type { MailContext } from './context.js';
  *   reply+<member>-<thread>-<mac>   one member's replies to one thread (Reply-To of list mail)
  *   unsubscribe+<member>-<group>-<mac>  one-click unsubscribe by mail (List-Unsubscribe)
  *   bounce+<member>-<mac>           the envelope sender (VERP): bounces name the member
+ *   notifications+<member>-<mac>    one-click unsubscribe from notification emails
  */
 type Ctx = Pick<MailContext, 'domain' | 'secret' | 'baseUrl'>;
 
@@ -43,6 +44,8 @@ export type InboundAddress =
   | { kind: 'reply'; userId: number; threadId: number }
   | { kind: 'unsubscribe'; userId: number; groupId: number }
   | { kind: 'bounce'; userId: number }
+  /** notifications+<member>-<mac>: one-click unsubscribe from notification emails (src/features/notifications). */
+  | { kind: 'notificationsOff'; userId: number }
   /** A tagged address whose token is malformed or forged. */
   | { kind: 'forged' }
   /** Not at MAIL_DOMAIN, or not an address Mutual gives out. */
@@ -63,6 +66,10 @@ export function parseInboundAddress(ctx: Ctx, address: string): InboundAddress {
   if (tag === 'unsubscribe') {
     const n = verifyMailToken(ctx.secret, 'unsubscribe', token, 2);
     return n ? { kind: 'unsubscribe', userId: n[0]!, groupId: n[1]! } : { kind: 'forged' };
+  }
+  if (tag === 'notifications') {
+    const n = verifyMailToken(ctx.secret, 'notifications', token, 1);
+    return n ? { kind: 'notificationsOff', userId: n[0]! } : { kind: 'forged' };
   }
   if (tag === 'bounce') {
     const n = verifyMailToken(ctx.secret, 'bounce', token, 1);

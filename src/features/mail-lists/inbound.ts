@@ -6,6 +6,7 @@ import { supportedLocales, translator, type MessageKey, type Vars } from '../../
 import { accessThread, createThread, replyToThread, threadUrl } from '../forum/index.js';
 import type { Actor } from '../groups/index.js';
 import { accessGroup } from '../groups/index.js';
+import { turnOffNotificationEmail } from '../notifications/index.js';
 import { helpCountry, resourcesFor } from '../safety/index.js';
 import type { InboundAddress } from './addresses.js';
 import { readBounce, recordBounce } from './bounces.js';
@@ -255,7 +256,13 @@ function answersNewsletterOrDigest(mail: ParsedMail, domain: string): boolean {
 }
 
 function effectsOf(ctx: MailContext) {
-  return { bus: ctx.bus, postingLimits: ctx.postingLimits, mailer: ctx.mailer, baseUrl: ctx.baseUrl };
+  return {
+    bus: ctx.bus,
+    postingLimits: ctx.postingLimits,
+    mailer: ctx.mailer,
+    baseUrl: ctx.baseUrl,
+    events: ctx.events,
+  };
 }
 
 /**
@@ -318,6 +325,10 @@ export async function receiveMail(ctx: MailContext, received: ReceivedMail): Pro
         case 'unsubscribe':
           // RFC 8058: the token alone unsubscribes, whoever sends it; it names one member and one group.
           await unsubscribeFromList(ctx.db, to.userId, to.groupId);
+          break;
+        case 'notificationsOff':
+          // RFC 8058 as above: the token names one person, whose notification emails stop.
+          await turnOffNotificationEmail(ctx.db, to.userId);
           break;
         case 'bounce': {
           const bounce = readBounce(mail, received.envelopeFrom);

@@ -12,4 +12,10 @@ export {
   type LiveRoomState,
   type OccurrenceAccess,
 } from './policy.js';
+export { markLiveEnded } from './live-room.js';
+export { occurrenceSummarySql, type OccurrenceSummary } from './summaries.js';
+export { MeetingReminderNotification } from './reminder-mail.js';
+export { MeetingNewsNotification } from './notification-views.js';
+export { exportMeetingData, forgetMeetingMember, type MeetingExport } from './personal-data.js';
+export { MeetingsExportSection } from './export-views.js';
 export type { Meeting, MeetingKind, MeetingOccurrence, RsvpStatus } from './schema.js';

@@ -1,12 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
-import { NotFound } from '../../platform/errors.js';
+import { Forbidden, NotFound } from '../../platform/errors.js';
 import {
   accessGroup,
   accessGroupById,
   assertCanModerate,
   assertCanReadDiscussions,
   canModerate,
+  canReadDiscussions,
+  isActiveMember,
+  isLapsed,
   type Actor,
   type GroupAccess,
 } from '../groups/index.js';
@@ -25,10 +28,51 @@ export async function accessMeetingsOf(db: DbOrTx, actor: Actor, slug: string): 
   return access;
 }
 
-export const canScheduleMeetings = canModerate;
+/** Owners, moderators and facilitators (and the admins above them) schedule and change meetings. */
+export function canScheduleMeetings(access: GroupAccess): boolean {
+  // A function rather than an alias: the groups feature may not be loaded yet when this module is.
+  return canModerate(access);
+}
 
 export function assertCanScheduleMeetings(access: GroupAccess): void {
   assertCanModerate(access);
+}
+
+/**
+ * One meeting's page is for those who may read the group's discussions; to anyone else it does
+ * not exist (the same answer as for one that never did), as a discussion does not.
+ */
+export function assertCanSeeOccurrences(access: GroupAccess): void {
+  if (!canReadDiscussions(access)) throw new NotFound();
+}
+
+/**
+ * Saying whether one is coming: members in good standing. The group's leaders need no answer to
+ * run a meeting (one who is a member may still give one, and then takes a place like anyone).
+ */
+export function canRsvp(access: GroupAccess): boolean {
+  return isActiveMember(access);
+}
+
+export function assertCanRsvp(access: GroupAccess): void {
+  if (!access.actor) throw new Forbidden('groups.errors.logInFirst');
+  if (access.banned) throw new Forbidden('groups.errors.banned');
+  if (!access.membership) throw new Forbidden('meetings.errors.joinToAnswer');
+  if (isLapsed(access)) throw new Forbidden('groups.errors.lapsed');
+  if (!canRsvp(access)) throw new Forbidden('meetings.errors.joinToAnswer');
+}
+
+/**
+ * A phone meeting's number and PIN: members in good standing and the group's leaders, never a
+ * visitor of a public group (nor a public calendar feed), so that a stranger cannot dial in.
+ */
+export function canSeeDialIn(access: GroupAccess): boolean {
+  return isActiveMember(access) || canModerate(access);
+}
+
+/** Who is coming, by their names in the group: the leaders who run the meeting. Members see counts. */
+export function canSeeAttendees(access: GroupAccess): boolean {
+  return canModerate(access);
 }
 
 export interface OccurrenceAccess {
@@ -49,7 +93,7 @@ export async function accessOccurrence(db: DbOrTx, actor: Actor, occurrenceId: n
     actor,
     sql`(select o.group_id from meeting_occurrences o where o.id = ${occurrenceId})`,
   );
-  assertCanReadDiscussions(access);
+  assertCanSeeOccurrences(access);
   const [row] = await db
     .select({ meeting: meetings, occurrence: meetingOccurrences })
     .from(meetingOccurrences)

@@ -112,3 +112,4 @@ export const conversationReportMessages = pgTable(
 export type Conversation = typeof conversations.$inferSelect;
 export type PrivateMessage = typeof privateMessages.$inferSelect;
 export type MessagePolicy = (typeof messagePolicyEnum.enumValues)[number];
+export type ConversationMemberStatus = (typeof conversationMemberStatusEnum.enumValues)[number];

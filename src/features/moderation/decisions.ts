@@ -1,6 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { recheckLiveAccess } from '../../platform/live/hub.js';
 import { Invalid } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { setContentWarning } from '../content-warnings/index.js';
@@ -81,8 +83,11 @@ export async function decideFlags(
   actor: Actor,
   postId: number,
   input: unknown,
+  effects: { bus?: Bus | undefined } = {},
 ): Promise<{ access: GroupAccess; decision: Decision }> {
   const d = parseInput(decisionInput, input);
+  // Someone removed or banned: whatever they follow live in the group stops once this commits.
+  let removed: number | null = null;
   if (d.decision === 'warning') {
     // The content-warnings feature changes the warning (and audits it) in its own transaction.
     await db.transaction(async (tx) => {
@@ -96,7 +101,7 @@ export async function decideFlags(
       throw error;
     });
   }
-  return db.transaction(async (tx) => {
+  const decided = await db.transaction(async (tx) => {
     const { access, thread, post } = await accessPost(tx, actor, postId);
     assertCanModerate(access);
     const flaggers = await assertOpenFlags(tx, postId);
@@ -150,6 +155,7 @@ export async function decideFlags(
         await audit('silence_author', `${d.days} d: ${message}`);
         break;
       case 'remove':
+        removed = author();
         if (post.anonymous) {
           // Banned by the post: their membership stays, so the member list does not give them away.
           await banAnonymousAuthor(tx, access, author(), postId, message!);
@@ -187,6 +193,8 @@ export async function decideFlags(
     }
     return { access, decision: d.decision };
   });
+  if (removed !== null) await recheckLiveAccess(effects.bus, removed);
+  return decided;
 }
 
 /**

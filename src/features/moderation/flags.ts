@@ -7,6 +7,7 @@ import { accessPost, changePostVisibility, readPost } from '../forum/index.js';
 import { assertCanTakePart, canModerate, recordAudit, type Actor } from '../groups/index.js';
 import { mailNewCrisisAlerts, raiseCrisisAlert, type AfterWrite } from '../safety/index.js';
 import { trustLevelOf } from '../trust/index.js';
+import { alertModerators } from './alerts.js';
 import { flags } from './schema.js';
 
 /** The reasons a member can give; 'watched_word' is only ever raised automatically. */
@@ -100,6 +101,7 @@ export async function flagPost(
       .onConflictDoNothing()
       .returning({ id: flags.id });
     if (inserted.length === 0) throw new Invalid({ '': 'moderation.errors.alreadyFlagged' });
+    await alertModerators(tx, post.groupId, actor!.id);
     const counted = trusted && !moderator ? await countingFlags(tx, postId) : 0;
     const hidden = mayHide && (moderator || (trusted && counted >= access.group.flagHideThreshold));
     if (hidden) {

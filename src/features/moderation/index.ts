@@ -1,6 +1,7 @@
 /** The moderation feature's public face: flags, the review queue's flagged posts, decisions, silences. */
 export { flaggedByViewerSql, raiseAutomaticFlags } from './flags.js';
 export { closeFlagsOnReview } from './decisions.js';
-export { assertNotSilenced, silencedUntilSql } from './silences.js';
+export { alertModerators } from './alerts.js';
+export { assertNotSilenced, silenceDays, silencedUntilSql, silenceMember } from './silences.js';
 export { moderationRoutes } from './routes.js';
 export { exportModerationData, type ModerationExport } from './personal-data.js';

@@ -82,7 +82,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: Deps): Promis
     if (!requireViewer(request, reply)) return reply;
     const postId = parseId(request.params.id);
     try {
-      const { access } = await decideFlags(db, request.viewer, postId, request.body);
+      const { access } = await decideFlags(db, request.viewer, postId, request.body, deps);
       return redirectAfterPost(request, reply, `/g/${access.group.slug}/review?notice=flagsDecided`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

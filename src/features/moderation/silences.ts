@@ -69,6 +69,39 @@ export async function silenceAuthor(
   });
 }
 
+/**
+ * Pauses a member from posting in a group for some days, for something that is not one of the
+ * group's posts: a private message in one of its conversations that a site moderator looked at
+ * (src/features/messages). No post is named; the member is told the reason; the group's log
+ * keeps it, as it keeps any pause, so the group's leaders know why someone cannot post.
+ */
+export async function silenceMember(
+  tx: DbOrTx,
+  access: GroupAccess,
+  userId: number,
+  days: number,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  assertCanModerate(access);
+  await tx.insert(silences).values({
+    groupId: access.group.id,
+    userId,
+    reason,
+    endsAt: new Date(now.getTime() + days * 24 * 3600 * 1000),
+    createdBy: access.actor!.id,
+    createdAt: now,
+  });
+  await notify(tx, { userId, kind: 'silenced', groupId: access.group.id, reason });
+  await recordAudit(tx, {
+    groupId: access.group.id,
+    actorId: access.actor!.id,
+    action: 'silence_author',
+    subjectUserId: userId,
+    reason: `${days} d: ${reason}`,
+  });
+}
+
 export interface SilenceRow {
   id: number;
   /** The person's name in the group; null for the author of an anonymous post, who stays unnamed. */

@@ -5,6 +5,7 @@ import {
   Field,
   FormErrors,
   PostButton,
+  WallClockFields,
   type FieldErrors,
 } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
@@ -223,7 +224,6 @@ function LeaderActions({
     );
   }
   if (newsletter.status !== 'draft') return null;
-  const dateError = errors.date ?? errors.time;
   return (
     <section class="panel" aria-labelledby="actions-heading">
       <h2 id="actions-heading">{t('newsletters.actions.heading')}</h2>
@@ -237,35 +237,16 @@ function LeaderActions({
       </div>
       <form method="post" action={`${at}/schedule`} novalidate>
         <CsrfField ctx={ctx} />
-        <fieldset class={dateError ? 'field field-error' : 'field'}>
-          <legend>{t('newsletters.actions.scheduleLegend')}</legend>
-          <p class="hint" id="schedule-hint">
-            {t('newsletters.actions.scheduleHint', { zone: ctx.timeZone })}
-          </p>
-          {dateError ? (
-            <p class="error" id="schedule-error">
-              {errorMessage(ctx, dateError)}
-            </p>
-          ) : null}
-          <label for="field-date">{t('newsletters.actions.date')}</label>
-          <input
-            id="field-date"
-            type="date"
-            name="date"
-            value={values.date ?? ''}
-            aria-describedby={dateError ? 'schedule-hint schedule-error' : 'schedule-hint'}
-            aria-invalid={dateError ? 'true' : undefined}
-          />
-          <label for="field-time">{t('newsletters.actions.time')}</label>
-          <input
-            id="field-time"
-            type="time"
-            name="time"
-            value={values.time ?? ''}
-            aria-describedby={dateError ? 'schedule-hint schedule-error' : 'schedule-hint'}
-            aria-invalid={dateError ? 'true' : undefined}
-          />
-        </fieldset>
+        <WallClockFields
+          ctx={ctx}
+          id="schedule"
+          legend={t('newsletters.actions.scheduleLegend')}
+          hint={t('newsletters.actions.scheduleHint', { zone: ctx.timeZone })}
+          date={{ name: 'date', label: t('newsletters.actions.date') }}
+          time={{ name: 'time', label: t('newsletters.actions.time') }}
+          values={values}
+          errors={errors}
+        />
         <button type="submit" class="button button-secondary">
           {t('newsletters.actions.schedule')}
         </button>

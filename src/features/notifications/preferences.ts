@@ -19,7 +19,8 @@ export const defaultChannels: Record<NotificationKind, Record<Channel, boolean>>
     flag_outcome: quiet,
     moderator_warning: byEmail,
     silenced: byEmail,
-    crisis_alert: loud,
+    // Its own discreet email goes to the leaders at once (safety/alerts.ts mailNewCrisisAlerts).
+    crisis_alert: { inApp: true, email: false, push: true },
     check_in_request: loud,
     check_in_message: loud,
     listing_approved: byEmail,
@@ -31,16 +32,18 @@ export const defaultChannels: Record<NotificationKind, Record<Channel, boolean>>
     coping_request: quiet,
     resource_approved: quiet,
     resource_declined: quiet,
-    // Meetings send their own reminder emails (meeting_reminder_settings); the app and push here.
+    // Meetings send their own emails (reminders by meeting_reminder_settings, news at once); the
+    // app and push here.
     meeting_reminder: { inApp: true, email: false, push: true },
-    meeting_place_offered: loud,
-    meeting_cancelled: loud,
-    meeting_changed: loud,
+    meeting_place_offered: { inApp: true, email: false, push: true },
+    meeting_cancelled: { inApp: true, email: false, push: true },
+    meeting_changed: { inApp: true, email: false, push: true },
     reply: loud,
     mention: loud,
     watched_post: quiet,
     reactions: quiet,
-    application_decision: loud,
+    // The decision is emailed on its own (groups/applications.ts decideApplication).
+    application_decision: { inApp: true, email: false, push: true },
     moderator_alert: byEmail,
     message_request: loud,
     private_message: loud,
@@ -79,3 +82,61 @@ export function inQuietHoursSql(userId: SQL, at: SQL): SQL<boolean> {
     ) m
     where s.user_id = ${userId}), false)`;
 }
+
+/**
+ * Kinds whose email is sent on its own, whatever these preferences say (a crisis alert to the
+ * leaders, an application's decision, meeting reminders and news): the preferences page does not
+ * offer their email, so that nobody gets the same news twice.
+ */
+export const ownEmailKinds: ReadonlySet<NotificationKind> = new Set([
+  'crisis_alert',
+  'application_decision',
+  'meeting_reminder',
+  'meeting_place_offered',
+  'meeting_cancelled',
+  'meeting_changed',
+]);
+
+/**
+ * Kinds that always show on the site: what keeps someone safe (a crisis alert, a check-in) and what
+ * was done about their own account (a warning, a pause, a reveal) must not be missed, so the
+ * preferences page offers their email and push but not hiding them.
+ */
+export const alwaysOnSiteKinds: ReadonlySet<NotificationKind> = new Set([
+  'crisis_alert',
+  'check_in_request',
+  'check_in_message',
+  'moderator_warning',
+  'silenced',
+  'author_revealed',
+]);
+
+/** The preferences page's sections, as people think of them, each with its kinds in order. */
+export const kindSections = [
+  { key: 'replies', kinds: ['reply', 'mention', 'reactions', 'watched_post', 'thanks_received', 'thread_seen'] },
+  { key: 'messages', kinds: ['message_request', 'private_message'] },
+  { key: 'meetings', kinds: ['meeting_reminder', 'meeting_place_offered', 'meeting_changed', 'meeting_cancelled'] },
+  {
+    key: 'yours',
+    kinds: [
+      'application_decision',
+      'coping_request',
+      'resource_approved',
+      'resource_declined',
+      'listing_approved',
+      'listing_declined',
+      'listing_claim_approved',
+      'listing_claim_declined',
+    ],
+  },
+  {
+    key: 'leaders',
+    kinds: ['check_in_message', 'moderator_warning', 'silenced', 'author_revealed', 'flag_outcome'],
+  },
+  { key: 'moderation', kinds: ['moderator_alert', 'crisis_alert', 'check_in_request'] },
+] as const satisfies readonly { key: string; kinds: readonly NotificationKind[] }[];
+
+export type KindSection = (typeof kindSections)[number]['key'];
+
+/** "Email me at most every …": the choices, in minutes. */
+export const emailIntervals = [15, 60, 240, 1440] as const;

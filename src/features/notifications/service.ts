@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../platform/db/client.js';
-import { groupSummarySql } from '../groups/index.js';
-import { listingSummarySql } from '../directory/index.js';
-import { notifications, type NotificationKind } from './schema.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import type { OccurrenceSummary } from '../meetings/index.js';
+import { createNotifications } from './pipeline.js';
+import type { NotificationKind } from './schema.js';
 
 export interface NewNotification {
   userId: number;
@@ -23,9 +23,14 @@ export interface NewNotification {
   reason?: string | null;
 }
 
-/** Tells a person something; call it inside the transaction of what happened. */
+/**
+ * Tells a person something; call it inside the transaction of what happened. It reaches them as
+ * every notification does (pipeline.ts createNotifications decides its channels as it is written);
+ * the bell hears of it from the worker's live work (live.ts), as this transaction is not ours to
+ * publish after.
+ */
 export async function notify(tx: DbOrTx, notification: NewNotification): Promise<void> {
-  await tx.insert(notifications).values(notification);
+  await createNotifications(tx, [notification]);
 }
 
 /**
@@ -44,28 +49,11 @@ export interface NotificationRow {
   postId: number | null;
   /** The listing it is about (its id and name), when it is about one. */
   listing: { id: number; name: string } | null;
+  /** The meeting occurrence it is about (its title and start), while it exists. */
+  occurrence: OccurrenceSummary | null;
   actorRole: string | null;
   reason: string | null;
   createdAt: Date;
-  /** Not seen before this page showed it. */
+  /** Not read yet: counted on the bell. */
   unread: boolean;
-}
-
-/**
- * The person's notifications, newest first, marking them seen: in one statement, whose list is
- * read as it was before the marking, so the page still shows which ones are new.
- */
-export async function readNotifications(db: Db, userId: number, limit = 100): Promise<NotificationRow[]> {
-  const result = (await db.execute(sql`
-    with seen as (
-      update notifications set read_at = now() where user_id = ${userId} and read_at is null returning id
-    )
-    select n.id, n.kind, ${groupSummarySql(sql.raw('n.group_id'))} as "group", n.thread_id as "threadId",
-      n.post_id as "postId", ${listingSummarySql(sql.raw('n.listing_id'))} as "listing", n.actor_role as "actorRole", n.reason, n.created_at as "createdAt",
-      n.read_at is null as unread
-    from notifications n where n.user_id = ${userId}
-    order by n.created_at desc, n.id desc limit ${limit}`)) as unknown as {
-    rows: (Omit<NotificationRow, 'createdAt' | 'id'> & { id: number | string; createdAt: string | Date })[];
-  };
-  return result.rows.map((r) => ({ ...r, id: Number(r.id), createdAt: new Date(r.createdAt) }));
 }

@@ -1,13 +1,16 @@
 import type { PageContext } from '../../platform/http/page.js';
-import { Layout } from '../../platform/views/layout.js';
-import { RelativeTime } from '../../platform/views/time.js';
 import { ListingNotification } from '../directory/index.js';
 import { ThanksNotification, ThreadSeenNotification } from '../support/index.js';
 import { ResourceNotification } from '../resources/index.js';
+import { MeetingNewsNotification, MeetingReminderNotification } from '../meetings/index.js';
+import { isStayingInTouchKind, StayingInTouchMessage } from './kind-views.js';
+import type { NotificationView } from './reading.js';
 import type { NotificationRow } from './service.js';
 
-function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
+/** What one notification says, by its kind, with the links it offers. */
+export function NotificationMessage({ ctx, n }: { ctx: PageContext; n: NotificationView }) {
   const { t } = ctx;
+  if (isStayingInTouchKind(n.kind)) return <StayingInTouchMessage ctx={ctx} n={{ ...n, kind: n.kind }} />;
   switch (n.kind) {
     case 'author_revealed':
       return (
@@ -53,6 +56,12 @@ function Message({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
     case 'resource_approved':
     case 'resource_declined':
       return <ResourceNotification ctx={ctx} n={n} />;
+    case 'meeting_reminder':
+      return <MeetingReminderNotification ctx={ctx} n={n} />;
+    case 'meeting_place_offered':
+    case 'meeting_cancelled':
+    case 'meeting_changed':
+      return <MeetingNewsNotification ctx={ctx} n={n} />;
   }
 }
 
@@ -87,6 +96,12 @@ function SafetyMessage({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {
               <a href={`/g/${n.group.slug}/safety`}>{t('notifications.crisisAlert.alerts')}</a>
             </>
           )}
+        </p>
+      ) : null}
+      {n.group && !n.threadId && n.kind !== 'check_in_message' ? (
+        // About a live chat message, which has no thread: the alerts page shows it and links to its room.
+        <p>
+          <a href={`/g/${n.group.slug}/safety`}>{t('notifications.crisisAlert.alerts')}</a>
         </p>
       ) : null}
       {n.kind === 'check_in_message' ? (
@@ -131,26 +146,5 @@ function ModerationMessage({ ctx, n }: { ctx: PageContext; n: NotificationRow })
         </p>
       ) : null}
     </>
-  );
-}
-
-export function NotificationsPage({ ctx, list }: { ctx: PageContext; list: NotificationRow[] }) {
-  const { t } = ctx;
-  return (
-    <Layout ctx={ctx} title={t('notifications.title')}>
-      <h1>{t('notifications.title')}</h1>
-      {list.length === 0 ? <p class="empty">{t('notifications.none')}</p> : null}
-      <ul class="plain-list notifications">
-        {list.map((n) => (
-          <li key={n.id} class={n.unread ? 'panel notification-unread' : 'panel'}>
-            <p class="meta">
-              {n.unread ? <span class="badge">{t('notifications.new')}</span> : null}{' '}
-              <RelativeTime ctx={ctx} date={n.createdAt} />
-            </p>
-            <Message ctx={ctx} n={n} />
-          </li>
-        ))}
-      </ul>
-    </Layout>
   );
 }

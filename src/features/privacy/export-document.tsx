@@ -5,6 +5,12 @@ import type { MailListExport } from '../mail-lists/index.js';
 import type { ModerationExport } from '../moderation/index.js';
 import type { ResourcesExport } from '../resources/index.js';
 import { CampaignsExportSection, type CampaignExport } from '../campaigns/index.js';
+import { MeetingsExportSection, type MeetingExport } from '../meetings/index.js';
+import { PushExportSection, type PushExport } from '../push/index.js';
+import { ChatExportSection, type ChatExport } from '../chat/index.js';
+import { FollowingExportSection, type FollowingExport } from '../following/index.js';
+import { MessagesExportSection, type MessagesExport } from '../messages/index.js';
+import { NotificationsExportSection, type NamedNotificationExport } from '../notifications/index.js';
 import type { SafetyExport } from '../safety/index.js';
 import type { PromptsExport, SupportExport } from '../support/index.js';
 import type { TrustExport } from '../trust/index.js';
@@ -28,6 +34,26 @@ export interface MemberData {
   resources: { [K in keyof ResourcesExport]: Named<ResourcesExport[K][number]>[] };
   /** The campaigns the member signed, with their name or anonymously (src/features/campaigns). */
   campaigns: { signatures: Named<CampaignExport['signatures'][number]>[] };
+  /** Answers to meetings, meetings scheduled, reminder settings, a calendar address (src/features/meetings). */
+  meetings: {
+    answers: Named<MeetingExport['answers'][number]>[];
+    scheduled: Named<MeetingExport['scheduled'][number]>[];
+    reminders: MeetingExport['reminders'];
+    calendarFeed: boolean;
+  };
+  /** The devices the member gets push notifications on, by name only (src/features/push). */
+  push: PushExport;
+  /** What the member said in live rooms, and the rooms they were in (src/features/chat). */
+  chat: { [K in keyof ChatExport]: Named<ChatExport[K][number]>[] };
+  /** The levels the member chose for threads and groups, and posts that mentioned them (src/features/following). */
+  following: { [K in keyof FollowingExport]: Named<FollowingExport[K][number]>[] };
+  /** Who may message the member, their conversations, what they wrote, what they reported (src/features/messages). */
+  messages: Omit<MessagesExport, 'conversations' | 'messages'> & {
+    conversations: Named<MessagesExport['conversations'][number]>[];
+    messages: Named<MessagesExport['messages'][number]>[];
+  };
+  /** Notifications, the channels chosen by kind, quiet hours and email settings (src/features/notifications). */
+  notifications: NamedNotificationExport;
   /** Whether the member wants suggestions of discussions to answer (src/features/support). */
   supportPrompts: PromptsExport;
   /** Thank-you notes sent and received (names as the group showed them), badges (src/features/support). */
@@ -433,6 +459,12 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
         </ul>
         <ResourcesSection t={t} data={data.resources} />
         <CampaignsExportSection t={t} signatures={data.campaigns.signatures} />
+        <MeetingsExportSection t={t} data={data.meetings} />
+        <PushExportSection t={t} data={data.push} />
+        <ChatExportSection t={t} messages={data.chat.messages} />
+        <FollowingExportSection t={t} data={data.following} />
+        <MessagesExportSection t={t} data={data.messages} />
+        <NotificationsExportSection t={t} data={data.notifications} />
         <SupportSection t={t} data={data.support} />
         {data.supportPrompts.replyPrompts === null ? null : (
           <p>{t(data.supportPrompts.replyPrompts ? 'support.prompts.exportOn' : 'support.prompts.exportOff')}</p>

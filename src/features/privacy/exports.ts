@@ -16,6 +16,12 @@ import { exportOrganisationData } from '../organisations/index.js';
 import { exportPaymentData } from '../payments/index.js';
 import { exportResourcesData } from '../resources/index.js';
 import { exportCampaignData } from '../campaigns/index.js';
+import { exportMeetingData } from '../meetings/index.js';
+import { exportPushData } from '../push/index.js';
+import { exportChatData } from '../chat/index.js';
+import { exportFollowingData } from '../following/index.js';
+import { exportMessageData } from '../messages/index.js';
+import { exportNotificationData } from '../notifications/index.js';
 import { exportSafetyData } from '../safety/index.js';
 import { exportPromptsData, exportSupportData } from '../support/index.js';
 import { exportTrustData } from '../trust/index.js';
@@ -43,7 +49,13 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     library,
     support,
     campaigns,
+    push,
     prompts,
+    meetingData,
+    chat,
+    following,
+    messages,
+    notificationData,
   ] = await Promise.all([
     exportAccount(db, userId),
     exportGroupData(db, userId),
@@ -60,7 +72,13 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     exportResourcesData(db, userId),
     exportSupportData(db, userId),
     exportCampaignData(db, userId),
+    exportPushData(db, userId),
     exportPromptsData(db, userId),
+    exportMeetingData(db, userId),
+    exportChatData(db, userId),
+    exportFollowingData(db, userId),
+    exportMessageData(db, userId),
+    exportNotificationData(db, userId),
   ]);
   if (!account) return null;
   const names = await groupNamesByIds(db, [
@@ -86,6 +104,15 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     ...support.thanksSent.map((n) => n.groupId),
     ...support.thanksReceived.map((n) => n.groupId),
     ...campaigns.signatures.map((c) => c.groupId),
+    ...meetingData.answers.map((a) => a.groupId),
+    ...meetingData.scheduled.map((m) => m.groupId),
+    ...chat.messages.map((m) => m.groupId),
+    ...chat.rooms.map((r) => r.groupId),
+    ...following.threads.map((f) => f.groupId),
+    ...following.groups.map((f) => f.groupId),
+    ...following.mentionedIn.map((m) => m.groupId),
+    ...messages.conversations.map((c) => c.groupId),
+    ...notificationData.notifications.flatMap((n) => (n.groupId === null ? [] : [n.groupId])),
   ]);
   const named = <T extends { groupId: number }>(rows: T[]) =>
     rows.map(({ groupId, ...rest }) => ({ group: names.get(groupId) ?? '', ...rest }));
@@ -96,6 +123,27 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     directory,
     mail: { subscriptions: named(mail.subscriptions), settings: mail.settings, bounces: mail.bounces },
     campaigns: { signatures: named(campaigns.signatures) },
+    meetings: {
+      answers: named(meetingData.answers),
+      scheduled: named(meetingData.scheduled),
+      reminders: meetingData.reminders,
+      calendarFeed: meetingData.calendarFeed,
+    },
+    push,
+    chat: { messages: named(chat.messages), rooms: named(chat.rooms) },
+    following: {
+      threads: named(following.threads),
+      groups: named(following.groups),
+      mentionedIn: named(following.mentionedIn),
+    },
+    messages: { ...messages, conversations: named(messages.conversations), messages: named(messages.messages) },
+    notifications: {
+      ...notificationData,
+      notifications: notificationData.notifications.map(({ groupId, ...rest }) => ({
+        group: groupId === null ? '' : (names.get(groupId) ?? ''),
+        ...rest,
+      })),
+    },
     resources: {
       suggested: named(library.suggested),
       helped: named(library.helped),

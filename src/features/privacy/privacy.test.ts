@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,16 @@ describe('privacy', () => {
     });
     const ownersThreadId = /\/t\/(\d+)/.exec(ownersThread.headers.location!)![1]!;
     await agent.post(`/threads/${ownersThreadId}/replies`, { body: 'Better this week, thank you.' });
+    // A private conversation with the owner, who accepts and answers; and who may write to them.
+    const asked = await agent.post('/messages/new', {
+      group: open.slug,
+      to: 'Circle Keeper',
+      body: 'Thank you for this group.',
+    });
+    const conversation = /\/messages\/(\d+)/.exec(asked.headers.location!)![1]!;
+    await owner.post(`/messages/${conversation}/accept`);
+    await owner.post(`/messages/${conversation}`, { body: 'You are welcome here.' });
+    await agent.post('/account/messages', { whoMayMessage: 'facilitators' });
 
     const approval = await makeGroup(world, ownerUser, { name: `Approval circle for ${id}` });
     await owner.get(`/g/${approval.slug}/settings`);
@@ -125,6 +136,16 @@ describe('privacy', () => {
       timeZone: 'Europe/Lisbon',
       locale: 'auto',
     });
+    // Push turned on for a phone (src/features/push): its endpoint and keys are never exported.
+    await agent.post(
+      '/push/subscriptions',
+      {
+        endpoint: `https://push.example.net/wpush/endpoint-of-${id}`,
+        p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+        auth: Buffer.alloc(16, 7).toString('base64url'),
+      },
+      { headers: { 'user-agent': 'Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0' } },
+    );
     await agent.post('/account/data/export');
     await world.outbox();
     return { agent, id, secret: factor!.secret, phone, threadId, ownersThreadId, open };
@@ -177,6 +198,12 @@ describe('privacy', () => {
     expect(data.mail.subscriptions[0]).toMatchObject({ mode: 'daily', newsletters: true });
     expect(typeof data.mail.subscriptions[0].group).toBe('string');
     expect(data.groups.applications[0]).toMatchObject({ answers: ['My mother died in spring.'], status: 'approved' });
+    expect(data.push.devices).toEqual([
+      { label: 'Firefox · Android', createdAt: expect.any(String), lastSuccessAt: null },
+    ]);
+    // Their private messages: what they wrote, never what others wrote to them.
+    expect(data.messages.whoMayMessage).toBe('facilitators');
+    expect(data.messages.messages.map((m: { body: string }) => m.body)).toEqual(['Thank you for this group.']);
     const html = strFromU8(files['mutual-data/index.html']!);
     expect(html).toContain('Everything Mutual keeps about Archive Ana');
     expect(html).toContain('I lie awake &lt;script>alert(1)&lt;/script> every night.');
@@ -194,7 +221,13 @@ describe('privacy', () => {
 
   it('deletes an account with its posts, leaving no row that holds who they were', async () => {
     const member = await activeMember('Willow Erase', 'willow.erase@example.org');
-    const needles = ['willow.erase@example.org', 'Willow Erase', member.secret, `credential-of-${member.id}`];
+    const needles = [
+      'willow.erase@example.org',
+      'Willow Erase',
+      member.secret,
+      `credential-of-${member.id}`,
+      `endpoint-of-${member.id}`,
+    ];
     // Before: the address and the name are in the account, the invitation, the mail and the audit log.
     expect(await rowsHolding(world, needles[0]!)).toEqual(
       expect.arrayContaining(['public.users.email', 'public.invitations.email', 'public.outbox.to', 'pgboss.job.data']),

@@ -29,40 +29,52 @@ export interface AlertedPost {
   anonymous: boolean;
 }
 
+/** A message in a live chat room (src/features/chat), which has no thread. */
+export interface AlertedChatMessage {
+  chatMessageId: number;
+  groupId: number;
+  authorId: number | null;
+}
+
 /**
- * Tells a group's leaders that a post reads as someone who may be in danger: an alert for their
- * safety page, and a notification to each of them at once, in the transaction that wrote the post.
- * A post already under an open alert keeps that one (its categories grow). Returns the alert's id.
+ * Tells a group's leaders that a post (or a live chat message) reads as someone who may be in
+ * danger: an alert for their safety page, and a notification to each of them at once, in the
+ * transaction that wrote it. One already under an open alert keeps that one (its categories
+ * grow). Returns the alert's id.
  */
 export async function raiseCrisisAlert(
   tx: DbOrTx,
   access: GroupAccess,
-  post: AlertedPost,
+  post: AlertedPost | AlertedChatMessage,
   risk: RiskResult,
   source: 'detection' | 'flag' = 'detection',
 ): Promise<number> {
   const categories = risk.categories.join(',');
+  const about =
+    'chatMessageId' in post
+      ? {
+          values: { chatMessageId: post.chatMessageId },
+          target: {
+            target: crisisAlerts.chatMessageId,
+            where: sql`resolved_at is null and chat_message_id is not null`,
+          },
+          open: eq(crisisAlerts.chatMessageId, post.chatMessageId),
+          notice: {},
+        }
+      : {
+          values: { threadId: post.threadId, postId: post.id },
+          target: { target: crisisAlerts.postId, where: sql`resolved_at is null` },
+          open: eq(crisisAlerts.postId, post.id),
+          notice: { threadId: post.threadId, postId: post.id },
+        };
   const [created] = await tx
     .insert(crisisAlerts)
-    .values({
-      groupId: post.groupId,
-      threadId: post.threadId,
-      postId: post.id,
-      authorId: post.authorId,
-      source,
-      categories,
-    })
-    .onConflictDoNothing({ target: crisisAlerts.postId, where: sql`resolved_at is null` })
+    .values({ groupId: post.groupId, ...about.values, authorId: post.authorId, source, categories })
+    .onConflictDoNothing(about.target)
     .returning({ id: crisisAlerts.id });
   if (created) {
     for (const userId of await alertRecipients(tx, access.group.id, post.authorId)) {
-      await notify(tx, {
-        userId,
-        kind: 'crisis_alert',
-        groupId: post.groupId,
-        threadId: post.threadId,
-        postId: post.id,
-      });
+      await notify(tx, { userId, kind: 'crisis_alert', groupId: post.groupId, ...about.notice });
     }
     return created.id;
   }
@@ -71,7 +83,7 @@ export async function raiseCrisisAlert(
     .set({
       categories: sql`array_to_string(array(select distinct unnest(string_to_array(${crisisAlerts.categories} || ',' || ${categories}, ',')) as c order by c), ',')`,
     })
-    .where(and(eq(crisisAlerts.postId, post.id), isNull(crisisAlerts.resolvedAt)))
+    .where(and(about.open, isNull(crisisAlerts.resolvedAt)))
     .returning({ id: crisisAlerts.id });
   return open!.id;
 }
@@ -137,9 +149,14 @@ export async function mailNewCrisisAlerts(db: Db, effects: AfterWrite): Promise<
 
 export interface AlertRow {
   id: number;
-  threadId: number;
-  postId: number;
-  threadTitle: string;
+  /** The post it is about and its thread; null for a live chat message. */
+  threadId: number | null;
+  postId: number | null;
+  threadTitle: string | null;
+  /** A live chat message: its id, its words, and the room it was said in (a group's, or a meeting's). */
+  chatMessageId: number | null;
+  chatBody: string | null;
+  chatRoomPath: string | null;
   /** The author's name in the group; null when the post is anonymous or its author has left. */
   author: string | null;
   source: CrisisAlert['source'];
@@ -156,13 +173,21 @@ export async function listAlerts(db: Db, access: GroupAccess): Promise<AlertRow[
   assertCanModerate(access);
   const result = (await db.execute(sql`
     select ca.id, ca.thread_id as "threadId", ca.post_id as "postId", t.title as "threadTitle",
+      ca.chat_message_id as "chatMessageId", cm.body as "chatBody",
+      case when cr.id is null then null when cr.occurrence_id is null then '/g/' || g.slug || '/chat'
+        else '/meetings/' || cr.occurrence_id || '/room' end as "chatRoomPath",
       case when p.anonymous then null else ${memberNameSql(sql.raw('ca.group_id'), sql.raw('ca.author_id'))} end as author,
       ca.source, ca.categories, ca.created_at as "createdAt", ca.check_in_requested_at as "checkInRequestedAt",
       ca.checked_in_at as "checkedInAt", ca.resolved_at as "resolvedAt", ca.resolution_note as "resolutionNote"
     from crisis_alerts ca
-    join threads t on t.id = ca.thread_id
-    join posts p on p.id = ca.post_id
-    where ca.group_id = ${access.group.id} and p.deleted_at is null
+    join groups g on g.id = ca.group_id
+    left join threads t on t.id = ca.thread_id
+    left join posts p on p.id = ca.post_id
+    -- A live chat message's alert (src/features/chat), with the room it was said in.
+    left join chat_messages cm on cm.id = ca.chat_message_id
+    left join chat_rooms cr on cr.id = cm.room_id
+    where ca.group_id = ${access.group.id}
+      and ((t.id is not null and p.id is not null and p.deleted_at is null) or cm.id is not null)
       and (ca.resolved_at is null or ca.resolved_at > now() - interval '30 days')
     order by ca.resolved_at is not null, case when ca.resolved_at is null then ca.created_at end asc,
       ca.resolved_at desc
@@ -179,6 +204,7 @@ export async function listAlerts(db: Db, access: GroupAccess): Promise<AlertRow[
   return result.rows.map((r) => ({
     ...r,
     id: Number(r.id),
+    chatMessageId: r.chatMessageId === null ? null : Number(r.chatMessageId),
     categories: r.categories ? r.categories.split(',') : [],
     createdAt: new Date(r.createdAt),
     checkInRequestedAt: date(r.checkInRequestedAt),
@@ -264,19 +290,24 @@ export async function requestCheckIn(
   db: Db,
   actor: Actor,
   alertId: number,
-): Promise<{ slug: string; threadId: number | null }> {
+): Promise<{ slug: string; threadId: number | null; chatRoomPath: string | null }> {
   if (!actor) throw new NotFound();
   return db.transaction(async (tx) => {
     const [found] = await tx
       .select({
         alert: crisisAlerts,
         slug: sql<string>`(select g.slug from groups g where g.id = crisis_alerts.group_id)`,
+        // The live room a chat message was said in, to go back to (src/features/chat).
+        chatRoomPath: sql<string | null>`(select case when cr.occurrence_id is null
+            then '/g/' || (select g.slug from groups g where g.id = cr.group_id) || '/chat'
+            else '/meetings/' || cr.occurrence_id || '/room' end
+          from chat_messages cm join chat_rooms cr on cr.id = cm.room_id where cm.id = crisis_alerts.chat_message_id)`,
       })
       .from(crisisAlerts)
       .where(and(eq(crisisAlerts.id, alertId), eq(crisisAlerts.authorId, actor.id)));
     if (!found) throw new NotFound();
-    const { alert, slug } = found;
-    const where = { slug, threadId: alert.threadId };
+    const { alert, slug, chatRoomPath } = found;
+    const where = { slug, threadId: alert.threadId, chatRoomPath: chatRoomPath ?? null };
     if (alert.checkInRequestedAt) return where;
     await tx.update(crisisAlerts).set({ checkInRequestedAt: new Date() }).where(eq(crisisAlerts.id, alertId));
     for (const userId of await alertRecipients(tx, alert.groupId, actor.id)) {

@@ -74,8 +74,9 @@ export async function safetyRoutes(app: FastifyInstance, deps: Deps): Promise<vo
       if (!panel) throw new NotFound();
       return sendFragment(reply, CrisisPanel({ ctx: pageContext(request, reply), ...panel }));
     }
-    // An alert about a live chat message has no thread: the group's page carries the panel's notice.
-    const back = where.threadId === null ? `/g/${where.slug}` : `/g/${where.slug}/t/${where.threadId}`;
+    // An alert about a live chat message goes back to its room, which shows the panel as a thread does.
+    const back =
+      where.threadId !== null ? `/g/${where.slug}/t/${where.threadId}` : (where.chatRoomPath ?? `/g/${where.slug}`);
     return reply.redirect(`${back}?support=${id}&notice=checkInAsked#crisis-panel`, 303);
   });
 

@@ -201,12 +201,24 @@ function AlertItem({
   values: Record<string, string>;
 }) {
   const { t } = ctx;
-  const link = `/g/${access.group.slug}/t/${alert.threadId}#post-${alert.postId}`;
+  // A post links to its place in the thread; a live chat message to its room, and its words are
+  // shown here, as the room moves on.
+  const chat = alert.chatMessageId !== null;
+  const link = chat
+    ? `${alert.chatRoomPath}#message-${alert.chatMessageId}`
+    : `/g/${access.group.slug}/t/${alert.threadId}#post-${alert.postId}`;
   return (
     <article class="panel" aria-labelledby={`alert-${alert.id}`}>
       <h3 id={`alert-${alert.id}`}>
-        <a href={link}>{alert.threadTitle}</a>
+        <a href={link}>
+          {chat
+            ? alert.chatRoomPath?.startsWith('/meetings/')
+              ? t('safety.alerts.meetingMessage')
+              : t('safety.alerts.chatMessage')
+            : alert.threadTitle}
+        </a>
       </h3>
+      {chat && alert.chatBody ? <blockquote class="chat-alert-message">{alert.chatBody}</blockquote> : null}
       <p class="meta">
         {alert.author ?? t('safety.alerts.anonymousAuthor')} ·{' '}
         {alert.source === 'flag' ? t('safety.alerts.fromFlag') : t('safety.alerts.fromDetection')} ·{' '}

@@ -67,6 +67,72 @@ function busBehaviour(name: string, setup: () => Setup) {
       expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('did not match its schema')]);
       errors.length = 0;
     });
+
+    it('checks an event once for all the listeners of a channel, and gives each the same frozen result', async () => {
+      const { pair } = setup();
+      const [a, b] = await pair();
+      let checks = 0;
+      const counted = reply.transform((event) => {
+        checks += 1;
+        return event;
+      });
+      const listeners = [inbox<Reply>(), inbox<Reply>(), inbox<Reply>()];
+      const unsubscribes = [];
+      for (const listener of listeners) unsubscribes.push(await b.subscribe('thread:5', counted, listener.listener));
+      await a.publish('thread:5', { type: 'thread.reply', threadId: 5, replies: 1 });
+      await Promise.all(listeners.map((l) => l.until(1)));
+      expect(checks).toBe(1);
+      const [first, second, third] = listeners.map((l) => l.got[0]);
+      expect(first).toEqual({ type: 'thread.reply', threadId: 5, replies: 1 });
+      expect(second).toBe(first);
+      expect(third).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+
+      // One of the three lets go: the other two still hear, each once, still checked once.
+      await unsubscribes[1]!();
+      await a.publish('thread:5', { type: 'thread.reply', threadId: 5, replies: 2 });
+      await Promise.all([listeners[0]!.until(2), listeners[2]!.until(2)]);
+      expect(checks).toBe(2);
+      expect(listeners.map((l) => l.got.map((e) => e.replies))).toEqual([[1, 2], [1], [1, 2]]);
+
+      // The last two go too, and a listener that comes later hears only what comes after it.
+      await unsubscribes[0]!();
+      await unsubscribes[2]!();
+      const later = inbox<Reply>();
+      await b.subscribe('thread:5', counted, later.listener);
+      await a.publish('thread:5', { type: 'thread.reply', threadId: 5, replies: 3 });
+      await later.until(1);
+      expect(later.got).toEqual([{ type: 'thread.reply', threadId: 5, replies: 3 }]);
+      expect(listeners.map((l) => l.got.length)).toEqual([2, 1, 2]);
+    });
+
+    it('checks an event with each schema its channel is listened to with', async () => {
+      const { pair } = setup();
+      const [a, b] = await pair();
+      const count = z.object({ replies: z.number() });
+      const whole = inbox<Reply>();
+      const counts = inbox<{ replies: number }>();
+      await b.subscribe('thread:6', reply, whole.listener);
+      await b.subscribe('thread:6', count, counts.listener);
+      await a.publish('thread:6', { type: 'thread.reply', threadId: 6, replies: 4 });
+      await Promise.all([whole.until(1), counts.until(1)]);
+      expect(whole.got).toEqual([{ type: 'thread.reply', threadId: 6, replies: 4 }]);
+      expect(counts.got).toEqual([{ replies: 4 }]);
+    });
+
+    it('keeps delivering to the others when a listener throws, and reports it', async () => {
+      const { pair, errors } = setup();
+      const [a, b] = await pair();
+      const after = inbox<Reply>();
+      await b.subscribe('thread:7', reply, () => {
+        throw new Error('a listener failed');
+      });
+      await b.subscribe('thread:7', reply, after.listener);
+      await a.publish('thread:7', { type: 'thread.reply', threadId: 7, replies: 1 });
+      await after.until(1);
+      expect(errors.map((e) => e.message)).toEqual(['a listener failed']);
+      errors.length = 0;
+    });
   });
 }
 
@@ -103,6 +169,25 @@ describe.runIf(redisUrl)('Redis bus', () => {
   busBehaviour('between two processes', () => {
     const errors: Error[] = [];
     return { errors, pair: async () => [open(prefix, errors), open(prefix, errors)] };
+  });
+
+  it('subscribes to a channel in Redis once per process, however many listen to it there', async () => {
+    const probe = new Redis(redisUrl!, { maxRetriesPerRequest: 1 });
+    const subscribers = async () => {
+      const [, count] = (await probe.pubsub('NUMSUB', `${prefix}bus:thread:8`)) as [string, number];
+      return Number(count);
+    };
+    const [a, b] = [open(), open()];
+    const unsubscribes = [];
+    for (let i = 0; i < 3; i += 1) unsubscribes.push(await b.subscribe('thread:8', reply, () => undefined));
+    unsubscribes.push(await a.subscribe('thread:8', reply, () => undefined));
+    expect(await subscribers()).toBe(2);
+    await unsubscribes[0]!();
+    await unsubscribes[1]!();
+    expect(await subscribers()).toBe(2);
+    await unsubscribes[2]!();
+    expect(await subscribers()).toBe(1);
+    await probe.quit();
   });
 
   it('keeps sites with different prefixes apart on one Redis server', async () => {

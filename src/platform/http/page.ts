@@ -21,6 +21,8 @@ export interface Viewer {
   timeZone?: string;
   /** Notifications the person has not seen yet, counted in the header. */
   unreadNotifications?: number;
+  /** Conversations with a message the person has not seen yet, counted in the header's "Messages". */
+  unreadMessages?: number;
   /** Their list mail is paused after bounces: the layout shows a banner until they resume it. */
   mailPaused?: boolean;
 }

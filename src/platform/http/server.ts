@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import compress from '@fastify/compress';
@@ -11,7 +10,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Forbidden, Invalid, NotFound, RateLimited, type NextStep } from '../errors.js';
-import { assetFiles } from '../views/assets.js';
+import { assetContent, isAsset } from '../views/assets.js';
 import type { MessageKey, Vars } from '../views/i18n.js';
 import { formatDateTime } from '../views/time.js';
 import { ErrorPage } from '../views/error-page.js';
@@ -30,11 +29,11 @@ const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 const compressedAssets = new Map<string, Promise<{ raw: Buffer; br: Buffer; gzip: Buffer }>>();
 
-/** An asset read and compressed at the highest settings once per process. */
-function compressedAsset(name: string, path: string) {
+/** An asset read (or bundled) and compressed at the highest settings once per process. */
+function compressedAsset(name: string) {
   let file = compressedAssets.get(name);
   if (!file) {
-    file = readFile(path).then(async (raw) => ({
+    file = Promise.resolve(assetContent(name)).then(async (raw) => ({
       raw,
       br: await brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY } }),
       gzip: await gzipped(raw, { level: 9 }),
@@ -98,8 +97,10 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
         }
       : { global: false },
   );
-  // Frames are small JSON; anything bigger than this closes the socket.
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  // Frames are small JSON; anything bigger than this closes the socket. No per-message deflate:
+  // for frames this small it saves little, and it would cost a compression context per socket
+  // (hundreds of KB each) and a compression per socket for every event.
+  await app.register(websocket, { options: { maxPayload: 4096, perMessageDeflate: false } });
 
   // Every state change carries the token: a hidden field in forms, a header from htmx.
   app.addHook('preHandler', (request, reply, done) => {
@@ -109,10 +110,9 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
 
   app.get('/assets/:version/:name', async (request, reply) => {
     const { name } = request.params as { name: string };
-    const path = assetFiles[name];
-    if (!path) throw new NotFound();
+    if (!isAsset(name)) throw new NotFound();
     const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-    const file = await compressedAsset(name, path);
+    const file = await compressedAsset(name);
     const accepts = String(request.headers['accept-encoding'] ?? '');
     const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
     reply.type(type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');

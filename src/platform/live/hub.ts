@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Bus, Unsubscribe } from '../bus/index.js';
@@ -6,21 +6,44 @@ import { Forbidden, NotFound } from '../errors.js';
 import type { Viewer } from '../http/page.js';
 import { negotiateLocale, translator, type Translate } from '../views/i18n.js';
 
-/** Something people can follow live, such as a thread: who may, where its events come from, what they look like. */
-export interface LiveTopic<E> {
-  /** Resolves when this person may follow the thing with this id; throws NotFound otherwise. */
-  authorise(viewer: Viewer | null, id: number): Promise<void>;
+/**
+ * Something people can follow live, such as a thread or a chat room: who may, where its events
+ * come from, what they look like, and what each follower is sent of them.
+ */
+export interface LiveTopic<E, C = void> {
+  /**
+   * Resolves when this person may follow the thing with this id, with what the topic keeps about
+   * the subscription (its context, for `filter` and `presence`); throws NotFound otherwise.
+   */
+  authorise(viewer: Viewer | null, id: number): Promise<C>;
   channel(id: number): string;
   /** The events followers receive, checked as they arrive from the bus: nothing else is ever sent on. */
   event: z.ZodType<E>;
+  /** Whether this follower is sent the event (not when they blocked its author, say); absent, every follower is. */
+  filter?(context: C, event: E): boolean;
+  /**
+   * What followers are sent of an event, made once per event whoever follows (account ids taken
+   * out, say); absent, the event as it came.
+   */
+  toClient?(event: E): unknown;
+  /** Who is here: told when a person starts following, at every heartbeat while they do, and when they stop. */
+  presence?: LivePresence<C>;
+}
+
+export interface LivePresence<C> {
+  join(context: C, id: number): Promise<void>;
+  /** Every heartbeat: each subscription to the topic this process holds. */
+  beat(following: { context: C; id: number }[]): Promise<void>;
+  /** The person's last subscription to the thing in this process ended. */
+  leave(context: C, id: number): Promise<void>;
 }
 
 /** The topics features offer; they are added while the app is assembled. */
 export class LiveTopics {
-  readonly topics = new Map<string, LiveTopic<unknown>>();
+  readonly topics = new Map<string, LiveTopic<unknown, unknown>>();
 
-  add<E>(name: string, topic: LiveTopic<E>): void {
-    this.topics.set(name, topic as LiveTopic<unknown>);
+  add<E, C>(name: string, topic: LiveTopic<E, C>): void {
+    this.topics.set(name, topic as unknown as LiveTopic<unknown, unknown>);
   }
 }
 
@@ -29,9 +52,23 @@ export const liveLimits = {
   subscriptions: 20,
   frameChars: 1024,
   framesPerMinute: 120,
+  /** Frames past the limit, each answered with tooManyFrames, before the socket is closed (1008). */
+  floodGrace: 20,
   /** Pings keep proxies from closing quiet sockets, and find the ones whose other end is gone. */
   heartbeatMs: 30_000,
 };
+
+const accessChanged = z.object({ type: z.literal('access.changed') });
+const accessChannel = (userId: number) => `live-access:${userId}`;
+
+/**
+ * A person's standing changed (removed or banned from a group, taken out of a room): each of
+ * their sockets, in every process, asks every topic it follows again and stops at once what they
+ * may no longer follow. Call it after the change commits.
+ */
+export async function recheckLiveAccess(bus: Bus | undefined, userId: number): Promise<void> {
+  await bus?.publish(accessChannel(userId), { type: 'access.changed' });
+}
 
 const id = z.number().int().positive().max(2_147_483_647);
 const topicName = z.string().min(1).max(40);
@@ -47,12 +84,13 @@ type ErrorCode = 'badFrame' | 'unknownTopic' | 'notFound' | 'tooManySubscription
  * {"type":"subscribe","topic":"thread","id":42}; the server answers {"type":"subscribed",…} once
  * events will reach it, or {"type":"error","error":"notFound",…} for anything this person may not
  * read (the same answer as for something that does not exist). A bad frame is answered with an
- * error frame and changes nothing else.
+ * error frame and changes nothing else; a socket that keeps sending past its limit is closed.
  */
 export async function liveRoutes(
   app: FastifyInstance,
   opts: { bus: Bus; topics: LiveTopics; baseUrl: string },
 ): Promise<void> {
+  const hub = new Hub(opts.bus, app.log);
   const sockets = new Map<WebSocket, { alive: boolean }>();
   const heartbeat = setInterval(() => {
     for (const [socket, state] of sockets) {
@@ -63,11 +101,12 @@ export async function liveRoutes(
       state.alive = false;
       socket.ping();
     }
+    void hub.beat();
   }, liveLimits.heartbeatMs);
   heartbeat.unref();
   app.addHook('onClose', async () => clearInterval(heartbeat));
-
   const siteOrigin = new URL(opts.baseUrl).origin;
+
   // Another site's page must not follow things with this person's cookies (cross-site WebSocket
   // hijacking): a browser always says which page opens a socket, and it must be one of ours.
   const sameSite = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -82,11 +121,11 @@ export async function liveRoutes(
     socket.on('pong', () => {
       state.alive = true;
     });
-    const follower = new Follower(socket, request, opts.bus, opts.topics);
+    const follower = new Follower(socket, request, hub, opts.topics);
     socket.on('message', (data, isBinary) => void follower.receive(data, isBinary));
     socket.on('close', () => {
       sockets.delete(socket);
-      follower.close();
+      void follower.close();
     });
   });
 }
@@ -99,19 +138,167 @@ function hostOf(origin: string): string | null {
   }
 }
 
+/** One socket's subscription to one thing. */
+interface Subscription {
+  follower: Follower;
+  topic: LiveTopic<unknown, unknown>;
+  name: string;
+  id: number;
+  channel: string;
+  context: unknown;
+  /** Sent events from the moment the socket is told "subscribed", so nothing arrives before it. */
+  active: boolean;
+}
+
+/** Followers of one channel in this process, behind one subscription to the bus. */
+interface Channel {
+  subscriptions: Set<Subscription>;
+  ready: Promise<Unsubscribe>;
+}
+
+/**
+ * What every socket of this process follows. Each channel is subscribed to on the bus once, and
+ * each event is checked, turned into its frame and serialised once, then sent to every follower
+ * the topic's filter lets have it.
+ */
+class Hub {
+  private readonly channels = new Map<string, Channel>();
+  /** The sockets of each signed-in person who follows something, for rechecks of their access. */
+  private readonly people = new Map<number, { followers: Set<Follower>; ready: Promise<Unsubscribe> }>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Adds a subscription; resolves once events published from now on reach its channel here. */
+  async join(sub: Subscription): Promise<void> {
+    let channel = this.channels.get(sub.channel);
+    if (!channel) {
+      const created: Channel = { subscriptions: new Set(), ready: Promise.resolve(async () => {}) };
+      created.ready = this.bus.subscribe(sub.channel, sub.topic.event, (event) => this.deliver(created, sub, event));
+      this.channels.set(sub.channel, created);
+      created.ready.catch(() => {
+        if (this.channels.get(sub.channel) === created) this.channels.delete(sub.channel);
+      });
+      channel = created;
+    }
+    channel.subscriptions.add(sub);
+    try {
+      await channel.ready;
+    } catch (error) {
+      channel.subscriptions.delete(sub);
+      throw error;
+    }
+  }
+
+  /** Takes a subscription out; the last one out of a channel lets go of it on the bus. */
+  async leave(sub: Subscription): Promise<void> {
+    sub.active = false;
+    const channel = this.channels.get(sub.channel);
+    if (!channel?.subscriptions.delete(sub)) return;
+    if (sub.topic.presence && !this.stillHere(channel, sub)) {
+      await sub.topic.presence.leave(sub.context, sub.id).catch((error: unknown) => this.report(error, sub));
+    }
+    if (channel.subscriptions.size > 0) return;
+    this.channels.delete(sub.channel);
+    const unsubscribe = await channel.ready.catch(() => null);
+    await unsubscribe?.();
+  }
+
+  /** Whether the same person follows the channel on another socket of this process. */
+  private stillHere(channel: Channel, sub: Subscription): boolean {
+    const person = sub.follower.viewer?.id;
+    if (person === undefined) return false;
+    for (const other of channel.subscriptions) if (other.follower.viewer?.id === person) return true;
+    return false;
+  }
+
+  private deliver(channel: Channel, first: Subscription, event: unknown): void {
+    const topic = first.topic;
+    // Encoded once as UTF-8 bytes: each socket then writes the same buffer, where a string would
+    // be encoded again for every one of them (a presence list of a full room is kilobytes).
+    let frame: Buffer;
+    try {
+      frame = Buffer.from(JSON.stringify(topic.toClient ? topic.toClient(event) : event));
+    } catch (error) {
+      this.report(error, first);
+      return;
+    }
+    for (const sub of channel.subscriptions) {
+      if (!sub.active) continue;
+      try {
+        if (!topic.filter || topic.filter(sub.context, event)) sub.follower.sendFrame(frame);
+      } catch (error) {
+        this.report(error, sub);
+      }
+    }
+  }
+
+  /** Starts listening for changes to this person's access, for one more of their sockets. */
+  async watch(userId: number, follower: Follower): Promise<void> {
+    let person = this.people.get(userId);
+    if (!person) {
+      const created: { followers: Set<Follower>; ready: Promise<Unsubscribe> } = {
+        followers: new Set<Follower>(),
+        ready: Promise.resolve(async () => {}),
+      };
+      created.ready = this.bus.subscribe(accessChannel(userId), accessChanged, () => {
+        for (const f of created.followers) void f.recheck();
+      });
+      created.ready.catch(() => {
+        if (this.people.get(userId) === created) this.people.delete(userId);
+      });
+      this.people.set(userId, created);
+      person = created;
+    }
+    person.followers.add(follower);
+    await person.ready;
+  }
+
+  async unwatch(userId: number, follower: Follower): Promise<void> {
+    const person = this.people.get(userId);
+    if (!person?.followers.delete(follower) || person.followers.size > 0) return;
+    this.people.delete(userId);
+    const unsubscribe = await person.ready.catch(() => null);
+    await unsubscribe?.();
+  }
+
+  /** A heartbeat: each topic that keeps presence hears of every subscription still open here. */
+  async beat(): Promise<void> {
+    const byTopic = new Map<LiveTopic<unknown, unknown>, { context: unknown; id: number }[]>();
+    for (const channel of this.channels.values()) {
+      for (const sub of channel.subscriptions) {
+        if (!sub.active || !sub.topic.presence) continue;
+        const list = byTopic.get(sub.topic) ?? [];
+        list.push({ context: sub.context, id: sub.id });
+        byTopic.set(sub.topic, list);
+      }
+    }
+    for (const [topic, following] of byTopic) {
+      await topic.presence!.beat(following).catch((error: unknown) => this.log.error({ err: error }, 'live presence'));
+    }
+  }
+
+  report(error: unknown, sub: Subscription): void {
+    this.log.error({ err: error, topic: sub.name, id: sub.id }, 'live delivery failed');
+  }
+}
+
 /** One socket's subscriptions, and its answers to what the page sends. */
 class Follower {
-  private readonly subscriptions = new Map<string, Promise<Unsubscribe | null>>();
+  private readonly subscriptions = new Map<string, Promise<Subscription | null>>();
   private readonly t: Translate;
-  private readonly viewer: Viewer | null;
+  readonly viewer: Viewer | null;
   private closed = false;
+  private watching = false;
   private windowStart = Date.now();
   private framesInWindow = 0;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly request: FastifyRequest,
-    private readonly bus: Bus,
+    private readonly hub: Hub,
     private readonly topics: LiveTopics,
   ) {
     this.t = translator(negotiateLocale(request.headers['accept-language']));
@@ -119,7 +306,14 @@ class Follower {
   }
 
   async receive(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.overBudget()) return this.error('tooManyFrames');
+    if (this.overBudget()) {
+      // Throttled first, each frame refused; a socket that keeps on after that is closed.
+      if (this.framesInWindow > liveLimits.framesPerMinute + liveLimits.floodGrace) {
+        this.socket.close(1008, 'too many frames');
+        return;
+      }
+      return this.error('tooManyFrames');
+    }
     const text = isBinary ? null : data.toString();
     if (text === null || text.length > liveLimits.frameChars) return this.error('badFrame');
     let json: unknown;
@@ -158,11 +352,11 @@ class Follower {
     if (!topic) return this.error('unknownTopic', { topic: name, id });
     if (this.subscriptions.size >= liveLimits.subscriptions)
       return this.error('tooManySubscriptions', { topic: name, id });
-    const pending = this.follow(topic, id);
+    const pending = this.follow(topic, name, id);
     this.subscriptions.set(key, pending);
-    let unsubscribe: Unsubscribe | null;
+    let sub: Subscription | null;
     try {
-      unsubscribe = await pending;
+      sub = await pending;
     } catch (error) {
       this.request.log.error({ err: error }, 'live subscription failed');
       if (this.subscriptions.get(key) === pending) this.subscriptions.delete(key);
@@ -170,37 +364,91 @@ class Follower {
     }
     // Closed or unsubscribed meanwhile: whoever did that lets go of the subscription.
     if (this.closed || this.subscriptions.get(key) !== pending) return;
-    if (!unsubscribe) {
+    if (!sub) {
       this.subscriptions.delete(key);
       return this.error('notFound', { topic: name, id });
     }
     this.send({ type: 'subscribed', topic: name, id });
+    sub.active = true;
+    await topic.presence?.join(sub.context, id).catch((error: unknown) => this.hub.report(error, sub));
   }
 
   /** Checks the person may follow it now, then listens: null when they may not (or it does not exist). */
-  private async follow(topic: LiveTopic<unknown>, id: number): Promise<Unsubscribe | null> {
+  private async follow(topic: LiveTopic<unknown, unknown>, name: string, id: number): Promise<Subscription | null> {
+    const context = await this.authorise(topic, id);
+    if (context === denied) return null;
+    if (this.viewer && !this.watching) {
+      this.watching = true;
+      await this.hub.watch(this.viewer.id, this);
+    }
+    const sub: Subscription = {
+      follower: this,
+      topic,
+      name,
+      id,
+      channel: topic.channel(id),
+      context,
+      active: false,
+    };
+    await this.hub.join(sub);
+    return sub;
+  }
+
+  private async authorise(topic: LiveTopic<unknown, unknown>, id: number): Promise<unknown> {
     try {
-      await topic.authorise(this.viewer, id);
+      return await topic.authorise(this.viewer, id);
     } catch (error) {
-      if (error instanceof NotFound || error instanceof Forbidden) return null;
+      if (error instanceof NotFound || error instanceof Forbidden) return denied;
       throw error;
     }
-    return this.bus.subscribe(topic.channel(id), topic.event, (event) => this.send(event));
+  }
+
+  /**
+   * The person's access changed: each subscription is authorised again, with a fresh context, and
+   * the ones they may no longer follow end now, with the answer a refused subscription gets.
+   */
+  async recheck(): Promise<void> {
+    for (const [key, pending] of [...this.subscriptions]) {
+      const sub = await pending.catch(() => null);
+      if (!sub || this.closed) continue;
+      let context: unknown;
+      try {
+        context = await this.authorise(sub.topic, sub.id);
+      } catch (error) {
+        this.request.log.error({ err: error }, 'live recheck failed');
+        continue;
+      }
+      if (context !== denied) {
+        sub.context = context;
+        // Still here, perhaps in another part (no longer one who counts as present, say).
+        await sub.topic.presence?.join(context, sub.id).catch((error: unknown) => this.hub.report(error, sub));
+        continue;
+      }
+      if (this.subscriptions.get(key) !== pending) continue;
+      this.subscriptions.delete(key);
+      await this.hub.leave(sub);
+      this.error('notFound', { topic: sub.name, id: sub.id });
+    }
   }
 
   private async unsubscribe(name: string, id: number): Promise<void> {
     const key = `${name}:${id}`;
     const pending = this.subscriptions.get(key);
     this.subscriptions.delete(key);
-    const unsubscribe = await pending?.catch(() => null);
-    await unsubscribe?.();
+    const sub = await pending?.catch(() => null);
+    if (sub) await this.hub.leave(sub);
     this.send({ type: 'unsubscribed', topic: name, id });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.subscriptions.values()) void pending.then((u) => u?.()).catch(() => undefined);
+    const pending = [...this.subscriptions.values()];
     this.subscriptions.clear();
+    for (const p of pending) {
+      const sub = await p.catch(() => null);
+      if (sub) await this.hub.leave(sub).catch((error: unknown) => this.hub.report(error, sub));
+    }
+    if (this.watching && this.viewer) await this.hub.unwatch(this.viewer.id, this).catch(() => undefined);
   }
 
   private error(code: ErrorCode, about: { topic?: string; id?: number } = {}): void {
@@ -208,6 +456,14 @@ class Follower {
   }
 
   private send(frame: unknown): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+    this.sendFrame(JSON.stringify(frame));
+  }
+
+  /** A frame already serialised (one buffer for every follower of an event), sent as text. */
+  sendFrame(frame: string | Buffer): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: false });
   }
 }
+
+/** What authorise gives back for a person who may not follow the thing. */
+const denied = Symbol('denied');

@@ -5,7 +5,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * numbers they carry (a member, a thread) cannot be changed without the site's secret. They are
  * lower-case, as some mail servers lower-case the local part of an address.
  */
-export type MailTokenPurpose = 'reply' | 'unsubscribe' | 'newsletter' | 'bounce' | 'subscriber' | 'confirm';
+export type MailTokenPurpose =
+  | 'reply'
+  | 'unsubscribe'
+  | 'newsletter'
+  | 'bounce'
+  | 'subscriber'
+  | 'confirm'
+  /** Turning notification emails off (src/features/notifications). */
+  | 'notifications';
 
 const MAC_LENGTH = 24;
 

@@ -49,3 +49,13 @@ export function wallClockFields(at: Date, timeZone: string): { date: string; tim
   const iso = new Date(at.getTime() + zoneOffsetMs(timeZone, at.getTime())).toISOString();
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
 }
+
+const zoneSet = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+/** Every IANA zone this runtime knows ("Europe/London"), in order, for a form's choice of zone. */
+export const timeZoneNames: readonly string[] = [...zoneSet].sort();
+
+/** Whether a name is an IANA zone this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  return zoneSet.has(name);
+}

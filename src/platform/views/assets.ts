@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 
@@ -14,17 +15,71 @@ export const assetFiles: Record<string, string> = {
   'webauthn.js': join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
   'passkeys.js': fileURLToPath(new URL('../../client/passkeys.js', import.meta.url)),
   'live.js': fileURLToPath(new URL('../../client/live.js', import.meta.url)),
+  // The header's notification count, live, on every page of someone signed in.
+  'bell.js': fileURLToPath(new URL('../../client/bell.js', import.meta.url)),
   'directory.js': fileURLToPath(new URL('../../client/directory.js', import.meta.url)),
+  'mentions.js': fileURLToPath(new URL('../../client/mentions.js', import.meta.url)),
+  'conversation.js': fileURLToPath(new URL('../../client/conversation.js', import.meta.url)),
+  // Every page: registers the service worker (offline page, push). /account/push: turning push on.
+  'sw-register.js': fileURLToPath(new URL('../../client/sw-register.js', import.meta.url)),
+  'push.js': fileURLToPath(new URL('../../client/push.js', import.meta.url)),
 };
+
+/**
+ * Islands: Preact components the server renders into a page and the browser hydrates, bundled
+ * with esbuild from their entry (src/client/islands/…) the first time they are asked for, then
+ * kept for the life of the process. From the sources under `npm start`, from the compiled
+ * JavaScript in dist/ after `npm run build`.
+ */
+export const assetBundles: Record<string, string> = {
+  'chat-room.js': '../../client/islands/chat-room.client',
+};
+
+const contents = new Map<string, Buffer>();
+
+function bundle(entry: string): Buffer {
+  const base = fileURLToPath(new URL(entry, import.meta.url));
+  const path = [`${base}.tsx`, `${base}.ts`, `${base}.js`].find((p) => existsSync(p));
+  if (!path) throw new Error(`the entry of a bundled asset is missing: ${base}`);
+  const built = buildSync({
+    entryPoints: [path],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  return Buffer.from(built.outputFiles[0]!.contents);
+}
+
+export function isAsset(name: string): boolean {
+  return Object.hasOwn(assetFiles, name) || Object.hasOwn(assetBundles, name);
+}
+
+/** An asset's bytes: read, or bundled, once per process. */
+export function assetContent(name: string): Buffer {
+  let content = contents.get(name);
+  if (!content) {
+    const file = Object.hasOwn(assetFiles, name) ? assetFiles[name] : undefined;
+    const entry = Object.hasOwn(assetBundles, name) ? assetBundles[name] : undefined;
+    if (file) content = readFileSync(file);
+    else if (entry) content = bundle(entry);
+    else throw new Error(`unknown asset ${name}`);
+    contents.set(name, content);
+  }
+  return content;
+}
 
 const versions = new Map<string, string>();
 
 export function assetUrl(name: string): string {
   let version = versions.get(name);
   if (!version) {
-    const path = assetFiles[name];
-    if (!path) throw new Error(`unknown asset ${name}`);
-    version = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 10);
+    version = createHash('sha256').update(assetContent(name)).digest('hex').slice(0, 10);
     versions.set(name, version);
   }
   return `/assets/${version}/${name}`;

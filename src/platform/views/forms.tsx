@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../http/page.js';
+import { timeZoneNames } from '../text/zoned-time.js';
 import type { MessageKey } from './i18n.js';
 
 /**
@@ -107,5 +108,81 @@ export function PostButton({ ctx, action, label, className }: PostButtonProps) {
         {label}
       </button>
     </form>
+  );
+}
+
+interface WallClockProps {
+  ctx: PageContext;
+  legend: string;
+  /** Says whose clock the date and time are read on ("in your time zone, Europe/Paris"). */
+  hint: string;
+  /** The id the hint and the error are named from ("event" → event-hint, event-error). */
+  id: string;
+  date: { name: string; label: string };
+  time: { name: string; label: string };
+  /** A choice of IANA zone beside them, for times read on another clock than the writer's. */
+  zone?: { name: string; label: string } | undefined;
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+/**
+ * A date and a time on someone's own clock (a newsletter's sending time, a campaign's event, a
+ * meeting's start), with one hint and one error for the pair; services read them with
+ * wallClockToUtc in the writer's zone, or in the zone chosen here.
+ */
+export function WallClockFields({ ctx, legend, hint, id, date, time, zone, values, errors }: WallClockProps) {
+  const error = errors[date.name] ?? errors[time.name] ?? (zone ? errors[zone.name] : undefined);
+  const describedBy = error ? `${id}-hint ${id}-error` : `${id}-hint`;
+  const invalid = error ? ('true' as const) : undefined;
+  const chosen = zone ? (values[zone.name] ?? ctx.timeZone) : undefined;
+  return (
+    <fieldset class={error ? 'field field-error' : 'field'}>
+      <legend>{legend}</legend>
+      <p class="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      {error ? (
+        <p class="error" id={`${id}-error`}>
+          {errorMessage(ctx, error)}
+        </p>
+      ) : null}
+      <label for={`field-${date.name}`}>{date.label}</label>
+      <input
+        id={`field-${date.name}`}
+        type="date"
+        name={date.name}
+        value={values[date.name] ?? ''}
+        aria-describedby={describedBy}
+        aria-invalid={invalid}
+      />
+      <label for={`field-${time.name}`}>{time.label}</label>
+      <input
+        id={`field-${time.name}`}
+        type="time"
+        name={time.name}
+        value={values[time.name] ?? ''}
+        aria-describedby={describedBy}
+        aria-invalid={invalid}
+      />
+      {zone ? (
+        <>
+          <label for={`field-${zone.name}`}>{zone.label}</label>
+          <select id={`field-${zone.name}`} name={zone.name} aria-describedby={describedBy} aria-invalid={invalid}>
+            {/* A zone this runtime does not know, sent back after an error, stays chosen so it can be seen. */}
+            {chosen && !timeZoneNames.includes(chosen) ? (
+              <option value={chosen} selected>
+                {chosen}
+              </option>
+            ) : null}
+            {timeZoneNames.map((name) => (
+              <option key={name} value={name} selected={name === chosen}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
+    </fieldset>
   );
 }

@@ -21,6 +21,11 @@ interface LayoutProps {
   jsonLd?: unknown[];
   /** Scripts (names in assets.ts) that only this page needs, after htmx. */
   scripts?: string[];
+  /**
+   * Off for a page whose island does its own fetching (a chat room), so that its scripts stay within
+   * the page's budget; its forms still post without it.
+   */
+  htmx?: boolean;
 }
 
 export function Layout({
@@ -32,6 +37,7 @@ export function Layout({
   canonicalPath,
   jsonLd = [],
   scripts = [],
+  htmx = true,
 }: LayoutProps) {
   const { t, viewer } = ctx;
   const canonical = indexable ? canonicalUrl(ctx.baseUrl, canonicalPath ?? ctx.path) : null;
@@ -65,10 +71,17 @@ export function Layout({
           content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}'
         />
         <link rel="stylesheet" href={assetUrl('styles.css')} />
-        <script src={assetUrl('htmx.min.js')} defer></script>
+        {/* The installable app (src/features/push): its manifest, the header's colour (--brand), the
+            home-screen icon iOS reads, and the service worker that shows the offline page. */}
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <meta name="theme-color" content="#2f5d62" />
+        <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+        <script src={assetUrl('sw-register.js')} defer></script>
+        {htmx ? <script src={assetUrl('htmx.min.js')} defer></script> : null}
         {scripts.map((name) => (
           <script key={name} src={assetUrl(name)} defer></script>
         ))}
+        {viewer ? <script src={assetUrl('bell.js')} defer></script> : null}
       </head>
       <body hx-headers={viewer ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>
         <a class="skip-link" href="#main">
@@ -93,10 +106,31 @@ export function Layout({
                       <a href="/groups/new">{t('layout.startGroup')}</a>
                     </li>
                     <li>
-                      <a href="/notifications">
+                      {/* The bell: bell.js keeps its count live (topic 'notifications'), with the
+                          words below; without JavaScript it is a plain link. */}
+                      <a
+                        href="/notifications"
+                        id="bell"
+                        class={viewer.unreadNotifications ? 'bell-unread' : undefined}
+                        data-user={String(viewer.id)}
+                        data-count={String(viewer.unreadNotifications ?? 0)}
+                        data-none={t('layout.notifications')}
+                        data-label-one={t('layout.notificationsUnread', { count: 1 })}
+                        data-label-other={t('layout.notificationsUnread', { count: '{count}' })}
+                        data-announce-one={t('layout.notificationsAnnounce', { count: 1 })}
+                        data-announce-other={t('layout.notificationsAnnounce', { count: '{count}' })}
+                      >
                         {viewer.unreadNotifications
                           ? t('layout.notificationsUnread', { count: viewer.unreadNotifications })
                           : t('layout.notifications')}
+                      </a>
+                      <span id="bell-status" class="visually-hidden" role="status"></span>
+                    </li>
+                    <li>
+                      <a href="/messages">
+                        {viewer.unreadMessages
+                          ? t('messages.navUnread', { count: viewer.unreadMessages })
+                          : t('messages.nav')}
                       </a>
                     </li>
                     <li>
