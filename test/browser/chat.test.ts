@@ -70,8 +70,13 @@ describe.runIf(chromiumInstalled)('Live chat in a meeting’s room, in two brows
       .then((socket) =>
         socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"subscribed"') }),
       );
-    if (action) await person.follow(action);
-    else await person.visit(roomPath);
+    if (action) {
+      // The form answers with a redirect back to the room, with its own notice; waiting for that
+      // address is surer than waiting for "load" while the room's socket is open.
+      const before = person.page.url();
+      await Promise.all([person.page.waitForURL((url) => url.href !== before), action()]);
+      await person.check();
+    } else await person.visit(roomPath);
     await subscribed;
   }
 

@@ -32,7 +32,7 @@ export function SettingsPage({
     ? {
         membershipVisibility: values.membershipVisibility ?? '',
         appearOnline: values.appearOnline === 'on',
-        emailReplies: values.emailReplies === 'on',
+        emailReplies: settings.emailReplies,
         emailNewsletters: values.emailNewsletters === 'on',
         timeZone: values.timeZone ?? '',
         locale: values.locale ?? '',
@@ -79,12 +79,9 @@ export function SettingsPage({
         <section class="panel" aria-labelledby="email-heading">
           <h2 id="email-heading">{t('accounts.settings.email.heading')}</h2>
           <p class="hint">{t('accounts.settings.email.always')}</p>
-          <div class="field">
-            <label class="choice">
-              <input type="checkbox" name="emailReplies" checked={v.emailReplies} />{' '}
-              {t('accounts.settings.email.replies')}
-            </label>
-          </div>
+          <p>
+            <a href="/account/notifications">{t('accounts.settings.email.replies')}</a>
+          </p>
           <p>
             <a href="/account/email">{t('accounts.settings.email.lists')}</a>
           </p>

@@ -23,11 +23,13 @@ describe('settings', () => {
     const bad = await agent.post('/account/settings', {
       ...defaults,
       timeZone: 'Mars/Olympus_Mons',
-      emailReplies: 'on',
+      emailNewsletters: 'on',
     });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('Choose a time zone from the list.');
-    expect(bad.body).toMatch(/<input type="checkbox" name="emailReplies" checked/);
+    expect(bad.body).toMatch(/<input type="checkbox" name="emailNewsletters" checked/);
+    // Replies, mentions and messages by email are chosen per kind on the notifications page.
+    expect(bad.body).toContain('href="/account/notifications"');
 
     const saved = await agent.post('/account/settings', {
       membershipVisibility: 'nobody',
@@ -40,7 +42,6 @@ describe('settings', () => {
     expect(again.body).toMatch(/value="nobody" checked/);
     expect(again.body).toMatch(/<option value="Asia\/Tokyo" selected/);
     expect(again.body).not.toMatch(/name="appearOnline" checked/);
-    expect(again.body).not.toMatch(/name="emailReplies" checked/);
     expect(again.body).toMatch(/name="emailNewsletters" checked/);
     expect(again.body).toContain('<html lang="en">');
   });

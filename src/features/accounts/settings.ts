@@ -32,7 +32,6 @@ const checkbox = z
 export const settingsInput = z.object({
   membershipVisibility: z.enum(membershipVisibilityEnum.enumValues, 'accounts.settings.errors.choose'),
   appearOnline: checkbox,
-  emailReplies: checkbox,
   emailNewsletters: checkbox,
   timeZone: z.string().refine((v) => timeZones.has(v), 'accounts.settings.errors.timeZone'),
   locale: z.string().refine((v) => v === 'auto' || supportedLocales.includes(v), 'accounts.settings.errors.choose'),

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countQueries } from '../../platform/db/client.js';
+import { unlimitedPosting } from '../../platform/deps.js';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
 import { replyToThread, toggleReaction } from '../forum/index.js';
@@ -295,7 +296,13 @@ describe('following threads and groups', () => {
         seen.push({ type: event.type, committed: row !== undefined });
       },
     };
-    const post = await replyToThread(db, bo, thread, { body: 'A reply.' }, { events: sink });
+    const post = await replyToThread(
+      db,
+      bo,
+      thread,
+      { body: 'A reply.' },
+      { events: sink, postingLimits: unlimitedPosting },
+    );
     await toggleReaction(db, { ...bo, id: people.Cy!.id }, post.id, 'support', { events: sink });
     expect(seen).toEqual([
       { type: 'post.created', committed: true },
@@ -308,7 +315,7 @@ describe('following threads and groups', () => {
       bo,
       thread,
       { body: 'Another reply.' },
-      { events: broken, log: { error: (details) => lost.push(details) } },
+      { events: broken, postingLimits: unlimitedPosting, log: { error: (details) => lost.push(details) } },
     );
     expect(kept.id).toBeGreaterThan(post.id);
     expect(lost).toEqual([expect.objectContaining({ event: { type: 'post.created', postId: kept.id } })]);

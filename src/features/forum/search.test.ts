@@ -13,7 +13,7 @@ import { unlimitedPosting } from '../../platform/deps.js';
 
 /*
  * Searching discussions, through the pages: what a person finds, and never more than they may read.
- * The table of roles × kinds of group is in test/permissions.test.ts.
+ * The table of roles × kinds of group is in test/permissions/table.ts.
  */
 
 type User = { id: number; pseudonym: string; email: string; password: string };

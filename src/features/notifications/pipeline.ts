@@ -97,13 +97,29 @@ export const EMAIL_GATHER_MINUTES = 5;
  */
 export async function createNotifications(tx: DbOrTx, rows: NewNotification[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const values = batched(rows).map(
-    ({ n, count }) =>
-      sql`(${n.userId}::int, ${n.kind}::notification_kind, ${n.groupId ?? null}::int, ${n.threadId ?? null}::int, ${n.postId ?? null}::int, ${n.listingId ?? null}::int, ${n.occurrenceId ?? null}::int, ${n.conversationId ?? null}::int, ${n.actorRole ?? null}::text, ${n.reason ?? null}::text, ${n.batchKey ?? null}::text, ${count}::int)`,
+  // One JSON parameter rather than a dozen per row: PostgreSQL takes at most 65,535 parameters in
+  // a statement, which a post watched by 5,500 people would pass.
+  const json = JSON.stringify(
+    batched(rows).map(({ n, count }) => ({
+      user_id: n.userId,
+      kind: n.kind,
+      group_id: n.groupId ?? null,
+      thread_id: n.threadId ?? null,
+      post_id: n.postId ?? null,
+      listing_id: n.listingId ?? null,
+      occurrence_id: n.occurrenceId ?? null,
+      conversation_id: n.conversationId ?? null,
+      actor_role: n.actorRole ?? null,
+      reason: n.reason ?? null,
+      batch_key: n.batchKey ?? null,
+      count,
+    })),
   );
   const result = await tx.execute(sql`
-    with v (user_id, kind, group_id, thread_id, post_id, listing_id, occurrence_id, conversation_id, actor_role, reason, batch_key, count) as (
-      values ${sql.join(values, sql`, `)}
+    with v as (
+      select * from jsonb_to_recordset(${json}::jsonb) as r(user_id int, kind notification_kind, group_id int,
+        thread_id int, post_id int, listing_id int, occurrence_id int, conversation_id int, actor_role text,
+        reason text, batch_key text, count int)
     ), decided as (
       select v.*,
         ${channelEnabledSql(sql`v.user_id`, sql`v.kind`, 'inApp')} as in_app,

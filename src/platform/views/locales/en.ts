@@ -393,7 +393,7 @@ export const en = {
       email: {
         heading: 'Email',
         always: 'Mail about your account itself (confirming your address, resetting your password) is always sent.',
-        replies: 'Email me when someone replies to my discussions and posts',
+        replies: 'Replies, mentions and private messages by email or push: choose them on your notifications page',
         lists: 'Email from each of my groups: every post, a daily or weekly digest, or none',
         newsletters: 'Newsletters from my groups',
       },
