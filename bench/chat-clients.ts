@@ -86,10 +86,10 @@ function open(command: Extract<ClientCommand, { type: 'connect' }>, token: strin
     };
     const timer = setTimeout(() => fail(new Error('no answer to subscribe within 30 s')), 30_000);
     socket.once('error', fail);
-    socket.once('unexpected-response', (_request, response) => fail(new Error(`upgrade refused: ${response.statusCode}`)));
-    socket.once('open', () =>
-      socket.send(JSON.stringify({ type: 'subscribe', topic: command.topic, id: command.id })),
+    socket.once('unexpected-response', (_request, response) =>
+      fail(new Error(`upgrade refused: ${response.statusCode}`)),
     );
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'subscribe', topic: command.topic, id: command.id })));
     const first = (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as { type: string; error?: string };
       if (frame.type !== 'subscribed') return fail(new Error(`subscribe answered ${data.toString()}`));

@@ -58,9 +58,9 @@ export async function seedChatBench(
 
     const tokens = ids.map(() => randomBytes(32).toString('base64url'));
     for (let start = 0; start < ids.length; start += BATCH) {
-      const rows = ids.slice(start, start + BATCH).map(
-        (id, i) => sql`(${hashToken(tokens[start + i]!)}, ${id}, 'Bench', now() + interval '30 days')`,
-      );
+      const rows = ids
+        .slice(start, start + BATCH)
+        .map((id, i) => sql`(${hashToken(tokens[start + i]!)}, ${id}, 'Bench', now() + interval '30 days')`);
       await db.execute(sql`
         insert into sessions (token_hash, user_id, device, expires_at) values ${sql.join(rows, sql`, `)}`);
     }

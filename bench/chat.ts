@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '1000' },
     messages: { type: 'string', default: '200' },
     idle: { type: 'string', default: '5000' },
+    /** Seconds the idle connections sit before the server's memory is read. */
+    settle: { type: 'string', default: '10' },
     only: { type: 'string', default: 'memory,latency,throughput' },
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
@@ -354,7 +356,9 @@ async function makeScenario(seeded: Seeded, redis: Redis | undefined): Promise<S
   const posters = await Promise.all(
     seeded.tokens
       .slice(0, posterCount)
-      .map((token) => signedInPoster(token, seeded.thread ? `/g/${seeded.slug}/t/${seeded.thread.id}` : `/g/${seeded.slug}/chat`)),
+      .map((token) =>
+        signedInPoster(token, seeded.thread ? `/g/${seeded.slug}/t/${seeded.thread.id}` : `/g/${seeded.slug}/chat`),
+      ),
   );
   const poster = (seq: number) => posters[seq % posters.length]!;
   if (scenarioName === 'thread') {
@@ -394,7 +398,12 @@ async function makeScenario(seeded: Seeded, redis: Redis | undefined): Promise<S
         const event = {
           type: 'chat.message',
           roomId: room.id,
-          message: { id: seq, authorName: 'Chat member 2', body: messageText(seq), createdAt: new Date().toISOString() },
+          message: {
+            id: seq,
+            authorName: 'Chat member 2',
+            body: messageText(seq),
+            createdAt: new Date().toISOString(),
+          },
           authorId: room.authorId,
         };
         await redis.publish(`${redisPrefix}bus:chat:${room.id}`, JSON.stringify(event));
@@ -430,7 +439,8 @@ async function measureMemory(server: Server, clients: Clients, seeded: Seeded, s
   await sleep(1_000);
   const before = await server.memory();
   const { connected, seconds } = await clients.connect(seeded.tokens.slice(0, idleCount), scenario.topic, scenario.id);
-  await sleep(3_000);
+  // Idle: what arriving cost (presence told to the room, the garbage of the requests) settles first.
+  await sleep(Number(args.settle) * 1000);
   const after = await server.memory();
   // Only one, at the end: once V8 has taken a snapshot, every later collection also keeps its
   // object ids up to date, which slows the server down many times over. Compare two runs instead.
@@ -440,7 +450,9 @@ async function measureMemory(server: Server, clients: Clients, seeded: Seeded, s
   await sleep(2_000);
   const released = await server.memory();
   const per = (key: keyof NodeJS.MemoryUsage) => round((after[key] - before[key]) / connected / 1024, 1);
-  console.log(`\nMemory: ${connected} idle connections, each subscribed to the room (connected in ${round(seconds)} s)`);
+  console.log(
+    `\nMemory: ${connected} idle connections, each subscribed to the room (connected in ${round(seconds)} s)`,
+  );
   console.log('                 before      with them   per connection   after they closed');
   for (const key of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const) {
     console.log(
@@ -485,9 +497,9 @@ async function measureLatency(server: Server, clients: Clients, scenario: Scenar
       const reached = clients.reached(key, 10_000);
       const at = now();
       sent.push([key, at]);
-      const status = await scenario.post(seq);
+      const status = await scenario.post(seq).catch(() => 0);
       postMs.push(now() - at);
-      if (status >= 400) failed += 1;
+      if (status === 0 || status >= 400) failed += 1;
       await reached;
       // A pause between messages, so each is measured on its own.
       await sleep(5);
@@ -509,17 +521,25 @@ async function measureLatency(server: Server, clients: Clients, scenario: Scenar
     postP50: round(percentileOf(postMs, 0.5)),
     postP99: round(percentileOf(postMs, 0.99)),
   };
-  console.log(`\nLatency: ${sent.length} messages one at a time to ${clientCount} clients (${via === 'bus' ? 'published on the bus' : 'posted over HTTP'})`);
-  console.log(`  every delivery: p50 ${figures.p50} ms, p99 ${figures.p99} ms (${result.delivered} of ${expected} delivered, ${failed} posts refused)`);
+  console.log(
+    `\nLatency: ${sent.length} messages one at a time to ${clientCount} clients (${via === 'bus' ? 'published on the bus' : 'posted over HTTP'})`,
+  );
+  console.log(
+    `  every delivery: p50 ${figures.p50} ms, p99 ${figures.p99} ms (${result.delivered} of ${expected} delivered, ${failed} posts refused)`,
+  );
   console.log(`  last client reached: p50 ${figures.lastP50} ms, p99 ${figures.lastP99} ms`);
   if (via === 'http') console.log(`  the post's own answer: p50 ${figures.postP50} ms, p99 ${figures.postP99} ms`);
-  console.log(`  CPU: server ${usage.server}, clients ${usage.clients}, bench ${usage.bench} of a core; load ${usage.load}`);
+  console.log(
+    `  CPU: server ${usage.server}, clients ${usage.clients}, bench ${usage.bench} of a core; load ${usage.load}`,
+  );
   console.log(`  event loop lag (p99/worst ms): server ${usage.serverLoop}, clients p99 ${usage.clientLoopP99}`);
   return figures;
 }
 
 async function measureThroughput(server: Server, clients: Clients, scenario: Scenario) {
-  console.log(`\nThroughput: ${clientCount} clients, ${stepSeconds} s per step (${via === 'bus' ? 'published on the bus' : 'posted over HTTP'})`);
+  console.log(
+    `\nThroughput: ${clientCount} clients, ${stepSeconds} s per step (${via === 'bus' ? 'published on the bus' : 'posted over HTTP'})`,
+  );
   console.log(
     '  msg/s  sent/s  delivered  p50 ms  p99 ms  last p99  post p99  server  clients  bench  server lag  client lag  load',
   );
@@ -611,7 +631,11 @@ async function main() {
     const summary: Record<string, unknown> = {};
     if (phases.has('memory')) summary.memory = await measureMemory(server, clients, seeded, scenario);
     if (phases.has('latency') || phases.has('throughput')) {
-      const { connected, seconds } = await clients.connect(seeded.tokens.slice(0, clientCount), scenario.topic, scenario.id);
+      const { connected, seconds } = await clients.connect(
+        seeded.tokens.slice(0, clientCount),
+        scenario.topic,
+        scenario.id,
+      );
       console.log(`\n${connected} clients connected and subscribed in ${round(seconds)} s`);
       if (phases.has('latency')) summary.latency = await measureLatency(server, clients, scenario);
       if (phases.has('throughput')) summary.sustained = await measureThroughput(server, clients, scenario);
