@@ -5,7 +5,7 @@
  * the last question (and, for --heap-snapshots, with a heap snapshot). Nothing else of Mutual changes. Without --expose-gc or IPC it does nothing.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const collect = (globalThis as { gc?: () => void }).gc;
 
@@ -17,7 +17,10 @@ if (process.send && collect) {
       // Twice: objects freed by the first collection's finalisers go in the second.
       collect();
       collect();
-      process.send!({ type: 'memory', usage: process.memoryUsage() });
+      const spaces = Object.fromEntries(
+        getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]),
+      );
+      process.send!({ type: 'memory', usage: process.memoryUsage(), spaces });
     } else if (message?.type === 'snapshot') {
       collect();
       process.send!({ type: 'snapshot', file: writeHeapSnapshot((message as { file?: string }).file) });

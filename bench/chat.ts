@@ -4,7 +4,8 @@
  *   npm run bench:chat -- [--clients 1000] [--messages 200] [--idle 5000] [--only latency,throughput,memory]
  *                         [--database-url postgres://…] [--redis-url redis://…] [--via http|bus]
  *                         [--scenario thread|chat] [--posters 50] [--step-seconds 10] [--rates 10,25,50,…]
- *                         [--client-processes 1] [--compiled] [--server-flags="--cpu-prof"] [--heap-snapshots dir]
+ *                         [--client-processes 1] [--settle 10] [--port 3911] [--compiled]
+ *                         [--server-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--heap-snapshots dir]
  *
  * It makes a fresh database (PGlite in a temporary folder, or a new database on the PostgreSQL
  * server of --database-url, dropped afterwards), writes a group with its members and their
@@ -13,8 +14,8 @@
  * (bench/chat-clients.ts), with each member's session cookie and the site's Origin, subscribed to
  * the room. Then:
  *
- * - memory: the server's RSS and heap (after a full GC) before and after --idle connections sit
- *   idle in the room, per connection;
+ * - memory: the server's RSS and heap (after a full GC) before, and --settle seconds after, --idle
+ *   connections sit idle in the room, per connection;
  * - latency: --messages messages posted one at a time, each waited for until every client has it:
  *   p50/p99 over all deliveries, and p50/p99 of the moment the last client got each message;
  * - throughput: stepped load (--rates messages per second, --step-seconds each), until a step
@@ -75,9 +76,9 @@ const rates = args.rates.split(',').map(Number);
 const clientProcesses = Math.max(1, Number(args['client-processes']));
 const port = Number(args.port);
 const baseUrl = `http://127.0.0.1:${port}`;
+// --via bus needs the server on Redis; otherwise Redis is used only when asked for.
 const redisUrl = args['redis-url'] ?? (via === 'bus' ? 'redis://127.0.0.1:6379' : undefined);
 const redisPrefix = `mutual-chat-bench-${randomBytes(4).toString('hex')}:`;
-if (via === 'bus' && !redisUrl) throw new Error('--via bus publishes on the Redis bus: give --redis-url');
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -110,11 +111,14 @@ async function freshDatabase(): Promise<Store> {
   await admin.end();
   const own = new URL(url);
   own.pathname = `/${name}`;
+  // Mutual keeps nothing there on PostgreSQL, but DATA_DIR must exist.
+  const dataDir = mkdtempSync(join(tmpdir(), 'mutual-chat-bench-'));
   return {
     label: 'PostgreSQL',
-    env: { DATABASE_URL: own.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'mutual-chat-bench-')) },
+    env: { DATABASE_URL: own.toString(), DATA_DIR: dataDir },
     target: { kind: 'postgres', url: own.toString() },
     drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);
@@ -125,7 +129,7 @@ async function freshDatabase(): Promise<Store> {
 
 interface Server {
   child: ChildProcess;
-  memory(): Promise<NodeJS.MemoryUsage>;
+  memory(): Promise<NodeJS.MemoryUsage & { spaces: Record<string, { size: number; used: number }> }>;
   /** Writes a heap snapshot of the server to this file. */
   snapshot(file: string): Promise<void>;
   /** How late the server's event loop ran since the last call (p99 and worst, ms). */
@@ -190,7 +194,12 @@ async function startServer(store: Store): Promise<Server> {
   const ticks = 100; // USER_HZ on Linux
   return {
     child,
-    memory: async () => (await ask<{ usage: NodeJS.MemoryUsage }>('memory')).usage,
+    memory: async () => {
+      const answer = await ask<{ usage: NodeJS.MemoryUsage; spaces: Record<string, { size: number; used: number }> }>(
+        'memory',
+      );
+      return { ...answer.usage, spaces: answer.spaces };
+    },
     loop: () => ask<{ p99Ms: number; maxMs: number }>('loop'),
     snapshot: async (file) => {
       await ask<unknown>('snapshot', { file });
@@ -450,8 +459,14 @@ async function measureMemory(server: Server, clients: Clients, seeded: Seeded, s
   await sleep(2_000);
   const released = await server.memory();
   const per = (key: keyof NodeJS.MemoryUsage) => round((after[key] - before[key]) / connected / 1024, 1);
+  const growth = Object.entries(after.spaces)
+    .map(([space, { size, used }]) => {
+      const was = before.spaces[space] ?? { size: 0, used: 0 };
+      return { space, size: (size - was.size) / connected / 1024, used: (used - was.used) / connected / 1024 };
+    })
+    .filter((g) => Math.abs(g.size) >= 0.5 || Math.abs(g.used) >= 0.5);
   console.log(
-    `\nMemory: ${connected} idle connections, each subscribed to the room (connected in ${round(seconds)} s)`,
+    `\nMemory: ${connected} idle connections, each subscribed to the room (connected in ${round(seconds)} s, measured ${args.settle} s later)`,
   );
   console.log('                 before      with them   per connection   after they closed');
   for (const key of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const) {
@@ -460,6 +475,9 @@ async function measureMemory(server: Server, clients: Clients, seeded: Seeded, s
         `${String(per(key)).padStart(10)} KB ${String(mb(released[key])).padStart(14)} MB`,
     );
   }
+  console.log(
+    `  heap spaces, KB per connection (size/used): ${growth.map((g) => `${g.space} ${round(g.size)}/${round(g.used)}`).join(', ')}`,
+  );
   return { connected, rssKb: per('rss'), heapKb: per('heapUsed') };
 }
 

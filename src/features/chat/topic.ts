@@ -61,11 +61,19 @@ class Presence {
   }
 
   async beat(following: ChatFollower[]): Promise<void> {
-    const here = following.filter((f) => f.present && f.userId !== null);
-    for (let i = 0; i < here.length; i += 500) {
-      const pairs = here.slice(i, i + 500).map((f) => sql`(${f.roomId}::int, ${f.userId}::int)`);
+    const byRoom = new Map<number, number[]>();
+    for (const f of following) {
+      if (!f.present || f.userId === null) continue;
+      const ids = byRoom.get(f.roomId) ?? [];
+      ids.push(f.userId);
+      byRoom.set(f.roomId, ids);
+    }
+    // One statement per room with its people as one array parameter: a list of (room, person)
+    // pairs made PGlite stop answering at about 1,000 people and took 280 ms per 500 on
+    // PostgreSQL; this takes 2 to 25 ms on either (bench/README.md, "Live chat").
+    for (const [roomId, ids] of byRoom) {
       await this.db.execute(
-        sql`update chat_participants set last_seen_at = now() where (room_id, user_id) in (${sql.join(pairs, sql`, `)})`,
+        sql`update chat_participants set last_seen_at = now() where room_id = ${roomId} and user_id = any(${`{${ids.join(',')}}`}::int[])`,
       );
     }
     for (const roomId of new Set(following.map((f) => f.roomId))) await this.tell(roomId, true);
