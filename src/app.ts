@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,13 +20,15 @@ import { registerHttpPlatform } from './platform/http/server.js';
 import { LiveTopics, liveRoutes } from './platform/live/hub.js';
 import { createLogger } from './platform/log.js';
 import type { Mailer } from './platform/mail/mailer.js';
+import { folderStorage, type FileStorage } from './platform/storage/index.js';
 import { mailSecret } from './platform/mail/tokens.js';
 import { accountRoutes, securityRoutes, settingsRoutes } from './features/accounts/index.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { trustRoutes } from './features/trust/index.js';
 import { watchedWordRoutes } from './features/watched-words/index.js';
-import { discussionSearchRoutes, forumRoutes } from './features/forum/index.js';
+import { discussionSearchRoutes, forumApiRoutes, forumRoutes } from './features/forum/index.js';
 import {
+  directoryApiRoutes,
   directorySearchRoutes,
   directorySettingsRoutes,
   guidedRoutes,
@@ -34,8 +39,8 @@ import { safetyRoutes } from './features/safety/index.js';
 import { blockingRoutes } from './features/blocking/index.js';
 import { contentWarningRoutes } from './features/content-warnings/index.js';
 import { notificationRoutes } from './features/notifications/index.js';
-import { moderationRoutes } from './features/moderation/index.js';
-import { accessRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
+import { moderationApiRoutes, moderationRoutes } from './features/moderation/index.js';
+import { accessRoutes, groupApiRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
 import { paymentRoutes } from './features/payments/index.js';
 import { organisationRoutes } from './features/organisations/index.js';
 import { privacyRoutes, type ExportJob } from './features/privacy/index.js';
@@ -45,11 +50,16 @@ import { supportRoutes } from './features/support/index.js';
 import { resourceRoutes } from './features/resources/index.js';
 import { campaignRoutes } from './features/campaigns/index.js';
 import { linkPreviewRoutes } from './features/link-previews/index.js';
-import { meetingRoutes } from './features/meetings/index.js';
+import { meetingApiRoutes, meetingRoutes } from './features/meetings/index.js';
 import { chatRoutes } from './features/chat/index.js';
 import { followingRoutes } from './features/following/index.js';
 import { messageRoutes } from './features/messages/index.js';
 import { pushRoutes } from './features/push/index.js';
+import { apiPageRoutes, apiRoutes } from './features/api/index.js';
+import { webhookRoutes } from './features/webhooks/index.js';
+import { fileRoutes } from './features/files/index.js';
+import { pollRoutes } from './features/polls/index.js';
+import { agreementRoutes } from './features/agreements/index.js';
 
 export interface AppOptions {
   database: Database;
@@ -79,6 +89,8 @@ export interface AppOptions {
   events?: EventSink | undefined;
   /** Web Push (definePushWork); without it, the site offers no push notifications. */
   push?: PushOptions | undefined;
+  /** Where uploads are kept: DATA_DIR/files or S3 (main.ts); a temporary folder when absent (tests). */
+  files?: FileStorage | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -128,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       send: async (event) => app.log.warn({ event: event.type }, 'no job queue: notification event dropped'),
     },
     push: opts.push,
+    files: opts.files ?? folderStorage(mkdtempSync(join(tmpdir(), 'mutual-files-'))),
   };
 
   app.get('/healthz', async (_request, reply) => {
@@ -175,7 +188,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await followingRoutes(app, deps);
   await messageRoutes(app, deps);
   await pushRoutes(app, deps);
+  await fileRoutes(app, deps);
+  await pollRoutes(app, deps);
+  await agreementRoutes(app, deps);
+  await webhookRoutes(app, deps);
+  await apiPageRoutes(app, deps);
   await privacyRoutes(app, deps, { exportJob: opts.exportJob });
+  // The JSON API, on the same services and policies: each feature's routes in `<feature>/api.ts`.
+  await apiRoutes(app, deps, [
+    directoryApiRoutes,
+    groupApiRoutes,
+    forumApiRoutes,
+    meetingApiRoutes,
+    moderationApiRoutes,
+  ]);
   await liveRoutes(app, { bus, topics: live, baseUrl: opts.baseUrl });
   return app;
 }

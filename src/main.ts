@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import cluster from 'node:cluster';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config, type ProcessRole } from './config.js';
@@ -7,6 +8,7 @@ import { createMemoryBus, createRedisBus } from './platform/bus/index.js';
 import { openDatabase } from './platform/db/client.js';
 import { scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
 import { schedulePeriodicWork } from './platform/jobs/periodic.js';
+import { folderStorage } from './platform/storage/index.js';
 import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
 import { readFileSync } from 'node:fs';
@@ -129,6 +131,8 @@ async function runProcess(config: Config, log: Logger) {
     ? scheduleDirectoryStats(database.db, (error) => log.error({ err: error }, `directory stats: ${error.message}`))
     : undefined;
 
+  // Uploads: DATA_DIR/files (the files feature adds S3 when configured).
+  const files = folderStorage(join(config.dataDir, 'files'));
   const app = web
     ? await buildApp({
         limits: scaledRateLimits(config.rateLimitFactor),
@@ -147,6 +151,7 @@ async function runProcess(config: Config, log: Logger) {
         stripe: config.stripe,
         events,
         push: push.routes,
+        files,
       })
     : undefined;
 

@@ -2,6 +2,7 @@ import type { Bus } from './bus/index.js';
 import type { Db } from './db/client.js';
 import type { LiveTopics } from './live/hub.js';
 import type { Mailer } from './mail/mailer.js';
+import type { FileStorage } from './storage/index.js';
 
 /**
  * Where requests send what happened ("post.created") once their transaction commits, for the
@@ -17,6 +18,8 @@ export interface RateLimits {
   logIn: { max: number; timeWindow: number };
   post: { max: number; timeWindow: number };
   passwordReset: { max: number; timeWindow: number };
+  /** JSON API requests per token (or per address without one). */
+  api: { max: number; timeWindow: number };
 }
 
 export const defaultRateLimits: RateLimits = {
@@ -24,6 +27,7 @@ export const defaultRateLimits: RateLimits = {
   logIn: { max: 10, timeWindow: 15 * 60 * 1000 },
   post: { max: 30, timeWindow: 60 * 1000 },
   passwordReset: { max: 5, timeWindow: 60 * 60 * 1000 },
+  api: { max: 300, timeWindow: 60 * 1000 },
 };
 
 /**
@@ -103,6 +107,8 @@ export interface Deps {
   events: EventSink;
   /** Web Push (src/features/push); absent, the site offers no push notifications. */
   push?: PushOptions | undefined;
+  /** Where uploaded images' and files' bytes are kept (src/platform/storage). */
+  files: FileStorage;
 }
 
 /** What the push routes need; the worker's side (keys, sending) is set up in main.ts. */
@@ -128,5 +134,6 @@ export function scaledRateLimits(factor: number): RateLimits {
     logIn: scale(defaultRateLimits.logIn),
     post: scale(defaultRateLimits.post),
     passwordReset: scale(defaultRateLimits.passwordReset),
+    api: scale(defaultRateLimits.api),
   };
 }

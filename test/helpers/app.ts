@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
@@ -10,6 +13,7 @@ import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bu
 import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.js';
 import { createMailTransport, queuedMailer, readOutbox, type Mailer } from '../../src/platform/mail/mailer.js';
 import { mailSecret } from '../../src/platform/mail/tokens.js';
+import { folderStorage, type FileStorage } from '../../src/platform/storage/index.js';
 import { defineMailLists, type MailContext, type MailWork } from '../../src/features/mail-lists/index.js';
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { defineSupportWork } from '../../src/features/support/index.js';
@@ -43,6 +47,8 @@ export interface TestWorld {
   mailTick(now?: Date): Promise<void>;
   /** The same as mailTick: all the worker's periodic work, then every job. */
   tick(now?: Date): Promise<void>;
+  /** Where the world's uploads are kept. */
+  files: FileStorage;
   /** An agent that keeps cookies and CSRF tokens, like one browser. */
   agent(): Agent;
   /** Creates an account directly (the first one becomes the site administrator). */
@@ -121,7 +127,10 @@ export async function createWorld(
   const prefix = `mutual-test:${randomBytes(6).toString('hex')}:`;
   const bus = redis ? createRedisBus(redis, prefix, fail) : createMemoryBus(fail);
   mail.bus = bus;
+  // Uploads go to a folder of the world's own, shared by every app on its database.
+  const files = folderStorage(await mkdtemp(join(tmpdir(), 'mutual-test-files-')));
   const app = await buildApp({
+    files,
     database,
     mailer,
     exportJob,
@@ -140,6 +149,7 @@ export async function createWorld(
       logIn: generous,
       post: generous,
       passwordReset: generous,
+      api: generous,
       ...opts.limits,
     },
     // Like the rate limits above: tests of the trust limits ask for them (defaultPostingLimits).
@@ -151,6 +161,7 @@ export async function createWorld(
     database,
     mailer,
     bus,
+    files,
     jobs,
     mail,
     async mailTick(now = new Date()) {

@@ -376,13 +376,14 @@ export async function buildPermissionWorld(world: TestWorld): Promise<Permission
 
   const generous = { max: 1_000_000, timeWindow: 60_000 };
   const cardApp = await buildApp({
+    files: world.files,
     database: world.database,
     mailer: world.mailer,
     baseUrl: 'http://localhost:3000',
     // The same secret as the test world's, so that its cookies (sessions, CSRF) work here too.
     cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
     logLevel: 'silent',
-    limits: { signUp: generous, logIn: generous, post: generous, passwordReset: generous },
+    limits: { signUp: generous, logIn: generous, post: generous, passwordReset: generous, api: generous },
     stripe: { secretKey: 'sk_test_permissions', webhookSecret: 'whsec_test_permissions' },
   });
   await cardApp.ready();

@@ -33,6 +33,51 @@ import { assetContent, assetUrl, isAsset } from '../../src/platform/views/assets
 import { createWorld, textOf, type Agent } from '../helpers/app.js';
 import { answer as answerMeeting, makeMeeting } from '../helpers/meetings.js';
 import {
+  readings,
+  type Outcome,
+  type Expected,
+  refused,
+  holdsMembership,
+  activeMember,
+  moderates,
+  leads,
+  manages,
+  administers,
+  readsDiscussions,
+  takesPart,
+  seesMembers,
+  loggedIn,
+  allowIf,
+  onContent,
+} from './oracle.js';
+import {
+  NO_GROUP,
+  NO_ID,
+  noindex,
+  setPermissionWorld,
+  shows,
+  type ApiGroupCase,
+  type ApiMethod,
+  type ApiReq,
+  type ApiSiteCase,
+  type Form,
+  type GroupCase,
+  type Req,
+  type SiteCase,
+} from './cases.js';
+import * as pagesApi from './pages-api.js';
+import * as pagesWebhooks from './pages-webhooks.js';
+import * as pagesFiles from './pages-files.js';
+import * as pagesPolls from './pages-polls.js';
+import * as pagesAgreements from './pages-agreements.js';
+import * as apiAccount from './api-account.js';
+import * as apiGroups from './api-groups.js';
+import * as apiForum from './api-forum.js';
+import * as apiMeetings from './api-meetings.js';
+import * as apiMembers from './api-members.js';
+import * as apiModeration from './api-moderation.js';
+import { ApiClient, apiClientFor } from '../helpers/api.js';
+import {
   buildPermissionWorld,
   kinds,
   PASSWORD,
@@ -52,111 +97,15 @@ import {
  */
 
 // ---------------------------------------------------------------------------------------------
-// The oracle: the README's rules as predicates.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Where the README can be read two ways, the oracle follows the code's present reading. Each is
- * named here, so that flipping one shows at once which cases the other reading would change.
- */
-const readings = {
-  /**
-   * "organisation admin: everything an owner can do" and "site admin: everything, everywhere"
-   * could mean they start threads, reply and react in a group without joining it. The code asks
-   * them to join first, like anyone; they still read, moderate and manage without joining.
-   */
-  adminsTakePartWithoutJoining: false,
-  /**
-   * "banned: nothing in that group: cannot rejoin or apply". The apply page itself is refused to a
-   * banned person too, like the pay page, rather than showing questions they cannot answer.
-   */
-  bannedSeeApplyPage: false,
-} as const;
-
-type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid';
-/** One outcome, or several when the README requires a refusal but not which one (nothing is hidden). */
-type Expected = Outcome | readonly Outcome[];
-const refused: readonly Outcome[] = ['forbidden', 'notFound'];
-
-const signedIn = (r: Role) => r !== 'visitor';
-/** Holds a membership: members (lapsed or not) and the group's own leaders. */
-const holdsMembership = (r: Role) => ['member', 'lapsed', 'moderator', 'facilitator', 'owner'].includes(r);
-/** A member in good standing: "lapsed" means something only in a paid group. */
-const activeMember = (r: Role, k: Kind) => holdsMembership(r) && !(r === 'lapsed' && k.policy === 'paid');
-/** Moderators and everyone above them: hide, lock, pin, review, invite, remove and ban. */
-const moderates = (r: Role) => ['moderator', 'facilitator', 'owner', 'orgAdmin', 'siteAdmin'].includes(r);
-/** Facilitators and above: private notes on members, the audit log. */
-const leads = (r: Role) => ['facilitator', 'owner', 'orgAdmin', 'siteAdmin'].includes(r);
-/** Owners and above: the group's settings, roles, fees and payments. */
-const manages = (r: Role) => ['owner', 'orgAdmin', 'siteAdmin'].includes(r);
-/** Only organisation and site administrators verify facilitators' credentials, and run the organisation. */
-const administers = (r: Role) => r === 'orgAdmin' || r === 'siteAdmin';
-/**
- * Public discussions: anyone (a banned person too: a visitor could read them). Members-only:
- * members in good standing and the group's leaders.
- */
-const readsDiscussions = (r: Role, k: Kind) => k.visibility === 'public' || activeMember(r, k) || moderates(r);
-/** Starting threads, replying, reacting. */
-const takesPart = (r: Role, k: Kind) => activeMember(r, k) || (readings.adminsTakePartWithoutJoining && administers(r));
-/** The member list: members in good standing, and those who moderate. */
-const seesMembers = (r: Role, k: Kind) => activeMember(r, k) || moderates(r);
-
-/** Anything but reading public pages asks a visitor to log in first. */
-const loggedIn = (r: Role, then: () => Expected): Expected => (signedIn(r) ? then() : 'login');
-const allowIf = (allowed: boolean): Outcome => (allowed ? 'ok' : 'forbidden');
-/** A post or thread someone may not read is not found, the same as one that never existed. */
-const onContent = (r: Role, k: Kind, then: () => Expected): Expected =>
-  loggedIn(r, () => (readsDiscussions(r, k) ? then() : 'notFound'));
-
-// ---------------------------------------------------------------------------------------------
 // The table.
 // ---------------------------------------------------------------------------------------------
 
-type Form = Record<string, string | string[]>;
-interface Req {
-  url: string;
-  form?: Form;
-  /** The same request for something that does not exist: a refusal must read exactly like it. */
-  missing?: string;
-}
-
-interface GroupCase {
-  method: 'GET' | 'POST';
-  route: string;
-  label?: string;
-  /** Run as a new person holding the role, for cases that change the actor's own standing or session. */
-  fresh?: boolean;
-  /** Run on the same site with card payments (Stripe) on; always with a fresh actor. */
-  cards?: boolean;
-  request(g: GroupFixture, actor: Person | null, r: Role): Req | Promise<Req>;
-  expect(r: Role, k: Kind): Expected;
-  /** What the page must show or not, beyond its status. */
-  check?(body: string, r: Role, g: GroupFixture): string[];
-}
-
-interface SiteCase {
-  method: 'GET' | 'POST';
-  route: string;
-  label?: string;
-  fresh?: boolean;
-  cards?: boolean;
-  request(actor: Person | null): Req | Promise<Req>;
-  expect(r: Role): Expected;
-  check?(body: string, r: Role): string[];
-}
-
-const NO_ID = 2_000_000_000;
-const NO_GROUP = 'no-such-group';
 const NO_TOKEN = randomBytes(18).toString('base64url');
 const today = () => new Date().toISOString().slice(0, 10);
 
 let pw: PermissionWorld;
 const db = () => pw.world.database.db;
 
-function shows(body: string, text: string, visible: boolean): string[] {
-  return body.includes(text) === visible ? [] : [`${visible ? 'does not show' : 'shows'} "${text}"`];
-}
-const noindex = (body: string) => body.includes('name="robots" content="noindex"');
 const groupLink = (slug: string) => `href="/g/${slug}"`;
 
 /** Listings show listed groups and never unlisted ones ("reached only by their link or an invitation"). */
@@ -3257,6 +3206,15 @@ const siteCases: SiteCase[] = [
   },
 ];
 
+/** Every page and form case: this file's, and those kept beside each later capability's. */
+const pageFiles = [pagesApi, pagesWebhooks, pagesFiles, pagesPolls, pagesAgreements];
+const allGroupCases: GroupCase[] = [...groupCases, ...pageFiles.flatMap((f) => f.groupCases)];
+const allSiteCases: SiteCase[] = [...siteCases, ...pageFiles.flatMap((f) => f.siteCases)];
+/** The JSON API's cases (api-*.ts). */
+const apiFiles = [apiAccount, apiGroups, apiForum, apiMeetings, apiMembers, apiModeration];
+const apiGroupCases: ApiGroupCase[] = apiFiles.flatMap((f) => f.apiGroupCases);
+const apiSiteCases: ApiSiteCase[] = apiFiles.flatMap((f) => f.apiSiteCases);
+
 /**
  * Routes whose permissions are tested elsewhere rather than here, with the file that does it.
  * Keep it short: a route belongs in the table above unless it truly cannot be driven from here.
@@ -3400,16 +3358,19 @@ async function runCase(c: Case): Promise<string[]> {
  * run at once (each case has its own targets, so none waits on another); PGlite answers one query
  * at a time, so there they run one by one.
  */
-async function runAll(cases: AsyncIterable<Case>): Promise<string[]> {
+async function runAll<C>(
+  cases: AsyncIterable<C>,
+  run: (c: C) => Promise<string[]> = runCase as never,
+): Promise<string[]> {
   const parallel = pw.world.database.kind === 'postgres' ? 4 : 1;
   const mismatches: string[] = [];
   const running = new Set<Promise<void>>();
   for await (const c of cases) {
-    const run: Promise<void> = runCase(c).then((found) => {
+    const one: Promise<void> = run(c).then((found) => {
       mismatches.push(...found);
-      running.delete(run);
+      running.delete(one);
     });
-    running.add(run);
+    running.add(one);
     if (running.size >= parallel) await Promise.race(running);
   }
   await Promise.all(running);
@@ -3417,7 +3378,7 @@ async function runAll(cases: AsyncIterable<Case>): Promise<string[]> {
 }
 
 async function* siteRun(): AsyncGenerator<Case> {
-  for (const c of siteCases) {
+  for (const c of allSiteCases) {
     for (const role of roles) {
       const app = c.cards ? pw.cardApp : undefined;
       const actor =
@@ -3437,7 +3398,7 @@ async function* siteRun(): AsyncGenerator<Case> {
 }
 
 async function* groupRun(method: 'GET' | 'POST', groups: GroupFixture[]): AsyncGenerator<Case> {
-  for (const c of groupCases.filter((c) => c.method === method)) {
+  for (const c of allGroupCases.filter((c) => c.method === method)) {
     for (const g of groups) {
       for (const role of roles) {
         const app = c.cards ? pw.cardApp : undefined;
@@ -3457,15 +3418,129 @@ async function* groupRun(method: 'GET' | 'POST', groups: GroupFixture[]): AsyncG
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The JSON API: the same roles and kinds, with a bearer token holding every scope (none for the
+// visitor), expecting what the same person may do in a browser.
+// ---------------------------------------------------------------------------------------------
+
+interface ApiCase {
+  method: ApiMethod;
+  route: string;
+  label?: string | undefined;
+  role: Role;
+  where: string;
+  client: ApiClient;
+  shared: boolean;
+  req: ApiReq;
+  expected: Expected;
+  check?: ((body: string) => string[]) | undefined;
+}
+
+/** 401 reads as 'login' (the API's "log in first"); the rest as for pages. */
+function classifyApi(res: LightMyRequestResponse): string {
+  const status = res.statusCode;
+  if (status === 401) return 'login';
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 400) return 'invalid';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  return `status ${status}`;
+}
+
+const apiClients = new Map<Role, ApiClient>();
+const apiMissing = new Map<string, string>();
+
+async function runApiCase(c: ApiCase): Promise<string[]> {
+  const res = await c.client.request(c.method, c.req.url, c.req.body);
+  checked += 1;
+  const actual = classifyApi(res);
+  const allowed = [c.expected].flat();
+  const name = `${c.method} ${c.route}${c.label ? ` [${c.label}]` : ''} | ${c.role} | ${c.where}`;
+  if (!allowed.includes(actual as Outcome)) {
+    return [`${name}: expected ${allowed.join(' or ')}, got ${actual} (${res.statusCode}: ${res.body.slice(0, 200)})`];
+  }
+  const problems: string[] = [];
+  if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) {
+    problems.push(`${name}: a refusal that is not application/problem+json (${String(res.headers['content-type'])})`);
+  }
+  if (actual === 'notFound' && c.req.missing) {
+    const key = `${c.role} ${c.method} ${c.route} ${c.label ?? ''}`;
+    let none = c.shared ? apiMissing.get(key) : undefined;
+    if (none === undefined) {
+      const other = await c.client.request(c.method, c.req.missing, c.req.body);
+      none = other.statusCode === 404 ? other.body : `status ${other.statusCode}`;
+      if (c.shared) apiMissing.set(key, none);
+    }
+    if (none !== res.body) problems.push(`${name}: its 404 differs from the one for ${c.req.missing}`);
+  }
+  if (actual === 'ok' && c.check) for (const p of c.check(res.body)) problems.push(`${name}: ${p}`);
+  return problems;
+}
+
+async function apiClientOf(role: Role, person: Person | null): Promise<ApiClient> {
+  if (!person) return new ApiClient(pw.world.app, null);
+  return apiClientFor(pw.world.app, db(), person.id);
+}
+
+async function sharedApiClient(role: Role): Promise<ApiClient> {
+  let client = apiClients.get(role);
+  if (!client) {
+    client = await apiClientOf(role, role === 'visitor' ? null : pw.people[role]);
+    apiClients.set(role, client);
+  }
+  return client;
+}
+
+async function* apiSiteRun(): AsyncGenerator<ApiCase> {
+  for (const c of apiSiteCases) {
+    for (const role of roles) {
+      const actor = c.fresh ? await pw.freshActor(role, pw.groups[0]!) : null;
+      const client = actor ? await apiClientOf(role, actor.person) : await sharedApiClient(role);
+      yield {
+        ...c,
+        role,
+        where: 'site',
+        client,
+        shared: !c.fresh,
+        req: await c.request(actor ? actor.person : role === 'visitor' ? null : pw.people[role]),
+        expected: c.expect(role),
+        check: c.check && ((body) => c.check!(body, role)),
+      };
+    }
+  }
+}
+
+async function* apiGroupRun(reads: boolean): AsyncGenerator<ApiCase> {
+  for (const c of apiGroupCases.filter((c) => (c.method === 'GET') === reads)) {
+    for (const g of reads ? pw.groups : pw.groups.filter(postKinds)) {
+      for (const role of roles) {
+        const actor = c.fresh ? await pw.freshActor(role, g) : null;
+        const client = actor ? await apiClientOf(role, actor.person) : await sharedApiClient(role);
+        yield {
+          ...c,
+          role,
+          where: g.kind.name,
+          client,
+          shared: !c.fresh,
+          req: await c.request(g, actor ? actor.person : role === 'visitor' ? null : pw.people[role], role),
+          expected: c.expect(role, g.kind),
+          check: c.check && ((body) => c.check!(body, role, g)),
+        };
+      }
+    }
+  }
+}
+
 /**
  * The table runs as two files, so that CI's two workers share it: the pages (site-wide routes and
  * every group page, with the round-trip and page-weight checks) and the actions (every group form
  * on a fresh target). Each file builds its own world.
  */
-export function permissionSuite(part: 'pages' | 'actions'): void {
+export function permissionSuite(part: 'pages' | 'actions' | 'api'): void {
   describe(`permissions (${part}): every route × every role × every kind of group`, () => {
     beforeAll(async () => {
       pw = await buildPermissionWorld(await createWorld());
+      setPermissionWorld(pw);
     });
     afterAll(async () => {
       console.log(`permission table (${part}): ${checked} route × role × kind cases checked`);
@@ -3476,7 +3551,7 @@ export function permissionSuite(part: 'pages' | 'actions'): void {
       it('has every route of the app in its table, and nothing the app does not have', () => {
         const key = (r: { method: string; route?: string; url?: string }) => `${r.method} ${r.route ?? r.url}`;
         const inventory = new Set(pw.world.app.routeInventory.map(key));
-        const table = new Set([...groupCases, ...siteCases].map(key));
+        const table = new Set([...allGroupCases, ...allSiteCases, ...apiGroupCases, ...apiSiteCases].map(key));
         const missing = [...inventory].filter((k) => !table.has(k) && !(k in coveredElsewhere)).sort();
         const stale = [...table, ...Object.keys(coveredElsewhere)].filter((k) => !inventory.has(k)).sort();
         expect({ missing, stale }).toEqual({ missing: [], stale: [] });
@@ -3512,6 +3587,16 @@ export function permissionSuite(part: 'pages' | 'actions'): void {
           `heaviest page: GET ${heaviest[0]}, ${heaviest[1].js} bytes of JavaScript, ${heaviest[1].css} of CSS`,
         );
       });
+    } else if (part === 'api') {
+      it('the JSON API, site-wide routes: what each role may do', { timeout: 600_000 }, async () => {
+        expect(await runAll(apiSiteRun(), runApiCase)).toEqual([]);
+      });
+      it('the JSON API, reads: every role in every one of the 16 kinds of group', { timeout: 600_000 }, async () => {
+        expect(await runAll(apiGroupRun(true), runApiCase)).toEqual([]);
+      });
+      it('the JSON API, changes: every role in 8 kinds of group', { timeout: 600_000 }, async () => {
+        expect(await runAll(apiGroupRun(false), runApiCase)).toEqual([]);
+      });
     } else {
       it(
         'group actions (POST): every role in 8 kinds of group, each case on a fresh target',
@@ -3523,15 +3608,22 @@ export function permissionSuite(part: 'pages' | 'actions'): void {
     }
 
     it('checked every case it should, so the table cannot silently shrink', () => {
-      const gets = groupCases.filter((c) => c.method === 'GET').length;
-      const posts = groupCases.length - gets;
+      const gets = allGroupCases.filter((c) => c.method === 'GET').length;
+      const posts = allGroupCases.length - gets;
       expect(gets).toBeGreaterThanOrEqual(24);
       expect(posts).toBeGreaterThanOrEqual(35);
       expect(kinds).toHaveLength(16);
       expect(pw.groups.filter(postKinds)).toHaveLength(8);
-      const expected = part === 'pages' ? siteCases.length + gets * 16 : posts * 8;
+      const apiGets = apiGroupCases.filter((c) => c.method === 'GET').length;
+      const apiChanges = apiGroupCases.length - apiGets;
+      const expected =
+        part === 'pages'
+          ? allSiteCases.length + gets * 16
+          : part === 'actions'
+            ? posts * 8
+            : apiSiteCases.length + apiGets * 16 + apiChanges * 8;
       expect(checked).toBe(roles.length * expected);
-      expect(checked).toBeGreaterThanOrEqual(part === 'pages' ? 6000 : 2000);
+      expect(checked).toBeGreaterThanOrEqual(part === 'pages' ? 6000 : part === 'actions' ? 2000 : 0);
     });
   });
 }

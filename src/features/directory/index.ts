@@ -20,3 +20,4 @@ export { ListingNotification } from './listing-review-views.js';
 export { seoRoutes } from './seo-routes.js';
 export { groupSearchPresence, notIndexed, type SearchPresence } from './seo.js';
 export { guidedRoutes } from './guided-routes.js';
+export { directoryApiRoutes } from './api.js';

@@ -11,3 +11,4 @@ export { discussionSearchRoutes } from './search-routes.js';
 export { groupActivitySql } from './activity.js';
 export { type GroupPageExtension, type ThreadExtension, type ThreadExtra } from './extensions.js';
 export { threadTitleSql } from './thread-titles.js';
+export { forumApiRoutes } from './api.js';

@@ -55,3 +55,4 @@ export { GroupFields, GroupHeader } from './views.js';
 export type { Group } from './schema.js';
 export { awaitsSecondFactor } from './policy.js';
 export { exportGroupData, forgetGroupMember, groupNamesByIds, type GroupsExport } from './personal-data.js';
+export { groupApiRoutes } from './api.js';

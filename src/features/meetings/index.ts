@@ -19,3 +19,4 @@ export { MeetingNewsNotification } from './notification-views.js';
 export { exportMeetingData, forgetMeetingMember, type MeetingExport } from './personal-data.js';
 export { MeetingsExportSection } from './export-views.js';
 export type { Meeting, MeetingKind, MeetingOccurrence, RsvpStatus } from './schema.js';
+export { meetingApiRoutes } from './api.js';

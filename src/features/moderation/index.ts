@@ -5,3 +5,4 @@ export { alertModerators } from './alerts.js';
 export { assertNotSilenced, silenceDays, silencedUntilSql, silenceMember } from './silences.js';
 export { moderationRoutes } from './routes.js';
 export { exportModerationData, type ModerationExport } from './personal-data.js';
+export { moderationApiRoutes } from './api.js';

@@ -33,7 +33,7 @@ describe('membership fees', () => {
       baseUrl: 'http://localhost:3000',
       cookieSecret: 'test-secret-that-is-long-enough-for-cookies',
       logLevel: 'silent',
-      limits: { signUp: generous, logIn: generous, post: generous, passwordReset: generous },
+      limits: { signUp: generous, logIn: generous, post: generous, passwordReset: generous, api: generous },
       stripe: STRIPE,
     });
     await cardApp.ready();

@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import './api.js';
 import { Forbidden, Invalid, NotFound, RateLimited, type NextStep } from '../errors.js';
 import { assetContent, isAsset } from '../views/assets.js';
 import type { MessageKey, Vars } from '../views/i18n.js';
@@ -46,6 +47,7 @@ function compressedAsset(name: string) {
 /** Security headers, cookies, CSRF, form bodies, rate limits, assets and error pages. */
 export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptions): Promise<void> {
   app.decorateRequest('viewer', null);
+  app.decorateRequest('apiCaller', null);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -90,12 +92,14 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     opts.rateLimitRedis
       ? {
           global: false,
+          // RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset: the IETF draft's names.
+          enableDraftSpec: true,
           redis: opts.rateLimitRedis.redis,
           nameSpace: `${opts.rateLimitRedis.prefix}rate-limit:`,
           // While Redis is unreachable, serving people unlimited beats refusing everyone.
           skipOnError: true,
         }
-      : { global: false },
+      : { global: false, enableDraftSpec: true },
   );
   // Frames are small JSON; anything bigger than this closes the socket. No per-message deflate:
   // for frames this small it saves little, and it would cost a compression context per socket
@@ -105,6 +109,9 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
   // Every state change carries the token: a hidden field in forms, a header from htmx.
   app.addHook('preHandler', (request, reply, done) => {
     if (!stateChanging.has(request.method) || request.routeOptions.config.skipCsrf) return done();
+    // A bearer token is not sent by browsers on their own, so it cannot be forged across sites;
+    // a JSON API request that relies on the session cookie still needs the token.
+    if (request.apiCaller) return done();
     app.csrfProtection(request, reply, done);
   });
 

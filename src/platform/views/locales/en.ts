@@ -3707,6 +3707,20 @@ export const en = {
       dateOrder: 'The end date must not come before the start date.',
     },
   },
+  // The JSON API, access tokens and the API reference (src/features/api).
+  api: {
+    errors: {
+      cursor: 'This cursor is not one we gave out; start again without it.',
+    },
+  },
+  // Webhooks (src/features/webhooks).
+  webhooks: {},
+  // Images and files (src/features/files).
+  files: {},
+  // Polls and "find a time" (src/features/polls).
+  polls: {},
+  // Group agreements and the welcome message (src/features/agreements).
+  agreements: {},
 };
 
 export type Catalog = typeof en;

@@ -1,0 +1,2 @@
+/** The polls feature's public face: what other features may use. */
+export { pollRoutes } from './routes.js';

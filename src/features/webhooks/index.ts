@@ -1,0 +1,2 @@
+/** The webhooks feature's public face: what other features may use. */
+export { webhookRoutes } from './routes.js';

@@ -1,0 +1,5 @@
+import type { ApiGroupCase, ApiSiteCase } from './cases.js';
+
+/** The JSON API permission cases for meetings and answers (run by table.ts's 'api' part). */
+export const apiGroupCases: ApiGroupCase[] = [];
+export const apiSiteCases: ApiSiteCase[] = [];

@@ -1,0 +1,5 @@
+import type { GroupCase, SiteCase } from './cases.js';
+
+/** The permission table's cases for images and files (run by table.ts with the rest). */
+export const groupCases: GroupCase[] = [];
+export const siteCases: SiteCase[] = [];
