@@ -2,6 +2,9 @@ CREATE TYPE "public"."file_kind" AS ENUM('image', 'file');--> statement-breakpoi
 CREATE TYPE "public"."poll_kind" AS ENUM('choice', 'time');--> statement-breakpoint
 CREATE TYPE "public"."poll_results" AS ENUM('after_vote', 'after_close');--> statement-breakpoint
 CREATE TYPE "public"."webhook_delivery_status" AS ENUM('pending', 'retrying', 'delivered', 'failed', 'refused');--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'group_welcome';--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'agreements_changed';--> statement-breakpoint
+ALTER TYPE "public"."notification_kind" ADD VALUE 'poll_closed';--> statement-breakpoint
 CREATE TABLE "agreement_acceptances" (
 	"group_id" integer NOT NULL,
 	"user_id" integer NOT NULL,

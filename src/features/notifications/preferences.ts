@@ -47,6 +47,9 @@ export const defaultChannels: Record<NotificationKind, Record<Channel, boolean>>
     moderator_alert: byEmail,
     message_request: loud,
     private_message: loud,
+    group_welcome: { inApp: true, email: true, push: false },
+    agreements_changed: { inApp: true, email: true, push: false },
+    poll_closed: quiet,
   };
 })();
 
@@ -116,6 +119,7 @@ export const kindSections = [
   { key: 'replies', kinds: ['reply', 'mention', 'reactions', 'watched_post', 'thanks_received', 'thread_seen'] },
   { key: 'messages', kinds: ['message_request', 'private_message'] },
   { key: 'meetings', kinds: ['meeting_reminder', 'meeting_place_offered', 'meeting_changed', 'meeting_cancelled'] },
+  { key: 'groups', kinds: ['group_welcome', 'agreements_changed', 'poll_closed'] },
   {
     key: 'yours',
     kinds: [

@@ -60,6 +60,12 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   'message_request',
   /** A new private message in a conversation the person is in. */
   'private_message',
+  /** A new member's welcome from the group's leaders (its words are the group's welcome message; src/features/agreements). */
+  'group_welcome',
+  /** The group's agreements changed: the member accepts them again before posting. */
+  'agreements_changed',
+  /** A poll the person voted in closed, with its result (src/features/polls). */
+  'poll_closed',
 ]);
 
 /**

@@ -85,6 +85,12 @@ export function notificationSummary(t: Translate, n: NotificationView): string {
       return t('notifications.summary.meetingCancelled', { title: meeting, group });
     case 'meeting_changed':
       return t('notifications.summary.meetingChanged', { title: meeting, group });
+    case 'group_welcome':
+      return t('notifications.summary.groupWelcome', { group });
+    case 'agreements_changed':
+      return t('notifications.summary.agreementsChanged', { group });
+    case 'poll_closed':
+      return t('notifications.summary.pollClosed', { title });
   }
 }
 

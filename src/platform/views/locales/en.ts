@@ -1380,6 +1380,9 @@ export const en = {
       meetingPlaceOffered: 'A place freed up: you are going to {title}, with {group}.',
       meetingCancelled: '{title}, with {group}, was cancelled.',
       meetingChanged: '{title}, with {group}, moved to another time.',
+      groupWelcome: 'Welcome to {group}: a message from its leaders.',
+      agreementsChanged: '{group} changed its agreements. Please read them and accept them again before you next post.',
+      pollClosed: 'A poll you voted in, in {title}, has closed. See what the group chose.',
     },
     email: {
       subject: 'You have new notifications on {site}',
@@ -1416,6 +1419,7 @@ export const en = {
         replies: 'Replies and mentions',
         messages: 'Private messages',
         meetings: 'Meetings',
+        groups: 'Your groups: welcomes, agreements and polls',
         yours: 'Things you asked for',
         leaders: 'From your groups’ leaders',
         moderation: 'For the leaders of your groups',
@@ -1449,6 +1453,9 @@ export const en = {
         moderator_alert: 'A post is flagged or waits for approval',
         crisis_alert: 'A post reads as if its author may be in crisis',
         check_in_request: 'Someone asks the leaders to check in with them',
+        group_welcome: 'A welcome from the leaders of a group you join',
+        agreements_changed: 'A group you are in changes its agreements',
+        poll_closed: 'A poll you voted in closes',
       },
       quiet: {
         heading: 'Quiet hours',
