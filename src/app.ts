@@ -9,12 +9,15 @@ import type { Database } from './platform/db/client.js';
 import {
   defaultPostingLimits,
   defaultRateLimits,
+  defaultUploads,
   type Deps,
   type EventSink,
   type PostingLimits,
   type PushOptions,
+  type WebhookOptions,
   type RateLimits,
   type StripeSettings,
+  type UploadSettings,
 } from './platform/deps.js';
 import { registerHttpPlatform } from './platform/http/server.js';
 import { LiveTopics, liveRoutes } from './platform/live/hub.js';
@@ -40,7 +43,7 @@ import { blockingRoutes } from './features/blocking/index.js';
 import { contentWarningRoutes } from './features/content-warnings/index.js';
 import { notificationRoutes } from './features/notifications/index.js';
 import { moderationApiRoutes, moderationRoutes } from './features/moderation/index.js';
-import { accessRoutes, groupApiRoutes, groupRoutes, memberRoutes } from './features/groups/index.js';
+import { accessRoutes, groupApiRoutes, groupRoutes, memberApiRoutes, memberRoutes } from './features/groups/index.js';
 import { paymentRoutes } from './features/payments/index.js';
 import { organisationRoutes } from './features/organisations/index.js';
 import { privacyRoutes, type ExportJob } from './features/privacy/index.js';
@@ -89,8 +92,12 @@ export interface AppOptions {
   events?: EventSink | undefined;
   /** Web Push (definePushWork); without it, the site offers no push notifications. */
   push?: PushOptions | undefined;
+  /** Webhooks' operator settings (WEBHOOKS_ALLOW_PRIVATE_ADDRESSES); public https addresses only when absent. */
+  webhooks?: WebhookOptions | undefined;
   /** Where uploads are kept: DATA_DIR/files or S3 (main.ts); a temporary folder when absent (tests). */
   files?: FileStorage | undefined;
+  /** The site's limits on uploads (config FILES_*); the defaults when absent. */
+  uploads?: Partial<UploadSettings> | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -112,6 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     cookieSecret: opts.cookieSecret,
     secureCookies,
     rateLimitRedis: opts.rateLimitRedis,
+    maxUploadBytes: opts.uploads?.maxBytes ?? defaultUploads.maxBytes,
   });
   let bus = opts.bus;
   if (!bus) {
@@ -140,7 +148,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       send: async (event) => app.log.warn({ event: event.type }, 'no job queue: notification event dropped'),
     },
     push: opts.push,
+    webhooks: opts.webhooks,
     files: opts.files ?? folderStorage(mkdtempSync(join(tmpdir(), 'mutual-files-'))),
+    uploads: { ...defaultUploads, ...opts.uploads },
   };
 
   app.get('/healthz', async (_request, reply) => {
@@ -198,6 +208,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await apiRoutes(app, deps, [
     directoryApiRoutes,
     groupApiRoutes,
+    memberApiRoutes,
     forumApiRoutes,
     meetingApiRoutes,
     moderationApiRoutes,

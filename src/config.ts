@@ -43,6 +43,30 @@ export const settings = {
     default: '10485760',
     doc: 'The largest message the inbound mail server accepts, in bytes (10 MB).',
   },
+  FILES_MAX_BYTES: {
+    default: '10485760',
+    doc: 'The largest image or file a member may upload, in bytes (10 MB); groups may set a lower limit. See docs/files.md.',
+  },
+  FILES_IMAGE_MAX_EDGE: {
+    default: '2048',
+    doc: 'Uploaded images are made at most this many pixels wide and high (the longest edge) before they are stored.',
+  },
+  FILES_IMAGE_MAX_PIXELS: {
+    default: '50000000',
+    doc: 'Images with more pixels than this (width × height) are refused before they are decoded.',
+  },
+  S3_ENDPOINT: {
+    default: '',
+    doc: 'With S3_BUCKET and the S3 keys, uploads are kept in S3-compatible object storage at this address (https://s3.eu-west-1.amazonaws.com, a MinIO server…) rather than DATA_DIR/files, so several web processes share them.',
+  },
+  S3_BUCKET: { default: '', doc: 'The bucket uploads are kept in (with S3_ENDPOINT).' },
+  S3_REGION: { default: 'us-east-1', doc: "The bucket's region (with S3_ENDPOINT)." },
+  S3_ACCESS_KEY_ID: { default: '', doc: 'The access key id for S3_BUCKET.' },
+  S3_SECRET_ACCESS_KEY: { default: '', doc: 'The secret access key for S3_BUCKET.' },
+  S3_FORCE_PATH_STYLE: {
+    default: 'false',
+    doc: 'true: address the bucket as ENDPOINT/BUCKET/key rather than BUCKET.ENDPOINT/key (MinIO and most self-hosted servers need true).',
+  },
   DKIM_SELECTOR: {
     default: '',
     doc: 'With DKIM_PRIVATE_KEY_FILE, signs outgoing mail with DKIM for MAIL_DOMAIN under this selector (publish the key at <selector>._domainkey.<MAIL_DOMAIN>).',
@@ -104,6 +128,10 @@ export const settings = {
     default: 'off',
     doc: 'on: push subscriptions may point at private or loopback addresses, and at plain http (a push service on your own network, or tests); off: public https push services only.',
   },
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: {
+    default: 'off',
+    doc: 'on: webhooks may be registered at, and delivered to, plain http and private, loopback or link-local addresses (receivers on your own network, or tests); off: public https addresses only.',
+  },
 } as const;
 
 const envSchema = z.object({
@@ -127,6 +155,17 @@ const envSchema = z.object({
     error: 'must be a port number or off',
   }),
   MAIL_MAX_BYTES: z.coerce.number('must be a number of bytes').int().min(10_000).max(200_000_000),
+  FILES_MAX_BYTES: z.coerce.number('must be a number of bytes').int().min(10_000).max(1_000_000_000),
+  FILES_IMAGE_MAX_EDGE: z.coerce.number('must be a number of pixels').int().min(100).max(16_384),
+  FILES_IMAGE_MAX_PIXELS: z.coerce.number('must be a number of pixels').int().min(10_000).max(1_000_000_000),
+  S3_ENDPOINT: z.string().refine((v) => v === '' || /^https?:\/\//.test(v), 'must start with https:// or http://'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9.-]{0,63}$/, 'must be a bucket name: lower-case letters, digits, dots and dashes'),
+  S3_REGION: z.string().min(1),
+  S3_ACCESS_KEY_ID: z.string(),
+  S3_SECRET_ACCESS_KEY: z.string(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
   DKIM_SELECTOR: z.string().regex(/^[\w.-]*$/, 'use letters, digits, dots, dashes or underscores'),
   DKIM_PRIVATE_KEY_FILE: z.string(),
   RATE_LIMIT_FACTOR: z.coerce.number().positive(),
@@ -154,6 +193,7 @@ const envSchema = z.object({
       'must be a mailto: address or an https: address',
     ),
   PUSH_PRIVATE_NETWORK: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
 });
 
 /** A VAPID key as web-push writes it: URL-safe base64 without padding, of the given length in bytes. */
@@ -180,6 +220,13 @@ export interface Config {
   inboundPort: number | undefined;
   mailMaxBytes: number;
   dkim: { keySelector: string; privateKeyFile: string } | undefined;
+  /** Uploads (src/features/files): the site's limits, and S3 storage when configured (else DATA_DIR/files). */
+  files: {
+    maxBytes: number;
+    maxEdge: number;
+    maxPixels: number;
+    s3: S3Config | undefined;
+  };
   rateLimitFactor: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
@@ -201,6 +248,18 @@ export interface Config {
     subject: string;
     allowPrivateEndpoints: boolean;
   };
+  /** Webhooks (src/features/webhooks): whether they may reach http and private addresses. */
+  webhooks: { allowPrivateAddresses: boolean };
+}
+
+/** S3-compatible object storage for uploads. */
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -230,6 +289,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set both to sign mail with DKIM, or neither',
     );
   }
+  const s3Set = [e.S3_ENDPOINT, e.S3_BUCKET, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY].filter(Boolean).length;
+  if (s3Set !== 0 && s3Set !== 4) {
+    throw new ConfigError(
+      'Invalid configuration:\n  S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set all four to keep uploads in S3, or none to keep them in DATA_DIR/files',
+    );
+  }
   checkProcesses(e);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -245,6 +310,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailDomain: e.MAIL_DOMAIN || new URL(e.BASE_URL).hostname,
     inboundPort: e.MAIL_INBOUND_PORT === 'off' ? undefined : e.MAIL_INBOUND_PORT,
     mailMaxBytes: e.MAIL_MAX_BYTES,
+    files: {
+      maxBytes: e.FILES_MAX_BYTES,
+      maxEdge: e.FILES_IMAGE_MAX_EDGE,
+      maxPixels: e.FILES_IMAGE_MAX_PIXELS,
+      s3: e.S3_ENDPOINT
+        ? {
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
     dkim: e.DKIM_SELECTOR ? { keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,
     rateLimitFactor: e.RATE_LIMIT_FACTOR,
     logLevel: e.LOG_LEVEL,
@@ -261,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subject: e.VAPID_SUBJECT || defaultVapidSubject(e.BASE_URL, e.MAIL_FROM),
       allowPrivateEndpoints: e.PUSH_PRIVATE_NETWORK,
     },
+    webhooks: { allowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES },
   };
 }
 

@@ -6,9 +6,10 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config, type ProcessRole } from './config.js';
 import { createMemoryBus, createRedisBus } from './platform/bus/index.js';
 import { openDatabase } from './platform/db/client.js';
-import { scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
+import { fanOut, scaledPostingLimits, scaledRateLimits } from './platform/deps.js';
 import { schedulePeriodicWork } from './platform/jobs/periodic.js';
 import { folderStorage } from './platform/storage/index.js';
+import { s3Storage } from './platform/storage/s3.js';
 import { createJobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/log.js';
 import { readFileSync } from 'node:fs';
@@ -21,11 +22,14 @@ import { defineMailLists, startInboundServer, type MailContext } from './feature
 import { defineNewsletters } from './features/newsletters/index.js';
 import { defineSupportWork } from './features/support/index.js';
 import { defineMeetingWork } from './features/meetings/index.js';
+import { definePollWork } from './features/polls/index.js';
 import { defineNotificationJobs, defineNotificationWork } from './features/notifications/index.js';
 import { defineLinkPreviews } from './features/link-previews/index.js';
 import { definePushWork, loadOrCreateVapidKeys } from './features/push/index.js';
+import { defineWebhookJobs } from './features/webhooks/index.js';
 import { messageNotificationSources } from './features/messages/index.js';
 import { followingSources } from './features/following/index.js';
+import { defineFileWork } from './features/files/index.js';
 
 async function main() {
   const config = loadConfig();
@@ -92,7 +96,15 @@ async function runProcess(config: Config, log: Logger) {
     postingLimits,
   };
   // Who is told of what happened (replies, mentions, reactions, private messages): features' sources.
-  const events = defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]);
+  // … and webhooks, told of the same events (src/features/webhooks).
+  const events = fanOut(
+    defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]),
+    defineWebhookJobs(jobs, {
+      db: database.db,
+      baseUrl: config.baseUrl,
+      allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
+    }),
+  );
   mail.events = events;
   // Web Push: the key pair from the environment, or the one kept in the data directory.
   const push = definePushWork(jobs, {
@@ -100,15 +112,21 @@ async function runProcess(config: Config, log: Logger) {
     vapid: { ...(config.push.vapid ?? loadOrCreateVapidKeys(config.dataDir)), subject: config.push.subject },
     allowPrivateEndpoints: config.push.allowPrivateEndpoints,
   });
+  // Uploads: S3-compatible storage when configured (shared by every process), else DATA_DIR/files.
+  const files = config.files.s3 ? s3Storage(config.files.s3) : folderStorage(join(config.dataDir, 'files'));
   const periodicWork = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
     ...defineSupportWork(jobs, { db: database.db, baseUrl: config.baseUrl }),
     ...defineMeetingWork(jobs, mail),
+    // Polls whose closing time has come: closed, their voters told.
+    ...definePollWork({ db: database.db }),
     ...defineLinkPreviews(jobs, database.db, { enabled: config.linkPreviews, baseUrl: config.baseUrl }),
     // The bell's count for notifications made inside other features' transactions; notification emails.
     ...defineNotificationWork(jobs, mail),
     ...push.work,
+    // Deletes the bytes of files whose post, message, group or account is gone, and stale uploads.
+    ...defineFileWork({ db: database.db, files }),
   ];
   await jobs.start();
   if (worker) await jobs.work();
@@ -131,8 +149,6 @@ async function runProcess(config: Config, log: Logger) {
     ? scheduleDirectoryStats(database.db, (error) => log.error({ err: error }, `directory stats: ${error.message}`))
     : undefined;
 
-  // Uploads: DATA_DIR/files (the files feature adds S3 when configured).
-  const files = folderStorage(join(config.dataDir, 'files'));
   const app = web
     ? await buildApp({
         limits: scaledRateLimits(config.rateLimitFactor),
@@ -150,8 +166,10 @@ async function runProcess(config: Config, log: Logger) {
         trustProxy: config.trustProxy,
         stripe: config.stripe,
         events,
+        webhooks: config.webhooks,
         push: push.routes,
         files,
+        uploads: config.files,
       })
     : undefined;
 

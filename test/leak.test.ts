@@ -23,6 +23,7 @@ import { dueNotificationEmails, sendNotificationEmail } from '../src/features/no
 import { pushSubscriptions } from '../src/features/push/schema.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
+import { ApiClient, apiClientFor } from './helpers/api.js';
 import type { LiveClient } from './helpers/live.js';
 import { TestPushService, type TestDevice } from './helpers/push.js';
 import { answer, makeMeeting } from './helpers/meetings.js';
@@ -1211,6 +1212,45 @@ const posts: Record<string, Filler> = {
 const channels: Record<string, string> = { 'GET /live': 'the live topics, followed while she writes' };
 
 /**
+ * The JSON API (/api/v1), by "METHOD route": read and written with a bearer token of each role's
+ * person (none for the visitor; a fresh person's for a change), as a program would, without cookies.
+ */
+type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type ApiFill = Fill & { body?: unknown };
+const withBody =
+  (body: unknown) =>
+  (fill: Fill): ApiFill => ({ ...fill, body });
+/** Her threads, by what the group knows of them: anonymous in A and C (C's waiting), under her alias in B. */
+const herThreads = (path: (id: number) => string): Fill[] => [
+  aboutAnonymous('A', path(w.anonThread)),
+  aboutAnonymous('A', path(w.g.A.thread.id)),
+  aboutAnonymous('C', path(w.pendingThread)),
+  inGroup('B', path(w.aliasThread)),
+];
+const apiRoutes: Record<string, () => ApiFill[] | Promise<ApiFill[]>> = {
+  'GET /api/v1/me': () => [site('/api/v1/me')],
+  'GET /api/v1/openapi.json': () => [site('/api/v1/openapi.json')],
+  // Groups, the directory and discussions (src/features/{directory,groups,forum}/api.ts).
+  'GET /api/v1/groups': () => [site('/api/v1/groups?limit=100'), site(`/api/v1/groups?q=${enc(w.g.B.name)}`)],
+  'GET /api/v1/groups/:slug': () => eachGroup((g) => `/api/v1/groups/${g.slug}`),
+  'POST /api/v1/groups/:slug/join': () => eachGroup((g) => `/api/v1/groups/${g.slug}/join`).map(withBody({})),
+  'POST /api/v1/groups/:slug/leave': () => eachGroup((g) => `/api/v1/groups/${g.slug}/leave`).map(withBody({})),
+  'POST /api/v1/groups/:slug/applications': () =>
+    eachGroup((g) => `/api/v1/groups/${g.slug}/applications`).map(withBody({ answers: ['A friend told me.'] })),
+  'GET /api/v1/groups/:slug/threads': () => eachGroup((g) => `/api/v1/groups/${g.slug}/threads?limit=100`),
+  'POST /api/v1/groups/:slug/threads': () =>
+    eachGroup((g) => `/api/v1/groups/${g.slug}/threads`).map(withBody({ title: 'Checking in', body: 'Hello all.' })),
+  'GET /api/v1/threads/:id': () => herThreads((id) => `/api/v1/threads/${id}`),
+  'GET /api/v1/threads/:id/posts': () => herThreads((id) => `/api/v1/threads/${id}/posts?limit=100`),
+  'POST /api/v1/threads/:id/posts': () =>
+    herThreads((id) => `/api/v1/threads/${id}/posts`).map(withBody({ body: 'Thinking of you.' })),
+  'PATCH /api/v1/posts/:id': () => herPosts((id) => `/api/v1/posts/${id}`).map(withBody({ body: 'Edited.' })),
+  'POST /api/v1/posts/:id/reactions': () =>
+    herPosts((id) => `/api/v1/posts/${id}/reactions`).map(withBody({ kind: 'support' })),
+  'DELETE /api/v1/posts/:id/reactions/:kind': () => herPosts((id) => `/api/v1/posts/${id}/reactions/support`),
+};
+
+/**
  * The only answers that may name her: a reveal, by those the group's policy names. They are
  * checked the other way round: the site administrator is shown her name in A and her pseudonym, a
  * facilitator (A lets them) her name in A and not her pseudonym.
@@ -1237,6 +1277,11 @@ function answerText(res: LightMyRequestResponse): string {
 }
 
 const checked = { requests: 0, routes: new Set<string>(), frames: 0, topics: 0, mails: 0 };
+
+/** A program with a token of the person's (every scope), or with none for nobody. */
+async function apiClientAs(person: Person | null): Promise<ApiClient> {
+  return person ? apiClientFor(w.pw.world.app, db(), person.id) : new ApiClient(w.pw.world.app, null);
+}
 
 async function send(agent: Agent, method: 'GET' | 'POST', fill: Fill): Promise<LightMyRequestResponse> {
   if (method === 'GET') return agent.get(fill.url);
@@ -1503,6 +1548,7 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
       ...Object.keys(gets).map((r) => `GET ${r}`),
       ...Object.keys(posts).map((r) => `POST ${r}`),
       ...Object.keys(channels),
+      ...Object.keys(apiRoutes),
     ]);
     const missing = [...inventory].filter((r) => !table.has(r)).sort();
     const stale = [...table].filter((r) => !inventory.has(r)).sort();
@@ -1590,6 +1636,34 @@ describe('leak test: nothing gives away who wrote an anonymous post, or links a 
         for (const f of await fill({ role, person: null })) {
           const actor = await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A);
           leaks.push(...(await check(route, 'POST', role, actor.agent, f)));
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('answers nothing of her through the JSON API, to any token', { timeout: 600_000 }, async () => {
+    const leaks: string[] = [];
+    const shared = new Map<Role, ApiClient>();
+    for (const [key, fill] of Object.entries(apiRoutes)) {
+      const [method, route] = key.split(' ') as [ApiMethod, string];
+      if (!w.pw.world.app.routeInventory.some((r) => r.method === method && r.url === route)) continue;
+      for (const role of others) {
+        for (const f of await fill()) {
+          let client: ApiClient;
+          if (method === 'GET') {
+            client = shared.get(role) ?? (await apiClientAs(role === 'visitor' ? null : w.pw.people[role]));
+            shared.set(role, client);
+          } else {
+            // A change is made by a fresh person holding the role, so each starts from the same standing.
+            client = await apiClientAs((await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A)).person);
+          }
+          const res = await client.request(method, f.url, f.body);
+          checked.requests += 1;
+          checked.routes.add(key);
+          leaks.push(
+            ...tracesIn(answerText(res), f).map((t) => `${method} ${f.url} as ${role} (${res.statusCode}): ${t}`),
+          );
         }
       }
     }

@@ -12,6 +12,36 @@ export interface EventSink {
   send(event: { type: string } & Record<string, unknown>): Promise<void>;
 }
 
+/**
+ * Sends what happened once the transaction committed. A queue that cannot take it costs people a
+ * notification or a webhook, never the person their request: it is logged, not thrown.
+ */
+export async function sendAfterCommit(
+  events: EventSink | undefined,
+  event: { type: string } & Record<string, unknown>,
+): Promise<void> {
+  if (!events) return;
+  try {
+    await events.send(event);
+  } catch (error) {
+    console.error(`event lost (${event.type}):`, error);
+  }
+}
+
+/**
+ * One sink that sends each event to every sink given (the notification jobs, the webhooks' job),
+ * each whatever the others do; it fails, after trying them all, when any of them failed.
+ */
+export function fanOut(...sinks: EventSink[]): EventSink {
+  return {
+    async send(event) {
+      const results = await Promise.allSettled(sinks.map((sink) => sink.send(event)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
 /** Per-route request limits; tests lower them to prove they hold. */
 export interface RateLimits {
   signUp: { max: number; timeWindow: number };
@@ -109,7 +139,29 @@ export interface Deps {
   push?: PushOptions | undefined;
   /** Where uploaded images' and files' bytes are kept (src/platform/storage). */
   files: FileStorage;
+  /** The site's limits on uploads (config FILES_*); groups may only lower them. */
+  uploads: UploadSettings;
+  /** Webhooks (src/features/webhooks); absent, only public https addresses may be registered. */
+  webhooks?: WebhookOptions | undefined;
 }
+
+/** What the webhook pages need to know of the operator's settings. */
+export interface WebhookOptions {
+  /** WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: http, and private or loopback hosts, may be registered and reached. */
+  allowPrivateAddresses: boolean;
+}
+
+/** The site's limits on uploads (src/features/files, docs/files.md). */
+export interface UploadSettings {
+  /** The largest upload, in bytes. */
+  maxBytes: number;
+  /** Images are made at most this many pixels on their longest edge. */
+  maxEdge: number;
+  /** Images with more pixels are refused before they are decoded. */
+  maxPixels: number;
+}
+
+export const defaultUploads: UploadSettings = { maxBytes: 10 * 1024 * 1024, maxEdge: 2048, maxPixels: 50_000_000 };
 
 /** What the push routes need; the worker's side (keys, sending) is set up in main.ts. */
 export interface PushOptions {

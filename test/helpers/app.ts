@@ -6,7 +6,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
-import { unlimitedPosting, type PostingLimits, type RateLimits } from '../../src/platform/deps.js';
+import {
+  fanOut,
+  unlimitedPosting,
+  type PostingLimits,
+  type RateLimits,
+  type UploadSettings,
+} from '../../src/platform/deps.js';
 import { Redis } from 'ioredis';
 import webpush from 'web-push';
 import { createMemoryBus, createRedisBus, type Bus } from '../../src/platform/bus/index.js';
@@ -18,11 +24,14 @@ import { defineMailLists, type MailContext, type MailWork } from '../../src/feat
 import { defineNewsletters } from '../../src/features/newsletters/index.js';
 import { defineSupportWork } from '../../src/features/support/index.js';
 import { defineMeetingWork } from '../../src/features/meetings/index.js';
+import { definePollWork } from '../../src/features/polls/index.js';
 import { defineNotificationJobs, defineNotificationWork } from '../../src/features/notifications/index.js';
+import { defineWebhookJobs } from '../../src/features/webhooks/index.js';
 import { defineLinkPreviews } from '../../src/features/link-previews/index.js';
 import { definePushWork } from '../../src/features/push/index.js';
 import { messageNotificationSources } from '../../src/features/messages/index.js';
 import { followingSources } from '../../src/features/following/index.js';
+import { defineFileWork } from '../../src/features/files/index.js';
 import { signUp } from '../../src/features/accounts/service.js';
 import { defineExportJob } from '../../src/features/privacy/index.js';
 import { openTestDatabase } from './database.js';
@@ -73,6 +82,16 @@ export async function createWorld(
     smtpUrl?: string;
     /** Web Push's VAPID key pair and subject; a fresh pair and a test subject when absent. */
     vapid?: { publicKey: string; privateKey: string; subject: string };
+    /** Where uploads are kept (an S3 storage on loopback); a temporary folder when absent. */
+    files?: FileStorage;
+    /** The site's upload limits; the defaults when absent. */
+    uploads?: Partial<UploadSettings>;
+    /**
+     * Webhooks: WEBHOOKS_ALLOW_PRIVATE_ADDRESSES (off when absent, as in production), and attempts
+     * before a delivery fails (8 when absent). Deliveries reach only loopback (a test never reaches
+     * the internet), and retries are due at once, so one tick runs them all.
+     */
+    webhooks?: { allowPrivateAddresses?: boolean; maxAttempts?: number };
   } = {},
 ): Promise<TestWorld> {
   const database = await openTestDatabase();
@@ -99,7 +118,19 @@ export async function createWorld(
     postingLimits,
   };
   // The same notification sources as main.ts.
-  const events = defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]);
+  const webhooks = { allowPrivateAddresses: opts.webhooks?.allowPrivateAddresses ?? false };
+  const events = fanOut(
+    defineNotificationJobs(jobs, mail, [...followingSources, ...messageNotificationSources]),
+    defineWebhookJobs(jobs, {
+      db: database.db,
+      baseUrl,
+      ...webhooks,
+      loopbackOnly: true,
+      maxAttempts: opts.webhooks?.maxAttempts,
+      retryDelaySeconds: 0,
+      timeoutMs: 5000,
+    }),
+  );
   mail.events = events;
   // Pushes go to endpoints the tests run on loopback, which production never reaches.
   const push = definePushWork(jobs, {
@@ -109,16 +140,22 @@ export async function createWorld(
     loopbackOnly: true,
     timeoutMs: 5000,
   });
+  // Uploads go to a folder of the world's own, shared by every app on its database.
+  const files = opts.files ?? folderStorage(await mkdtemp(join(tmpdir(), 'mutual-test-files-')));
   const mailWork: MailWork[] = [
     ...defineMailLists(jobs, mail),
     ...defineNewsletters(jobs, mail),
     ...defineSupportWork(jobs, { db: database.db, baseUrl }),
     ...defineMeetingWork(jobs, mail),
+    // Polls whose closing time has come: closed, their voters told.
+    ...definePollWork({ db: database.db }),
     // Tests serve the pages whose links are previewed on loopback, which production never fetches.
     ...defineLinkPreviews(jobs, database.db, { allowPrivateAddresses: true, loopbackOnly: true, baseUrl }),
     // The bell's count for notifications made inside other features' transactions; notification emails.
     ...defineNotificationWork(jobs, mail),
     ...push.work,
+    // Files whose post, message, group or account is gone, and stale uploads: deleted from storage.
+    ...defineFileWork({ db: database.db, files }),
   ];
   await jobs.start();
   // With TEST_REDIS_URL the world's live events and rate limits go through Redis, as in production.
@@ -127,10 +164,9 @@ export async function createWorld(
   const prefix = `mutual-test:${randomBytes(6).toString('hex')}:`;
   const bus = redis ? createRedisBus(redis, prefix, fail) : createMemoryBus(fail);
   mail.bus = bus;
-  // Uploads go to a folder of the world's own, shared by every app on its database.
-  const files = folderStorage(await mkdtemp(join(tmpdir(), 'mutual-test-files-')));
   const app = await buildApp({
     files,
+    uploads: opts.uploads,
     database,
     mailer,
     exportJob,
@@ -141,6 +177,7 @@ export async function createWorld(
     mailDomain: mail.domain,
     events,
     push: push.routes,
+    webhooks,
     logLevel: 'silent',
     logger: opts.logger,
     searchCacheMs: 0,
@@ -257,6 +294,34 @@ export class Agent {
       if (token) headers['x-csrf-token'] = token;
     }
     const res = await this.app.inject({ method: 'POST', url, payload: params.toString(), headers });
+    this.remember(res);
+    return res;
+  }
+
+  /**
+   * Posts a multipart form (files and fields) as a browser would, the CSRF token first among its
+   * fields (or in the header for htmx and scripts). `form` is the global FormData.
+   */
+  async postMultipart(
+    url: string,
+    form: FormData,
+    opts: { htmx?: boolean; script?: boolean; csrf?: string | null } = {},
+  ): Promise<LightMyRequestResponse> {
+    if (opts.csrf === undefined && !this.csrf) await this.get('/groups');
+    const token = opts.csrf === undefined ? this.csrf : opts.csrf;
+    const body = new FormData();
+    const header = opts.htmx || opts.script;
+    if (token && !header) body.append('_csrf', token);
+    for (const [k, v] of form.entries()) body.append(k, v);
+    const request = new Request('http://localhost/', { method: 'POST', body });
+    const headers: Record<string, string> = {
+      cookie: this.cookieHeader(),
+      'content-type': request.headers.get('content-type')!,
+    };
+    if (opts.htmx) headers['hx-request'] = 'true';
+    if (header && token) headers['x-csrf-token'] = token;
+    const payload = Buffer.from(await request.arrayBuffer());
+    const res = await this.app.inject({ method: 'POST', url, payload, headers });
     this.remember(res);
     return res;
   }

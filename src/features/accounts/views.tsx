@@ -141,6 +141,7 @@ export function AccountNav({ ctx }: { ctx: PageContext }) {
     ['/account/support', t('support.mine.title')],
     ['/account/blocked', t('blocking.page.title')],
     ['/account/data', t('accounts.nav.data')],
+    ['/account/tokens', t('api.tokens.title')],
     ['/listings/mine', t('listings.mine.title')],
     ...(ctx.viewer?.isAdmin ? ([['/admin', t('admin.index.link')]] as const) : []),
   ] as const;

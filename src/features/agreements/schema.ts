@@ -39,3 +39,5 @@ export const agreementAcceptances = pgTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
 );
+
+export type GroupAgreements = typeof groupAgreements.$inferSelect;

@@ -7,20 +7,26 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
 import {
   addEtags,
   apiErrorHandler,
-  apiViewer,
   hasScope,
   sendProblem,
   type ApiRoutes,
   type ApiScope,
 } from '../../platform/http/api.js';
+import { accountApiRoutes } from './account-api.js';
 import { findTokenCaller } from './tokens.js';
 
 export const API_PREFIX = '/api/v1';
+
+const changes = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The scope a route needs: the one it names (config.scope), else 'read' for GET and 'write' for the rest. */
+function scopeOfRoute(method: string | string[], named: ApiScope | undefined): ApiScope {
+  return named ?? ([method].flat().includes('GET') ? 'read' : 'write');
+}
 
 /**
  * The JSON API: OpenAPI 3.1 generated from the routes' zod schemas (so the document cannot drift
@@ -43,11 +49,14 @@ export async function apiRoutes(app: FastifyInstance, deps: Deps, features: ApiR
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    // Only the API is documented; the site's pages are not part of it.
-    transform: (args) =>
-      args.url.startsWith(API_PREFIX)
-        ? jsonSchemaTransform(args)
-        : { schema: { ...args.schema, hide: true }, url: args.url },
+    // Only the API is documented; the site's pages are not part of it. Each operation names the
+    // scope it needs in its security requirement (OpenAPI 3.1 allows roles for bearer schemes).
+    transform: (args) => {
+      if (!args.url.startsWith(API_PREFIX)) return { schema: { ...args.schema, hide: true }, url: args.url };
+      const documented = jsonSchemaTransform(args);
+      const scope = scopeOfRoute(args.route.method, args.route.config?.scope);
+      return { ...documented, schema: { ...documented.schema, security: [{ bearer: [scope] }] } };
+    },
     transformObject: jsonSchemaTransformObject,
   });
 
@@ -84,13 +93,20 @@ export async function apiRoutes(app: FastifyInstance, deps: Deps, features: ApiR
         }),
       );
       // A token's scopes narrow what its person may do: reading, writing, moderating, administering.
-      api.addHook('preHandler', async (request, reply) => {
-        const needed: ApiScope = request.routeOptions.config.scope ?? (request.method === 'GET' ? 'read' : 'write');
+      // Checked before the request is validated, so a token that may not write learns that first.
+      api.addHook('preValidation', async (request, reply) => {
+        const needed = scopeOfRoute(request.method, request.routeOptions.config.scope);
         if (!hasScope(request.apiCaller, needed)) {
           return sendProblem(reply, baseUrl, 'insufficient-scope', {
             detail: `This needs a token with the "${needed}" scope.`,
           });
         }
+      });
+      // A change made with a session cookie (a page's script) needs the page's CSRF token; checked
+      // here, before validation, so a forged request learns nothing about what it sent.
+      api.addHook('preValidation', (request, reply, done) => {
+        if (request.apiCaller || !request.viewer || !changes.has(request.method)) return done();
+        scope.csrfProtection(request, reply, done);
       });
       addEtags(api);
 
@@ -98,36 +114,7 @@ export async function apiRoutes(app: FastifyInstance, deps: Deps, features: ApiR
         reply.header('cache-control', 'public, max-age=300').send(app.swagger()),
       );
 
-      api.get(
-        '/me',
-        {
-          schema: {
-            tags: ['Account'],
-            summary: 'The person the token (or session) stands for',
-            response: {
-              200: z.object({
-                pseudonym: z.string(),
-                scopes: z.array(z.enum(['read', 'write', 'moderate', 'admin'])),
-                organisation: z
-                  .number()
-                  .int()
-                  .nullable()
-                  .describe('The organisation an organisation token is limited to.'),
-              }),
-            },
-          },
-        },
-        async (request) => {
-          const viewer = apiViewer(request);
-          const caller = request.apiCaller;
-          return {
-            pseudonym: viewer.pseudonym,
-            scopes: caller?.scopes ?? ['read', 'write', 'moderate', 'admin'],
-            organisation: caller?.organisationId ?? null,
-          };
-        },
-      );
-
+      await accountApiRoutes(api, deps);
       for (const register of features) await register(api, deps);
     },
     { prefix: API_PREFIX },

@@ -2,3 +2,4 @@
 export { chatRoutes } from './routes.js';
 export { eraseChatData, exportChatData, type ChatExport } from './personal-data.js';
 export { ChatExportSection } from './export-views.js';
+export { accessChatMessage } from './policy.js';

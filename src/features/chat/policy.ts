@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { MessageKey } from '../../platform/views/i18n.js';
+import { assertAgreementsAccepted } from '../agreements/index.js';
 import {
   accessGroupById,
   assertCanModerate,
@@ -19,7 +20,7 @@ import {
   type Meeting,
   type MeetingOccurrence,
 } from '../meetings/index.js';
-import { chatParticipants, chatRooms, type ChatRoom } from './schema.js';
+import { chatMessages, chatParticipants, chatRooms, type ChatRoom } from './schema.js';
 
 /*
  * Who may do what in a chat room. A room is read by whoever may read its group's discussions
@@ -137,6 +138,7 @@ export function takingPartRefusal(ra: RoomAccess): Refusal | null {
   if (ra.me?.removedAt && !canModerate(ra.access)) return { key: 'chat.errors.removed' };
   try {
     assertCanTakePart(ra.access);
+    assertAgreementsAccepted(ra.access);
   } catch (error) {
     if (error instanceof Forbidden) return { key: error.reason as MessageKey };
     throw error;
@@ -169,4 +171,17 @@ export function assertCanRunRoom(ra: RoomAccess): void {
 /** Where a room's page is: a group's own room, or a meeting's. */
 export function roomPath(room: Pick<ChatRoom, 'occurrenceId'>, slug: string): string {
   return room.occurrenceId === null ? `/g/${slug}/chat` : `/meetings/${room.occurrenceId}/room`;
+}
+
+/**
+ * A chat message's room, for someone who may read the room (its attachments, served by
+ * src/features/files); NotFound for anyone else and for a message a facilitator removed.
+ */
+export async function accessChatMessage(db: DbOrTx, actor: Actor, messageId: number): Promise<RoomAccess> {
+  const [message] = await db
+    .select({ roomId: chatMessages.roomId, removedAt: chatMessages.removedAt })
+    .from(chatMessages)
+    .where(eq(chatMessages.id, messageId));
+  if (!message || message.removedAt) throw new NotFound();
+  return accessRoom(db, actor, message.roomId);
 }

@@ -3,7 +3,7 @@ export { accessPost, accessThread, createThread, replyToThread, toggleReaction, 
 export { changePostVisibility, deletePostAsModerator, setPostHidden, setThreadFlag } from './moderation.js';
 export { readPost, type PostView } from './service.js';
 export { authorLabel, threadUrl } from './views.js';
-export { pendingPosts, type PendingPost } from './premoderation.js';
+export { decidePendingPost, pendingPosts, type PendingPost } from './premoderation.js';
 export { PendingSection } from './review-views.js';
 export { forumRoutes } from './routes.js';
 export { eraseForumData, exportForumData, type ForumExport } from './personal-data.js';

@@ -20,6 +20,7 @@ import { posts, reactionKinds, threads, type Post, type ReactionKind, type Threa
 import { flaggedByViewerSql } from '../moderation/index.js';
 import { blockedBetweenSql, mutedThreadsSql, postBlockedSql, postHiddenForViewerSql } from '../blocking/index.js';
 import { warningOpenSql } from '../content-warnings/index.js';
+import { attachmentsSql, readAttachments, type FileView } from '../files/attaching.js';
 
 import { accessThread, accessThreadOfPost, canSeePost } from './service.js';
 
@@ -50,6 +51,8 @@ export interface PostView {
   hiddenForMe: boolean;
   /** The viewer has flagged it, and no moderator has decided yet. */
   flagged: boolean;
+  /** Its photos and files (src/features/files). */
+  attachments: FileView[];
 }
 
 const postAuthor = sql.raw('posts.author_id');
@@ -95,6 +98,7 @@ async function postViewsWithHistory(
       blocked: postBlockedSql(actor?.id ?? null),
       hiddenForMe: postHiddenForViewerSql(actor?.id ?? null),
       flagged: flaggedByViewerSql(actor?.id ?? -1),
+      attachments: attachmentsSql('post', sql.raw('posts.id')),
     })
     .from(posts)
     .where(which)
@@ -108,6 +112,7 @@ async function postViewsWithHistory(
     blocked: row.blocked,
     hiddenForMe: row.hiddenForMe,
     flagged: row.flagged,
+    attachments: readAttachments(row.attachments),
     reactions: reactionKinds.map((kind) => {
       const found = row.reactions?.find((r) => r.kind === kind);
       return { kind, count: found?.n ?? 0, mine: found?.mine ?? false };
@@ -209,7 +214,14 @@ export async function listThreads(
    * Only the threads the viewer muted (the way back to them), instead of all but those; `extra`:
    * further columns for the statement that counts them (group page extensions), back in `extra`.
    */
-  opts: { limit: number; offset: number; muted?: boolean; extra?: Record<string, SQL> },
+  opts: {
+    limit: number;
+    offset: number;
+    muted?: boolean;
+    extra?: Record<string, SQL>;
+    /** Only the threads listed after this one (the JSON API's cursor), in the list's own order. */
+    after?: { pinned: boolean; lastPostAt: Date; id: number };
+  },
 ): Promise<{ threads: ThreadSummary[]; total: number; extra: Record<string, unknown> }> {
   assertCanReadDiscussions(access);
   const viewer = access.actor?.id ?? null;
@@ -232,6 +244,11 @@ export async function listThreads(
         ? sql`threads.id in ${mutedThreadsSql(viewer)}`
         : sql`threads.id not in ${mutedThreadsSql(viewer)}`,
   );
+  // Timestamps are compared to the millisecond, as JavaScript keeps them in the cursor.
+  const after = opts.after
+    ? sql`(${threads.pinned}::int, date_trunc('milliseconds', ${threads.lastPostAt}), ${threads.id})
+        < (${opts.after.pinned ? 1 : 0}, ${opts.after.lastPostAt.toISOString()}::timestamptz, ${opts.after.id})`
+    : undefined;
   const [rows, [total]] = await Promise.all([
     db
       .select({
@@ -247,7 +264,7 @@ export async function listThreads(
           where opening.thread_id = threads.id and opening.is_opening)`,
       })
       .from(threads)
-      .where(visible)
+      .where(and(visible, after))
       .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))
       .limit(opts.limit)
       .offset(opts.offset),

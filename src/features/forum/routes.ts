@@ -7,6 +7,7 @@ import {
   type ThreadExtension,
 } from './extensions.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
@@ -16,7 +17,17 @@ import { idParam, parseId } from '../../platform/http/params.js';
 import { requireViewer } from '../accounts/index.js';
 import { crisisPanelFor } from '../safety/index.js';
 import { groupSearchPresence } from '../directory/index.js';
-import { accessGroup, assertCanTakePart, canReadDiscussions } from '../groups/index.js';
+import { accessGroup, assertCanTakePart, canReadDiscussions, type GroupAccess } from '../groups/index.js';
+import {
+  assertAttachmentsReady,
+  groupUploadLimitsSql,
+  limitsFor,
+  noAttachments,
+  receiveAttachments,
+  sendsAttachments,
+  uploadLimitsFrom,
+  type ReceivedAttachments,
+} from '../files/attaching.js';
 import { threadChannel, threadReplies } from './live.js';
 import * as anonymity from './anonymity.js';
 import { anonymityOf } from './anonymity.js';
@@ -44,6 +55,22 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       await forum.accessThread(db, viewer, threadId);
     },
   });
+
+  /**
+   * The photos and files a post's form brings (stored now when sent with it), once the person is
+   * known to be able to post in the group: nothing is stored for someone who may not.
+   */
+  async function attachmentsFor(request: FastifyRequest, access: () => Promise<GroupAccess>) {
+    if (!request.viewer || !sendsAttachments(request)) return noAttachments;
+    const found = await access();
+    assertCanTakePart(found);
+    return receiveAttachments(deps, request, request.viewer.id, { groupId: found.group.id });
+  }
+  const attachOf = async (access: GroupAccess, received: ReceivedAttachments) => ({
+    limits: await limitsFor(db, deps, access.group.id),
+    pending: received.pending,
+  });
+  const attachLimitsColumn = { attachLimits: groupUploadLimitsSql(sql.raw('threads.group_id')) };
 
   app.get<{ Params: { slug: string } }>('/g/:slug', async (request, reply) => {
     const access = await accessGroup(db, request.viewer, request.params.slug);
@@ -88,16 +115,19 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!requireViewer(request, reply)) return reply;
     const access = await accessGroup(db, request.viewer, request.params.slug);
     assertCanTakePart(access);
-    return sendPage(reply, NewThreadPage({ ctx: pageContext(request, reply), access }));
+    const attach = await attachOf(access, noAttachments);
+    return sendPage(reply, NewThreadPage({ ctx: pageContext(request, reply), access, attach }));
   });
 
   app.post<{ Params: { slug: string } }>('/g/:slug/threads/new', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
+    const { slug } = request.params;
+    let received = noAttachments;
     try {
-      const thread = await forum.createThread(db, request.viewer, request.params.slug, request.body, {
-        ...deps,
-        log: request.log,
-      });
+      received = await attachmentsFor(request, () => accessGroup(db, request.viewer, slug));
+      assertAttachmentsReady(received);
+      const effects = { ...deps, log: request.log };
+      const thread = await forum.createThread(db, request.viewer, slug, request.body, effects, received);
       const { view } = await forum.readThreadOpening(db, request.viewer, thread.id);
       const notice = view.post.status === 'pending' ? 'awaitingApproval' : 'threadCreated';
       // Words that read as a crisis: the thread opens with help for its author in front of them.
@@ -105,11 +135,12 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return redirectAfterPost(request, reply, `${threadUrl(request.params.slug, thread)}?notice=${notice}${support}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      const access = await accessGroup(db, request.viewer, request.params.slug);
+      const access = await accessGroup(db, request.viewer, slug);
       const ctx = pageContext(request, reply);
+      const attach = await attachOf(access, received);
       return sendPage(
         reply,
-        NewThreadPage({ ctx, access, errors: error.fieldErrors, values: formValues(request.body) }),
+        NewThreadPage({ ctx, access, errors: error.fieldErrors, values: formValues(request.body), attach }),
         400,
       );
     }
@@ -119,8 +150,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const support = idParam.safeParse((request.query as { support?: unknown }).support);
     const threadId = parseId(request.params.id);
     const extensions = app.threadExtensions;
+    const columns = { ...extensionColumns(extensions, request.viewer, threadId), ...attachLimitsColumn };
     const [page, crisisPanel] = await Promise.all([
-      forum.readThread(db, request.viewer, threadId, extensionColumns(extensions, request.viewer, threadId)),
+      forum.readThread(db, request.viewer, threadId, columns),
       support.success
         ? crisisPanelFor(db, request.viewer, support.data, request.headers['accept-language'])
         : Promise.resolve(null),
@@ -139,21 +171,31 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .parse((request.query as { seen?: string }).seen);
     const ctx = pageContext(request, reply);
     const extras = extensionsOf(extensions, page.extra, page)(ctx);
-    return sendPage(reply, ThreadPage({ ctx, ...page, seen, crisisPanel, extras }));
+    const attach = { limits: uploadLimitsFrom(deps.uploads, page.extra.attachLimits) };
+    return sendPage(reply, ThreadPage({ ctx, ...page, seen, crisisPanel, extras, attach }));
   });
 
   app.post<{ Params: { id: string } }>('/threads/:id/replies', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const threadId = parseId(request.params.id);
+    let received = noAttachments;
     try {
-      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, { ...deps, log: request.log });
+      received = await attachmentsFor(
+        request,
+        async () => (await forum.accessThread(db, request.viewer, threadId)).access,
+      );
+      assertAttachmentsReady(received);
+      const effects = { ...deps, log: request.log };
+      const post = await forum.replyToThread(db, request.viewer, threadId, request.body, effects, received);
       const { access, thread, view } = await forum.readPost(db, request.viewer, post.id);
       if (isHtmx(request)) {
         const crisisPanel =
           post.crisisAlertId === null
             ? null
             : await crisisPanelFor(db, request.viewer, post.crisisAlertId, request.headers['accept-language']);
-        return sendFragment(reply, ReplyAdded({ ctx: pageContext(request, reply), access, thread, view, crisisPanel }));
+        const attach = await attachOf(access, noAttachments);
+        const ctx = pageContext(request, reply);
+        return sendFragment(reply, ReplyAdded({ ctx, access, thread, view, crisisPanel, attach }));
       }
       const notice = post.status === 'pending' ? 'awaitingApproval' : 'replied';
       const where = post.crisisAlertId === null ? `#post-${post.id}` : `&support=${post.crisisAlertId}#crisis-panel`;
@@ -167,14 +209,16 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
         const { access } = await forum.accessThread(db, request.viewer, threadId);
         const anonymity = anonymityOf(access);
         const mentionsIn = access.group.slug;
+        const attach = await attachOf(access, received);
         return sendFragment(
           reply,
-          ReplyForm({ ctx, threadId, anonymity, mentionsIn, errors: error.fieldErrors, values }),
+          ReplyForm({ ctx, threadId, anonymity, mentionsIn, errors: error.fieldErrors, values, attach }),
           422,
         );
       }
-      const page = await forum.readThread(db, request.viewer, threadId);
-      return sendPage(reply, ThreadPage({ ctx, ...page, errors: error.fieldErrors, values }), 400);
+      const page = await forum.readThread(db, request.viewer, threadId, attachLimitsColumn);
+      const attach = { limits: uploadLimitsFrom(deps.uploads, page.extra.attachLimits), pending: received.pending };
+      return sendPage(reply, ThreadPage({ ctx, ...page, errors: error.fieldErrors, values, attach }), 400);
     }
   });
 

@@ -24,6 +24,8 @@ export interface ScreenedText {
   body: string;
   /** The thread replied to (for replies and edits). */
   thread?: Thread | undefined;
+  /** Photos and files attached: each counts as a picture does in the words. */
+  attachments?: number | undefined;
 }
 
 /**

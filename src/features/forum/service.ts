@@ -23,9 +23,17 @@ import { mailNewCrisisAlerts, type AfterWrite } from '../safety/index.js';
 import { afterPostWritten, screenPost } from './screening.js';
 import { postViews, type PostView } from './reading.js';
 
+import { assertAgreementsAccepted } from '../agreements/index.js';
 import { mutedThreadsSql } from '../blocking/index.js';
 import { checkWarning, warningFields, warningFromForm } from '../content-warnings/index.js';
 import { recordMentions, renderPost } from '../following/index.js';
+import { attachFiles } from '../files/attaching.js';
+
+/** Uploads to attach to a post, by public id, with their descriptions (src/features/files). */
+export interface PostAttachments {
+  publicIds: string[];
+  altTexts: Record<string, string>;
+}
 
 /**
  * What happens once a post is committed: followers told live (`bus`), leaders emailed about a
@@ -111,18 +119,20 @@ export async function createThread(
   slug: string,
   input: unknown,
   effects: PostEffects = {},
+  attachments?: PostAttachments,
 ): Promise<Thread & Written> {
   const data = parseInput(threadInput, input);
   const thread = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanTakePart(access);
+    assertAgreementsAccepted(access);
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
     const screening = await screenPost(
       tx,
       access,
       actor!,
-      { kind: 'thread', title: data.title, body: data.body },
+      { kind: 'thread', title: data.title, body: data.body, attachments: attachments?.publicIds.length },
       now,
       effects.postingLimits,
     );
@@ -148,6 +158,8 @@ export async function createThread(
         ...anonymity,
       })
       .returning();
+    if (attachments)
+      await attachFiles(tx, actor!.id, attachments.publicIds, { postId: post!.id }, attachments.altTexts);
     if (status === 'published') await touchGroup(tx, access.group.id, now);
     await recordMentions(tx, post!, mentioned);
     const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);
@@ -273,11 +285,13 @@ export async function replyToThread(
   threadId: number,
   input: unknown,
   effects: PostEffects = {},
+  attachments?: PostAttachments,
 ): Promise<Post & Written> {
   const data = parseInput(replyInput, input);
   const { post, replies, crisisAlertId } = await db.transaction(async (tx) => {
     const { access, thread } = await accessThread(tx, actor, threadId);
     assertCanTakePart(access);
+    assertAgreementsAccepted(access);
     if (thread.locked && !canModerate(access)) throw new Forbidden('forum.errors.locked');
     const now = new Date();
     await assertNotTooSoon(tx, access, now);
@@ -285,7 +299,7 @@ export async function replyToThread(
       tx,
       access,
       actor!,
-      { kind: 'reply', body: data.body, thread },
+      { kind: 'reply', body: data.body, thread, attachments: attachments?.publicIds.length },
       now,
       effects.postingLimits,
     );
@@ -306,6 +320,8 @@ export async function replyToThread(
         ...anonymity,
       })
       .returning();
+    if (attachments)
+      await attachFiles(tx, actor!.id, attachments.publicIds, { postId: post!.id }, attachments.altTexts);
     const replies = status === 'published' ? await countReply(tx, thread.id, thread.groupId, now) : null;
     await recordMentions(tx, post!, mentioned);
     const { crisisAlertId } = await afterPostWritten(tx, access, post!, screening);

@@ -18,11 +18,21 @@ import { WarnedBody, WarningFields, WarningForm, warningLabel } from '../content
 import { CrisisPanel, type CrisisPanelData } from '../safety/index.js';
 import { notIndexed, type SearchPresence } from '../directory/index.js';
 import { MentionsField } from '../following/index.js';
+import { AttachmentFields, Attachments, type PendingAttachment, type UploadLimits } from '../files/attaching.js';
 import { anonymityOf, type AnonymityOption } from './anonymity.js';
 import type { Thread } from './schema.js';
 import type { PostView, ThreadSummary } from './service.js';
 
 export const threadUrl = (slug: string, thread: Pick<Thread, 'id'>) => `/g/${slug}/t/${thread.id}`;
+
+/** What a post's form may attach (src/features/files), and the uploads it holds already. */
+export interface PostAttach {
+  limits: UploadLimits;
+  pending?: PendingAttachment[] | undefined;
+}
+
+const canAttach = (attach: PostAttach | undefined): attach is PostAttach =>
+  attach !== undefined && (attach.limits.images || attach.limits.files);
 
 export function GroupPage({
   ctx,
@@ -135,11 +145,13 @@ export function NewThreadPage({
   access,
   errors = {},
   values = {},
+  attach,
 }: {
   ctx: PageContext;
   access: GroupAccess;
   errors?: FieldErrors;
   values?: Record<string, string>;
+  attach?: PostAttach | undefined;
 }) {
   const { t } = ctx;
   const { group } = access;
@@ -153,9 +165,24 @@ export function NewThreadPage({
         <p class="lede">{t('forum.newThread.intro')}</p>
         {access.silencedUntil ? <SilencedNotice ctx={ctx} until={access.silencedUntil} /> : null}
         <FormErrors ctx={ctx} errors={errors} />
-        <form method="post" action={`/g/${group.slug}/threads/new`} novalidate>
+        <form
+          method="post"
+          action={`/g/${group.slug}/threads/new`}
+          enctype={canAttach(attach) ? 'multipart/form-data' : undefined}
+          novalidate
+        >
           <CsrfField ctx={ctx} />
           <PostFields ctx={ctx} errors={errors} values={values} withTitle mentionsIn={group.slug} />
+          {canAttach(attach) ? (
+            <AttachmentFields
+              ctx={ctx}
+              limits={attach.limits}
+              place={`g:${group.slug}`}
+              pending={attach.pending}
+              errors={errors}
+              values={values}
+            />
+          ) : null}
           <WarningFields ctx={ctx} errors={errors} values={values} />
           <AnonymousChoice ctx={ctx} option={anonymityOf(access)} checked={values.anonymous === 'on'} />
           <button type="submit" class="button">
@@ -375,6 +402,7 @@ export function PostItem({
         <WarnedBody ctx={ctx} warning={post.contentWarning} open={view.warningOpen}>
           {/* Sanitised Markdown, rendered by renderMarkdown when the post was written. */}
           <div class="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+          <Attachments ctx={ctx} files={view.attachments} />
         </WarnedBody>
       </HiddenForMe>
       <ReactionBar ctx={ctx} view={view} canReact={canTakePart(access)} />
@@ -436,9 +464,12 @@ export function ReplyForm({
   mentionsIn,
   errors = {},
   values = {},
+  attach,
 }: {
   ctx: PageContext;
   threadId: number;
+  /** What the reply may attach; nothing when absent. */
+  attach?: PostAttach | undefined;
   /** The group whose names the reply may mention, with the autocomplete. */
   mentionsIn?: string | undefined;
   /** Whether the person may reply anonymously here, and on what terms. */
@@ -455,6 +486,7 @@ export function ReplyForm({
       hx-post={`/threads/${threadId}/replies`}
       hx-target="#posts"
       hx-swap="beforeend"
+      enctype={canAttach(attach) ? 'multipart/form-data' : undefined}
       novalidate
     >
       <CsrfField ctx={ctx} />
@@ -467,6 +499,17 @@ export function ReplyForm({
         rows={6}
         mentionsIn={mentionsIn}
       />
+      {canAttach(attach) && mentionsIn ? (
+        <AttachmentFields
+          ctx={ctx}
+          limits={attach.limits}
+          place={`g:${mentionsIn}`}
+          pending={attach.pending}
+          errors={errors}
+          values={values}
+          idPrefix="reply-attach"
+        />
+      ) : null}
       <WarningFields ctx={ctx} errors={errors} values={values} />
       <AnonymousChoice ctx={ctx} option={anonymity} checked={values.anonymous === 'on'} />
       <button type="submit" class="button">
@@ -487,11 +530,14 @@ export function ThreadPage({
   muted = false,
   crisisPanel,
   extras = [],
+  attach,
 }: {
   ctx: PageContext;
   access: GroupAccess;
   thread: Thread;
   posts: PostView[];
+  /** What a reply may attach. */
+  attach?: PostAttach | undefined;
   /** What other features add to the page (extensions.ts). */
   extras?: ThreadExtra[];
   /** The viewer muted the thread. */
@@ -566,6 +612,7 @@ export function ThreadPage({
             mentionsIn={group.slug}
             errors={errors}
             values={values}
+            attach={attach}
           />
         ) : ctx.viewer ? (
           <p>{t('forum.reply.joinToReply')}</p>
@@ -655,12 +702,14 @@ export function ReplyAdded({
   thread,
   view,
   crisisPanel,
+  attach,
 }: {
   ctx: PageContext;
   access: GroupAccess;
   thread: Thread;
   view: PostView;
   crisisPanel?: CrisisPanelData | null | undefined;
+  attach?: PostAttach | undefined;
 }) {
   return (
     <>
@@ -668,7 +717,13 @@ export function ReplyAdded({
       <ReplyCount ctx={ctx} count={thread.replyCount} oob />
       {crisisPanel ? <CrisisSlot ctx={ctx} panel={crisisPanel} oob /> : null}
       <div hx-swap-oob="outerHTML:#reply-form">
-        <ReplyForm ctx={ctx} threadId={thread.id} anonymity={anonymityOf(access)} mentionsIn={access.group.slug} />
+        <ReplyForm
+          ctx={ctx}
+          threadId={thread.id}
+          anonymity={anonymityOf(access)}
+          mentionsIn={access.group.slug}
+          attach={attach}
+        />
       </div>
     </>
   );

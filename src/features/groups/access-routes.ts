@@ -13,13 +13,18 @@ import { accessGroup, assertCanManage, assertCanModerate, type GroupAccess } fro
 
 type SlugParams = { slug: string };
 
-/** Puts submitted answers back under the names the form uses (answer-0, answer-1, …), with the alias. */
+/** Puts submitted answers back under the names the form uses (answer-0, answer-1, …), with the alias and the agreements' box. */
 function answerValues(body: unknown): Record<string, string> {
-  const { answers, alias } = (body ?? {}) as { answers?: unknown; alias?: unknown };
+  const { answers, alias, acceptAgreements } = (body ?? {}) as {
+    answers?: unknown;
+    alias?: unknown;
+    acceptAgreements?: unknown;
+  };
   const list = answers === undefined ? [] : [answers].flat();
   return {
     ...Object.fromEntries(list.map((a, i) => [`answer-${i}`, typeof a === 'string' ? a : ''])),
     alias: typeof alias === 'string' ? alias : '',
+    acceptAgreements: acceptAgreements === 'on' ? 'on' : '',
   };
 }
 
@@ -52,7 +57,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<vo
     async (request, reply) => {
       if (!requireViewer(request, reply)) return reply;
       try {
-        await applications.applyToGroup(db, request.viewer, request.params.slug, request.body);
+        await applications.applyToGroup(db, request.viewer, request.params.slug, request.body, deps.events);
         return redirectAfterPost(request, reply, `/g/${request.params.slug}/apply?notice=applied`);
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;

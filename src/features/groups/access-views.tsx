@@ -2,6 +2,7 @@ import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import type { MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
+import { AcceptAgreementsField } from '../agreements/index.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { AliasField } from './alias-views.js';
 import type { ApplicationRow } from './applications.js';
@@ -77,6 +78,12 @@ export function ApplyPage({
                 );
               })}
               <AliasField ctx={ctx} errors={errors} value={values.alias ?? access.alias ?? ''} />
+              <AcceptAgreementsField
+                ctx={ctx}
+                access={access}
+                errors={errors}
+                checked={values.acceptAgreements === 'on'}
+              />
               <button type="submit" class="button">
                 {t('groups.apply.submit')}
               </button>
@@ -237,6 +244,12 @@ export function InvitePage({ ctx, access, token, errors = {}, values = {} }: Bas
           <form method="post" action={`/invite/${encodeURIComponent(token)}`} novalidate>
             <CsrfField ctx={ctx} />
             <AliasField ctx={ctx} errors={errors} value={values.alias} />
+            <AcceptAgreementsField
+              ctx={ctx}
+              access={access}
+              errors={errors}
+              checked={values.acceptAgreements === 'on'}
+            />
             <button type="submit" class="button">
               {t('groups.invite.accept')}
             </button>

@@ -1,6 +1,7 @@
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
+import { AcceptAgreementsField } from '../agreements/index.js';
 import { nameInGroup } from './aliases.js';
 import type { GroupAccess } from './policy.js';
 import { GroupHeader } from './views.js';
@@ -73,6 +74,12 @@ export function NamePage({
           <form method="post" action={`/g/${group.slug}/join`} novalidate>
             <CsrfField ctx={ctx} />
             <AliasField ctx={ctx} errors={errors} value={values?.alias} />
+            <AcceptAgreementsField
+              ctx={ctx}
+              access={access}
+              errors={errors}
+              checked={values?.acceptAgreements === 'on'}
+            />
             <button type="submit" class="button">
               {t('groups.name.join')}
             </button>

@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.js';
+import { sendAfterCommit, type EventSink } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/views/i18n.js';
 import { emailOf } from '../accounts/index.js';
+import { acceptAgreementsField, acceptOnEntry } from '../agreements/index.js';
 import { notify } from '../notifications/index.js';
 import { memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
@@ -26,15 +28,23 @@ const answersInput = z.object({
     .optional()
     .transform((v) => (v === undefined ? [] : [v].flat().map((a) => a.trim()))),
   alias: optionalAlias,
+  acceptAgreements: acceptAgreementsField,
 });
 
 /**
  * Applies to a group that approves its members, answering its entry questions, under an alias
  * when one is given: those who review the application see that name, never the pseudonym.
  */
-export async function applyToGroup(db: Db, actor: Actor, slug: string, input: unknown): Promise<Application> {
-  const { answers, alias } = parseInput(answersInput, input);
-  return db.transaction(async (tx) => {
+export async function applyToGroup(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  events?: EventSink,
+): Promise<Application> {
+  const { answers, alias, acceptAgreements } = parseInput(answersInput, input);
+  let received = false;
+  const application = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     await assertMayEnter(tx, access);
     if (access.group.joinPolicy !== 'approval') throw new Forbidden('groups.errors.notApproval');
@@ -47,6 +57,8 @@ export async function applyToGroup(db: Db, actor: Actor, slug: string, input: un
       else if (answer.length > 2000) errors[`answer-${i}`] = 'groups.errors.answerLength';
     });
     if (Object.keys(errors).length) throw new Invalid(errors);
+    // Accepted at the version applied to; approved later, they accept again only if it changed meanwhile.
+    await acceptOnEntry(tx, access, acceptAgreements);
     if (alias) await writeAlias(tx, access.group.id, actor!.id, alias);
     const [pending] = await tx
       .select()
@@ -68,8 +80,12 @@ export async function applyToGroup(db: Db, actor: Actor, slug: string, input: un
         answers: questions.map((_, i) => answers[i] ?? ''),
       })
       .returning();
+    received = true;
     return created!;
   });
+  // For the group's webhooks (src/features/webhooks).
+  if (received) await sendAfterCommit(events, { type: 'application.received', applicationId: application.id });
+  return application;
 }
 
 /** The applicant's latest application to a group, so they can see where it stands. */

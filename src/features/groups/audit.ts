@@ -59,7 +59,9 @@ export type AuditAction =
   | 'remove_chat_message'
   | 'mute_participant'
   | 'unmute_participant'
-  | 'remove_participant';
+  | 'remove_participant'
+  | 'close_poll'
+  | 'schedule_poll_meeting';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

@@ -56,3 +56,4 @@ export type { Group } from './schema.js';
 export { awaitsSecondFactor } from './policy.js';
 export { exportGroupData, forgetGroupMember, groupNamesByIds, type GroupsExport } from './personal-data.js';
 export { groupApiRoutes } from './api.js';
+export { memberApiRoutes } from './members-api.js';

@@ -7,6 +7,7 @@ import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/views/i18n.js';
 import { emailOf } from '../accounts/index.js';
+import { acceptAgreementsField, acceptOnEntry } from '../agreements/index.js';
 import { optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { addMember, assertMayEnter } from './membership.js';
@@ -151,14 +152,14 @@ export async function invitationGroup(db: Db, actor: Actor, token: string): Prom
   return accessGroupById(db, actor, row.groupId);
 }
 
-const acceptInput = z.object({ alias: optionalAlias });
+const acceptInput = z.object({ alias: optionalAlias, acceptAgreements: acceptAgreementsField });
 
 /**
  * Accepts an invitation: the person becomes a member, whatever the group's join policy, under an
  * alias when they give one.
  */
 export async function acceptInvitation(db: Db, actor: Actor, token: string, input: unknown = {}): Promise<GroupAccess> {
-  const { alias } = parseInput(acceptInput, input ?? {});
+  const { alias, acceptAgreements } = parseInput(acceptInput, input ?? {});
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -178,6 +179,7 @@ export async function acceptInvitation(db: Db, actor: Actor, token: string, inpu
     if (row.email && (await emailOf(tx, actor!.id)) !== row.email)
       throw new Forbidden('groups.errors.invitationForOther');
     if (access.membership) throw new Invalid({ '': 'groups.errors.alreadyMember' });
+    await acceptOnEntry(tx, access, acceptAgreements);
     if (alias) await writeAlias(tx, row.groupId, actor!.id, alias);
     await addMember(tx, row.groupId, actor!.id);
     await tx

@@ -2,10 +2,12 @@ import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Bus } from '../../platform/bus/index.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { sendAfterCommit, type EventSink } from '../../platform/deps.js';
 import { recheckLiveAccess } from '../../platform/live/hub.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { emailOf, verifiedEmailOf } from '../accounts/index.js';
+import { acceptAgreementsField, acceptOnEntry, welcomeNewMember } from '../agreements/index.js';
 import { findUserIdByName, keepNamesApart, memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { accessGroup, assertCanManage, assertCanModerate, canManage, type Actor, type GroupAccess } from './policy.js';
@@ -29,6 +31,8 @@ export async function addMember(
     .set({ memberCount: sql`${groups.memberCount} + 1` })
     .where(eq(groups.id, groupId));
   await keepNamesApart(tx, groupId, userId);
+  // However they came in, the group's leaders welcome them (src/features/agreements).
+  await welcomeNewMember(tx, groupId, userId);
   return true;
 }
 
@@ -60,15 +64,22 @@ export async function assertMayEnter(db: DbOrTx, access: GroupAccess): Promise<v
   }
 }
 
-export const joinInput = z.object({ alias: optionalAlias });
+export const joinInput = z.object({ alias: optionalAlias, acceptAgreements: acceptAgreementsField });
 
 /**
  * Joins an open group at once, under an alias when one is given. Other join policies have their
  * own way in (apply, invitation, payment).
  */
-export async function joinGroup(db: Db, actor: Actor, slug: string, input: unknown = {}): Promise<GroupAccess> {
-  const { alias } = parseInput(joinInput, input ?? {});
-  return db.transaction(async (tx) => {
+export async function joinGroup(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  input: unknown = {},
+  events?: EventSink,
+): Promise<GroupAccess> {
+  const { alias, acceptAgreements } = parseInput(joinInput, input ?? {});
+  let joined = false;
+  const access = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     await assertMayEnter(tx, access);
     if (access.membership) return access;
@@ -76,11 +87,15 @@ export async function joinGroup(db: Db, actor: Actor, slug: string, input: unkno
     if (policy === 'approval') throw new Forbidden('groups.errors.needsApproval');
     if (policy === 'invitation') throw new Forbidden('groups.errors.invitationOnly');
     if (policy === 'paid') throw new Forbidden('groups.errors.paidGroup');
+    await acceptOnEntry(tx, access, acceptAgreements);
     // The name first: a person is never a member, even for a moment, under the pseudonym they hide.
     if (alias) await writeAlias(tx, access.group.id, actor!.id, alias);
-    await addMember(tx, access.group.id, actor!.id);
+    joined = await addMember(tx, access.group.id, actor!.id);
     return accessGroup(tx, actor, slug);
   });
+  // For the group's webhooks (src/features/webhooks).
+  if (joined) await sendAfterCommit(events, { type: 'member.joined', groupId: access.group.id, userId: actor!.id });
+  return access;
 }
 
 export async function leaveGroup(db: Db, actor: Actor, slug: string): Promise<void> {

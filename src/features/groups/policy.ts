@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { Viewer } from '../../platform/http/page.js';
 import { secondFactorFirst } from '../accounts/index.js';
+import { agreementStandingSql, type AgreementStanding } from '../agreements/index.js';
 import { silencedUntilSql } from '../moderation/index.js';
 import { isOrganisationAdminSql, organisationSummarySql } from '../organisations/index.js';
 import { groups, memberships, type Group, type GroupRole, type Membership } from './schema.js';
@@ -31,6 +32,8 @@ export interface GroupAccess {
   organisation: { slug: string; name: string } | null;
   /** A moderator paused the person from posting here until then (src/features/moderation); null when not. */
   silencedUntil: Date | null;
+  /** The group's agreements version and the one this person accepted (src/features/agreements); absent when built by hand. */
+  agreements?: AgreementStanding;
   actor: Actor;
 }
 
@@ -92,6 +95,7 @@ async function loadAccesses(db: DbOrTx, actor: Actor, which: SQL): Promise<Group
       organisation: organisationSummarySql(groupOrganisation),
       orgAdmin: isOrganisationAdminSql(groupOrganisation, viewerId),
       silencedUntil: silencedUntilSql(sql.raw('groups.id'), viewerId),
+      agreements: agreementStandingSql(sql.raw('groups.id'), viewerId),
     })
     .from(groups)
     .leftJoin(memberships, and(eq(memberships.groupId, groups.id), eq(memberships.userId, viewerId)))
@@ -109,6 +113,7 @@ function accessOf(
     organisation: { slug: string; name: string } | null;
     orgAdmin: boolean;
     silencedUntil: string | Date | null;
+    agreements: AgreementStanding | null;
   },
   actor: Actor,
 ): GroupAccess {
@@ -125,6 +130,10 @@ function accessOf(
     orgAdmin: row.orgAdmin,
     organisation: row.organisation,
     silencedUntil: row.silencedUntil === null ? null : new Date(row.silencedUntil),
+    agreements: {
+      version: Number(row.agreements?.version ?? 0),
+      accepted: Number(row.agreements?.accepted ?? 0),
+    },
     actor,
   };
 }

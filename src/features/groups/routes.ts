@@ -86,7 +86,7 @@ export async function groupRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post<{ Params: SlugParams }>('/g/:slug/join', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      const access = await membership.joinGroup(db, request.viewer, request.params.slug, request.body);
+      const access = await membership.joinGroup(db, request.viewer, request.params.slug, request.body, deps.events);
       return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

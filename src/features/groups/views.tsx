@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, PostButton, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
+import { AgreementsAboutSection, AgreementsBanner, hasAgreements } from '../agreements/index.js';
 import { EntryProfileSummary, notIndexed, type EntryProfileView, type SearchPresence } from '../directory/index.js';
 import {
   awaitsSecondFactor,
@@ -297,9 +298,16 @@ function JoinAction({ ctx, access }: { ctx: PageContext; access: GroupAccess }) 
   }
   switch (group.joinPolicy) {
     case 'open':
+      // With agreements, joining starts by reading them (and ticking "I accept") on their page.
       return (
         <>
-          <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />
+          {hasAgreements(access) ? (
+            <a class="button" href={`/g/${group.slug}/agreements#join`}>
+              {t('groups.join')}
+            </a>
+          ) : (
+            <PostButton ctx={ctx} action={`/g/${group.slug}/join`} label={t('groups.join')} className="button" />
+          )}
           <a href={`/g/${group.slug}/name`}>{t('groups.name.joinUnderAlias')}</a>
         </>
       );
@@ -412,6 +420,7 @@ export function GroupHeader({
         ) : null}
         {canManage(access) ? <a href={`/g/${group.slug}/edit`}>{t('groups.editLink')}</a> : null}
       </div>
+      <AgreementsBanner ctx={ctx} access={access} />
       <GroupNav ctx={ctx} access={access} />
       {canReadDiscussions(access) ? (
         <form
@@ -440,6 +449,8 @@ export function GroupHeader({
           {isLeader(access) ? <a href={`/g/${group.slug}/health`}>{t('support.health.link')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/settings`}>{t('groups.leaderNav.settings')}</a> : null}
           {canManage(access) ? <a href={`/g/${group.slug}/listing`}>{t('directorySettings.listing.link')}</a> : null}
+          {canManage(access) ? <a href={`/g/${group.slug}/webhooks`}>{t('webhooks.link')}</a> : null}
+          {canManage(access) ? <a href={`/g/${group.slug}/settings/files`}>{t('files.settings.link')}</a> : null}
           {canManage(access) && group.joinPolicy === 'paid' ? (
             <>
               <a href={`/g/${group.slug}/fees`}>{t('groups.leaderNav.fees')}</a>
@@ -499,6 +510,7 @@ export function GroupAboutPage({
           <a href={`/g/${group.slug}`}>{t('groups.about.toDiscussions')}</a>
         </p>
       </section>
+      <AgreementsAboutSection ctx={ctx} access={access} />
     </Layout>
   );
 }

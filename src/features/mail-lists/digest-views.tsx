@@ -70,7 +70,15 @@ const waitingMeta = (r: DigestReader, p: DigestPost) =>
   r.t('support.waiting.digestMeta', { name: authorOf(r.t, p), date: when(r, p.createdAt) });
 
 /** The plain-text part: readable in any mail client, every link written out. */
-export function digestText(r: DigestReader, group: ListGroup, digest: Digest, baseUrl: string, footer: Footer): string {
+export function digestText(
+  r: DigestReader,
+  group: ListGroup,
+  digest: Digest,
+  baseUrl: string,
+  footer: Footer,
+  /** The month's reminder of the group's agreements (src/features/agreements). */
+  agreementsReminder = false,
+): string {
   const { t } = r;
   const urls = urlsFor(baseUrl, group);
   const lines: string[] = [
@@ -110,6 +118,10 @@ export function digestText(r: DigestReader, group: ListGroup, digest: Digest, ba
       lines.push('', `* ${p.title}`, `  ${waitingMeta(r, p)}`, `  ${t('digests.readIt', { url: urls.thread(p) })}`);
     }
   }
+  if (agreementsReminder) {
+    lines.push('', t('agreements.digest.heading'), '='.repeat(t('agreements.digest.heading').length));
+    lines.push('', t('agreements.digest.text'), `${t('agreements.digest.link')}: ${urls.group}/agreements`);
+  }
   lines.push('', `${t('digests.visit', { group: group.name })}: ${urls.group}`, '', footerText(t, footer));
   return lines.join('\n');
 }
@@ -130,7 +142,19 @@ function PostItem({ r, p, url, meta }: { r: DigestReader; p: DigestPost; url: st
   );
 }
 
-function DigestBody({ r, group, digest, urls }: { r: DigestReader; group: ListGroup; digest: Digest; urls: Urls }) {
+function DigestBody({
+  r,
+  group,
+  digest,
+  urls,
+  agreementsReminder,
+}: {
+  r: DigestReader;
+  group: ListGroup;
+  digest: Digest;
+  urls: Urls;
+  agreementsReminder: boolean;
+}) {
   const { t } = r;
   return (
     <>
@@ -184,6 +208,17 @@ function DigestBody({ r, group, digest, urls }: { r: DigestReader; group: ListGr
           </ul>
         </section>
       ) : null}
+      {agreementsReminder ? (
+        <section>
+          <h2 style="font-size:18px;margin:24px 0 8px">{t('agreements.digest.heading')}</h2>
+          <p style="margin:0 0 8px">{t('agreements.digest.text')}</p>
+          <p style="margin:0">
+            <a href={`${urls.group}/agreements`} style={link}>
+              {t('agreements.digest.link')}
+            </a>
+          </p>
+        </section>
+      ) : null}
       <p style="margin:24px 0 0">
         <a href={urls.group} style={link}>
           {t('digests.visit', { group: group.name })}
@@ -194,10 +229,23 @@ function DigestBody({ r, group, digest, urls }: { r: DigestReader; group: ListGr
 }
 
 /** The HTML part: the same digest, with the shared email layout and footer. */
-export function digestHtml(r: DigestReader, group: ListGroup, digest: Digest, baseUrl: string, footer: Footer): string {
+export function digestHtml(
+  r: DigestReader,
+  group: ListGroup,
+  digest: Digest,
+  baseUrl: string,
+  footer: Footer,
+  agreementsReminder = false,
+): string {
   return renderEmail(
     <EmailPage lang={r.locale} title={digestSubject(r, group, digest)} footer={footer} t={r.t}>
-      <DigestBody r={r} group={group} digest={digest} urls={urlsFor(baseUrl, group)} />
+      <DigestBody
+        r={r}
+        group={group}
+        digest={digest}
+        urls={urlsFor(baseUrl, group)}
+        agreementsReminder={agreementsReminder}
+      />
     </EmailPage>,
   );
 }
@@ -222,8 +270,9 @@ const attribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;'
 export function digestWriter(group: ListGroup, baseUrl: string) {
   const written = new Map<string, WrittenDigest>();
   const settingsUrl = `${baseUrl}/g/${group.slug}/email`;
-  return (r: DigestReader, digest: Digest, unsubscribeUrl: string): WrittenDigest => {
+  return (r: DigestReader, digest: Digest, unsubscribeUrl: string, agreementsReminder = false): WrittenDigest => {
     const key = [
+      agreementsReminder,
       r.locale,
       r.timeZone,
       r.mode,
@@ -242,8 +291,8 @@ export function digestWriter(group: ListGroup, baseUrl: string) {
       };
       shared = {
         subject: digestSubject(r, group, digest),
-        text: digestText(r, group, digest, baseUrl, footer),
-        html: digestHtml(r, group, digest, baseUrl, footer),
+        text: digestText(r, group, digest, baseUrl, footer, agreementsReminder),
+        html: digestHtml(r, group, digest, baseUrl, footer, agreementsReminder),
       };
       written.set(key, shared);
     }

@@ -6,6 +6,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import { deliverOnce, type KeyedMail } from '../../platform/mail/ledger.js';
 import { mailSent } from '../../platform/mail/schema.js';
 import { defaultLocale, translator } from '../../platform/views/i18n.js';
+import { firstDigestOfMonth, remindsMonthly } from '../agreements/index.js';
 import { GRACE_DAYS } from '../groups/index.js';
 import { bounceAddress, groupAddress, unsubscribeUrl } from './addresses.js';
 import { listHeaders, type ListGroup } from './compose.js';
@@ -203,13 +204,14 @@ export async function sendDigests(ctx: MailContext, job: DigestJob, now = new Da
   const sinceOf = (m: Recipient) =>
     new Date(Math.max(m.lastDigestAt?.getTime() ?? 0, windowEnd.getTime() - spanDays(m.mode) * DAY_MS));
   const earliest = new Date(Math.min(...members.map((m) => sinceOf(m).getTime())));
-  const [content, filters] = await Promise.all([
+  const [content, filters, reminds] = await Promise.all([
     loadGroupContent(ctx.db, group.id, earliest, windowEnd),
     loadMemberFilters(
       ctx.db,
       group.id,
       members.map((m) => m.userId),
     ),
+    remindsMonthly(ctx.db, group.id),
   ]);
   const write = digestWriter(group, ctx.baseUrl);
   const mail: (KeyedMail & { userId: number })[] = [];
@@ -223,7 +225,9 @@ export async function sendDigests(ctx: MailContext, job: DigestJob, now = new Da
     }
     const locale = member.locale === 'auto' ? defaultLocale : member.locale;
     const reader: DigestReader = { t: translator(locale), locale, timeZone: member.timeZone, mode: member.mode, since };
-    const written = write(reader, digest, unsubscribeUrl(ctx, member.userId, group.id));
+    // The group's agreements, once a month (src/features/agreements/reminder.ts says when).
+    const reminder = reminds && firstDigestOfMonth(member.lastDigestAt, windowEnd, member.timeZone);
+    const written = write(reader, digest, unsubscribeUrl(ctx, member.userId, group.id), reminder);
     const messageId = digestMessageId(ctx, group.id, member.userId, windowEnd);
     mail.push({
       userId: member.userId,

@@ -69,6 +69,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: Deps): Promise<v
         request.viewer!,
         request.params.slug,
         request.body,
+        deps.events,
       );
       return redirectAfterPost(request, reply, `${occurrenceUrl(firstOccurrenceId)}?notice=meetingsScheduled`);
     } catch (error) {

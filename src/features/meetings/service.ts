@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { sendAfterCommit, type EventSink } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Viewer } from '../../platform/http/page.js';
@@ -57,12 +58,14 @@ export async function scheduleMeeting(
   actor: Viewer,
   slug: string,
   input: unknown,
+  /** For the group's webhooks; absent when a caller's own transaction holds this one (polls). */
+  events?: EventSink,
 ): Promise<{ meeting: Meeting; firstOccurrenceId: number }> {
   const access = await accessForScheduling(db, actor, slug);
   const fields = meetingFields(input);
   const now = new Date();
   assertFuture(fields, now);
-  return db.transaction(async (tx) => {
+  const scheduled = await db.transaction(async (tx) => {
     const [meeting] = await tx
       .insert(meetings)
       .values({ ...fields, groupId: access.group.id, createdBy: actor.id })
@@ -76,6 +79,8 @@ export async function scheduleMeeting(
       .limit(1);
     return { meeting: meeting!, firstOccurrenceId: first!.id };
   });
+  await sendAfterCommit(events, { type: 'meeting.scheduled', meetingId: scheduled.meeting.id });
+  return scheduled;
 }
 
 const scheduleChanged = (a: MeetingFields | Meeting, b: MeetingFields | Meeting) =>

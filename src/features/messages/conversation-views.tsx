@@ -10,6 +10,7 @@ import {
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { ResourceList, type CrisisPanelData } from '../safety/index.js';
+import { AttachmentFields, Attachments, type PendingAttachment, type UploadLimits } from '../files/attaching.js';
 import { maySend } from './policy.js';
 import type { ConversationPage, MessageView, OtherMember } from './reading.js';
 import { reportReasons } from './reports.js';
@@ -36,7 +37,10 @@ export function MessageItem({ ctx, m, choose }: { ctx: PageContext; m: MessageVi
         <p class="muted">{t('messages.removed')}</p>
       ) : (
         // Sanitised Markdown, rendered by renderMarkdown when the message was written.
-        <div class="prose" dangerouslySetInnerHTML={{ __html: m.bodyHtml }} />
+        <>
+          <div class="prose" dangerouslySetInnerHTML={{ __html: m.bodyHtml }} />
+          <Attachments ctx={ctx} files={m.attachments} />
+        </>
       )}
       {choose && !m.mine && m.bodyHtml !== null ? (
         <div class="choice">
@@ -64,15 +68,24 @@ function ReplyForm({
   id,
   errors = {},
   values = {},
+  attach,
 }: {
   ctx: PageContext;
   id: number;
   errors?: FieldErrors;
   values?: Record<string, string>;
+  attach?: MessageAttach | undefined;
 }) {
   const { t } = ctx;
+  const attaching = attach !== undefined && (attach.limits.images || attach.limits.files);
   return (
-    <form method="post" action={conversationUrl(id)} id="reply-form" novalidate>
+    <form
+      method="post"
+      action={conversationUrl(id)}
+      id="reply-form"
+      enctype={attaching ? 'multipart/form-data' : undefined}
+      novalidate
+    >
       <CsrfField ctx={ctx} />
       <FormErrors ctx={ctx} errors={errors} />
       <Field
@@ -86,11 +99,27 @@ function ReplyForm({
         rows={4}
         maxLength={5000}
       />
+      {attaching ? (
+        <AttachmentFields
+          ctx={ctx}
+          limits={attach.limits}
+          place="pm"
+          pending={attach.pending}
+          errors={errors}
+          values={values}
+        />
+      ) : null}
       <button type="submit" class="button">
         {t('messages.send')}
       </button>
     </form>
   );
+}
+
+/** What a message may attach (the site's limits: a private message belongs to no group's settings). */
+export interface MessageAttach {
+  limits: UploadLimits;
+  pending?: PendingAttachment[] | undefined;
 }
 
 /** Help for someone whose message reads as a crisis: the help lines, and nothing for anyone else. */
@@ -246,9 +275,11 @@ export function ConversationView({
   support = null,
   errors = {},
   values = {},
+  attach,
 }: {
   ctx: PageContext;
   page: ConversationPage;
+  attach?: MessageAttach | undefined;
   mode?: 'read' | 'report';
   /** Help lines for the author of a message that reads as a crisis (`?support=`). */
   support?: Resources | null;
@@ -293,7 +324,7 @@ export function ConversationView({
           <span id="latest"></span>
           <LiveNotice ctx={ctx} id={c.id} />
           {writable || (waiting && Object.keys(errors).length > 0) ? (
-            <ReplyForm ctx={ctx} id={c.id} errors={errors} values={values} />
+            <ReplyForm ctx={ctx} id={c.id} errors={errors} values={values} attach={attach} />
           ) : page.standing.mine === 'active' && !page.inGroup ? (
             <p class="notice">{t('messages.notInGroup', { group: groupName(ctx, c) })}</p>
           ) : page.standing.mine === 'active' && !waiting ? (

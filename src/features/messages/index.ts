@@ -4,3 +4,4 @@ export { messageNotificationSources, messageRequested, messageSent } from './not
 export { unreadConversationsSql } from './reading.js';
 export { eraseMessageData, exportMessageData, type MessagesExport } from './personal-data.js';
 export { MessagesExportSection } from './export-views.js';
+export { accessPrivateMessage } from './service.js';

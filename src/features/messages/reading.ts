@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/client.js';
 import { NotFound } from '../../platform/errors.js';
 import { activeMemberSql, groupSummarySql, memberNameSql, type Actor } from '../groups/index.js';
 import { blockedBetweenSql } from '../blocking/index.js';
+import { attachmentsSql, readAttachments, type FileView } from '../files/attaching.js';
 import { detectRisk } from '../safety/index.js';
 import { assertMayRead, type Standing } from './policy.js';
 import type { ConversationMemberStatus } from './schema.js';
@@ -36,6 +37,8 @@ export interface ConversationSummary {
 
 export interface MessageView {
   id: number;
+  /** Its photos and files (src/features/files); none once removed. */
+  attachments: FileView[];
   mine: boolean;
   /** The author's name in the group; null once their account is gone. */
   author: string | null;
@@ -149,7 +152,8 @@ export async function readConversation(
     db.execute(sql`
       select pm.id, pm.author_id = ${viewerId} as mine,
         ${memberNameSql(group, sql.raw('pm.author_id'))} as author,
-        case when pm.removed_at is null then pm.body_html end as "bodyHtml", pm.created_at as "createdAt"
+        case when pm.removed_at is null then pm.body_html end as "bodyHtml", pm.created_at as "createdAt",
+        case when pm.removed_at is null then ${attachmentsSql('privateMessage', sql.raw('pm.id'))} end as attachments
       from private_messages pm
       where pm.conversation_id = ${conversationId}
         and exists (select 1 from conversation_members v where v.conversation_id = ${conversationId}
@@ -165,6 +169,7 @@ export async function readConversation(
         author: string | null;
         bodyHtml: string | null;
         createdAt: string | Date;
+        attachments: unknown;
       }[];
     }>,
   ]);
@@ -180,6 +185,7 @@ export async function readConversation(
     author: m.author,
     bodyHtml: m.bodyHtml,
     createdAt: new Date(m.createdAt),
+    attachments: readAttachments(m.attachments),
   }));
   if (page.after === undefined) messages.reverse();
   const others = (typeof row!.others === 'string' ? JSON.parse(row!.others) : row!.others) as {

@@ -11,6 +11,14 @@ import { requireViewer } from '../accounts/index.js';
 import type { ThreadExtension } from '../forum/index.js';
 import { accessOwnGroups } from '../groups/index.js';
 import { helpCountry, resourcesFor } from '../safety/index.js';
+import {
+  assertAttachmentsReady,
+  noAttachments,
+  receiveAttachments,
+  sendsAttachments,
+  uploadLimitsFrom,
+  type PendingAttachment,
+} from '../files/attaching.js';
 import { ReportsPage } from './admin-views.js';
 import { conversationChannel, conversationFrame, conversationMessage, type ConversationMessage } from './live.js';
 import { mayMessageIn } from './policy.js';
@@ -113,7 +121,7 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
   async function renderConversation(
     request: FastifyRequest<{ Params: IdParams }>,
     reply: FastifyReply,
-    opts: { mode?: 'read' | 'report'; errors?: FieldErrors; status?: number } = {},
+    opts: { mode?: 'read' | 'report'; errors?: FieldErrors; status?: number; pending?: PendingAttachment[] } = {},
   ) {
     const id = parseId(request.params.conversationId);
     const query = pageQuery.parse(request.query ?? {});
@@ -128,9 +136,10 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
     ]);
     const mode = opts.mode ?? (query.report ? 'report' : 'read');
     const values = opts.errors ? formValues(request.body) : {};
+    const attach = { limits: uploadLimitsFrom(deps.uploads, null), pending: opts.pending };
     return sendPage(
       reply,
-      ConversationView({ ctx, page, mode, support, errors: opts.errors, values }),
+      ConversationView({ ctx, page, mode, support, errors: opts.errors, values, attach }),
       opts.status ?? 200,
     );
   }
@@ -150,12 +159,19 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post<{ Params: IdParams }>('/messages/:conversationId', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const id = parseId(request.params.conversationId);
+    let received = noAttachments;
     try {
-      const sent = await service.sendMessage(db, request.viewer, id, request.body, deps);
+      // Only someone in the conversation stores anything: reading it first refuses everyone else.
+      if (request.viewer && sendsAttachments(request)) {
+        await readConversation(db, request.viewer, id, {});
+        received = await receiveAttachments(deps, request, request.viewer.id, { groupId: null });
+      }
+      assertAttachmentsReady(received);
+      const sent = await service.sendMessage(db, request.viewer, id, request.body, deps, received);
       return redirectAfterPost(request, reply, afterSending(sent));
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return renderConversation(request, reply, { errors: error.fieldErrors, status: 400 });
+      return renderConversation(request, reply, { errors: error.fieldErrors, status: 400, pending: received.pending });
     }
   });
 

@@ -15,11 +15,13 @@ import {
   type Actor,
   type GroupAccess,
 } from '../groups/index.js';
+import { attachFiles } from '../files/attaching.js';
 import { announceMessage } from './live.js';
 import {
   assertMayAnswerRequest,
   assertMayLeave,
   assertMayMessageIn,
+  assertMayRead,
   assertMaySend,
   decideStart,
   MAX_PEOPLE,
@@ -204,6 +206,7 @@ export async function sendMessage(
   conversationId: number,
   input: unknown,
   effects: MessageEffects = {},
+  attachments?: { publicIds: string[]; altTexts: Record<string, string> },
 ): Promise<Sent> {
   if (!actor) throw new Forbidden('groups.errors.logInFirst');
   const { body } = parseInput(messageInput, input);
@@ -215,6 +218,9 @@ export async function sendMessage(
     const now = new Date();
     const { risk } = await screenMessage(tx, access, actor.id, body, now, effects.postingLimits);
     const messageId = await writeMessage(tx, conversationId, actor.id, body, now);
+    if (attachments) {
+      await attachFiles(tx, actor.id, attachments.publicIds, { privateMessageId: messageId }, attachments.altTexts);
+    }
     return { conversationId, messageId, outcome: 'sent' as const, atRisk: risk.atRisk };
   });
   await afterCommit(effects, { ...sent, authorId: actor.id, requested: [] });
@@ -316,4 +322,19 @@ export function declineRequest(db: Db, actor: Actor, conversationId: number): Pr
 /** Leaving a conversation: it leaves the person's list; the others see that they left. */
 export function leaveConversation(db: Db, actor: Actor, conversationId: number): Promise<void> {
   return changeMyStatus(db, actor, conversationId, assertMayLeave, 'left');
+}
+
+/**
+ * A private message, for someone who may read its conversation (its attachments, served by
+ * src/features/files); NotFound for anyone else and for a message a moderator removed.
+ */
+export async function accessPrivateMessage(db: DbOrTx, actor: Actor, messageId: number): Promise<void> {
+  if (!actor) throw new NotFound();
+  const [message] = await db
+    .select({ conversationId: privateMessages.conversationId, removedAt: privateMessages.removedAt })
+    .from(privateMessages)
+    .where(eq(privateMessages.id, messageId));
+  if (!message || message.removedAt) throw new NotFound();
+  const found = await loadStanding(db, actor.id, message.conversationId);
+  assertMayRead(found?.standing ?? null);
 }

@@ -139,7 +139,11 @@ export function composeNotificationEmail(
   const text = [
     summary,
     '',
-    ...items.flatMap((i) => [`- ${i.text}`, `  ${i.url}`]),
+    ...items.flatMap((i) => [
+      `- ${i.text}`,
+      ...(i.quote ? i.quote.split('\n').map((l) => `  > ${l}`) : []),
+      `  ${i.url}`,
+    ]),
     ...(items.length > 0 ? [''] : []),
     t('notifications.email.see', { url: allUrl }),
     '',
@@ -164,6 +168,7 @@ export function composeNotificationEmail(
               <a href={i.url} style={link}>
                 {i.text}
               </a>
+              {i.quote ? <p style="margin:4px 0 0;white-space:pre-wrap;color:#333">{i.quote}</p> : null}
             </li>
           ))}
         </ul>
@@ -190,11 +195,13 @@ export function composeNotificationEmail(
 }
 
 /** "Sam replied to you in “Sleepless nights” (Caregivers Circle)", and where it leads. */
-function detailLine(t: Translate, baseUrl: string, n: NotificationView): { text: string; url: string } {
+function detailLine(t: Translate, baseUrl: string, n: NotificationView): { text: string; url: string; quote?: string } {
   const text = notificationSummary(t, n);
   return {
     text: n.group ? t('notifications.email.inGroup', { text, group: n.group.name }) : text,
     url: `${baseUrl}/notifications/${n.id}`,
+    // A welcome carries its leaders' message (as written: the email is text), or the site's own.
+    ...(n.kind === 'group_welcome' ? { quote: n.welcome?.trim() || t('agreements.welcome.default') } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { welcomeMessageSql } from '../agreements/index.js';
 import { groupSummarySql, memberNameSql } from '../groups/index.js';
 import { listingSummarySql } from '../directory/index.js';
 import { occurrenceSummarySql } from '../meetings/index.js';
@@ -28,6 +29,8 @@ export interface NotificationView extends NotificationRow {
   threadTitle: string | null;
   /** Who wrote the post or the message it is about (replies, mentions, watched posts, messages). */
   actor: NotificationActor | null;
+  /** A welcome's text: the group's welcome message as it is now (null or '' for the site's own). */
+  welcome?: string | null;
 }
 
 /**
@@ -36,8 +39,8 @@ export interface NotificationView extends NotificationRow {
  * never kept in another person's notifications.
  */
 const aboutPost = sql`('reply', 'mention', 'watched_post')`;
-/** Kinds that name their post's discussion: reactions too, but never who reacted. */
-const titled = sql`('reply', 'mention', 'watched_post', 'reactions')`;
+/** Kinds that name their post's discussion: reactions and closed polls too, but never who reacted. */
+const titled = sql`('reply', 'mention', 'watched_post', 'reactions', 'poll_closed')`;
 const aboutMessage = sql`('private_message', 'message_request')`;
 
 /** A notification written already read because its person wants that kind only by email or push. */
@@ -54,6 +57,7 @@ function viewColumnsSql(): SQL {
     n.conversation_id as "conversationId", n.count, n.actor_role as "actorRole", n.reason,
     n.created_at as "createdAt", n.read_at is null as unread,
     pa.thread_title as "threadTitle",
+    case when n.kind = 'group_welcome' then ${welcomeMessageSql(sql.raw('n.group_id'))} end as "welcome",
     case when n.kind in ${aboutPost} and pa.post_id is not null then json_build_object('name', pa.name, 'anonymous', pa.anonymous)
       when ma.name is not null then json_build_object('name', ma.name, 'anonymous', false) end as actor`;
 }
@@ -213,6 +217,8 @@ export function targetUrl(t: NotificationTarget): string {
         return `/g/${t.slug}/coping/requests`;
       case 'resource_approved':
         return `/g/${t.slug}/resources`;
+      case 'agreements_changed':
+        return `/g/${t.slug}/agreements`;
       default:
         return `/g/${t.slug}`;
     }

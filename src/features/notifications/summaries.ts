@@ -90,6 +90,8 @@ export function notificationSummary(t: Translate, n: NotificationView): string {
     case 'agreements_changed':
       return t('notifications.summary.agreementsChanged', { group });
     case 'poll_closed':
+      // To those who chose the time a "find a time" poll's meeting was made at.
+      if (n.occurrence) return t('notifications.summary.pollScheduled', { title: meeting, group });
       return t('notifications.summary.pollClosed', { title });
   }
 }

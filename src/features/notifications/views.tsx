@@ -1,8 +1,10 @@
 import type { PageContext } from '../../platform/http/page.js';
+import { AgreementsChangedNotification, WelcomeNotification } from '../agreements/index.js';
 import { ListingNotification } from '../directory/index.js';
 import { ThanksNotification, ThreadSeenNotification } from '../support/index.js';
 import { ResourceNotification } from '../resources/index.js';
 import { MeetingNewsNotification, MeetingReminderNotification } from '../meetings/index.js';
+import { PollNotification } from '../polls/index.js';
 import { isStayingInTouchKind, StayingInTouchMessage } from './kind-views.js';
 import type { NotificationView } from './reading.js';
 import type { NotificationRow } from './service.js';
@@ -62,6 +64,12 @@ export function NotificationMessage({ ctx, n }: { ctx: PageContext; n: Notificat
     case 'meeting_cancelled':
     case 'meeting_changed':
       return <MeetingNewsNotification ctx={ctx} n={n} />;
+    case 'group_welcome':
+      return <WelcomeNotification ctx={ctx} n={n} />;
+    case 'agreements_changed':
+      return <AgreementsChangedNotification ctx={ctx} n={n} />;
+    case 'poll_closed':
+      return <PollNotification ctx={ctx} n={n} />;
   }
 }
 

@@ -9,5 +9,6 @@ export {
   type OrganisationAccess,
 } from './policy.js';
 export { organisationRoutes } from './routes.js';
+export { organisationGroups } from './service.js';
 export type { Organisation } from './schema.js';
 export { exportOrganisationData } from './personal-data.js';

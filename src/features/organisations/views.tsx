@@ -207,7 +207,8 @@ export function OrganisationPage({
             <a class="button" href={`${base}/groups/new`}>
               {t('organisations.page.startGroup')}
             </a>
-            <a href={`${base}/admins`}>{t('organisations.page.admins')}</a>
+            <a href={`${base}/admins`}>{t('organisations.page.admins')}</a>{' '}
+            <a href={`${base}/tokens`}>{t('api.tokens.title')}</a>
           </div>
         ) : null}
       </header>

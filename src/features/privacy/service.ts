@@ -3,6 +3,7 @@ import { forgetRecipient } from '../../platform/mail/mailer.js';
 import { confirmAccountDeletion, deleteAccount } from '../accounts/index.js';
 import { eraseChatData } from '../chat/index.js';
 import { eraseForumData } from '../forum/index.js';
+import { eraseFileData } from '../files/index.js';
 import { eraseMessageData } from '../messages/index.js';
 import { forgetGroupMember } from '../groups/index.js';
 import { forgetNewsletterAddress } from '../newsletters/index.js';
@@ -30,6 +31,8 @@ export async function deleteMyAccount(db: Db, userId: number, input: unknown): P
     await forgetMeetingMember(tx, userId);
     await forgetResourceVotes(tx, userId);
     await erasePushData(tx, userId);
+    // Their images and files go whatever they chose for their posts (src/features/files/personal-data.ts).
+    await eraseFileData(tx, userId);
     await deleteAccount(tx, userId);
     await forgetRecipient(tx, confirmed.email);
     await forgetNewsletterAddress(tx, confirmed.email);

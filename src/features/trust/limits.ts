@@ -10,6 +10,8 @@ export interface PostAttempt {
   kind: 'thread' | 'reply' | 'edit';
   title?: string | undefined;
   body: string;
+  /** Photos and files attached to it: each counts as a picture in its words would. */
+  attachments?: number | undefined;
 }
 
 /** Below this level, a member's first post in a group that asks for it waits for approval. */
@@ -52,11 +54,12 @@ export async function assertMayPost(
 ): Promise<{ needsApproval: boolean }> {
   if (canModerate(access)) return { needsApproval: false };
   const text = [attempt.title ?? '', attempt.body].join('\n');
-  const links = countLinks(text);
+  const linksInText = countLinks(text);
+  const links = linksInText + (attempt.attachments ?? 0);
   const writing = attempt.kind !== 'edit';
   const normalised = normaliseForDuplicates(attempt.body);
   const checkDuplicate =
-    writing && limits.duplicateHours > 0 && (normalised.length >= DUPLICATE_MIN_LENGTH || links > 0);
+    writing && limits.duplicateHours > 0 && (normalised.length >= DUPLICATE_MIN_LENGTH || linksInText > 0);
   const checkFirstPost = writing && access.group.approveFirstPosts;
   const extra = writing
     ? [

@@ -100,12 +100,15 @@ export function sendProblem(
   extra: { detail?: string | undefined; errors?: Record<string, string> | undefined } = {},
 ): FastifyReply {
   const { status, title } = problemTypes[type];
-  return reply
-    .status(status)
-    .type('application/problem+json; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .serializer(JSON.stringify)
-    .send(JSON.stringify({ type: problemTypeUri(baseUrl, type), title, status, ...extra }));
+  return (
+    reply
+      .status(status)
+      .type('application/problem+json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .serializer(JSON.stringify)
+      // An object, not a string: Fastify runs a reply's own serializer on a string too (it would encode it twice).
+      .send({ type: problemTypeUri(baseUrl, type), title, status, ...extra })
+  );
 }
 
 const t = translator('en');

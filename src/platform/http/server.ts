@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -22,7 +23,22 @@ export interface HttpOptions {
   secureCookies: boolean;
   /** Counts requests in Redis, so that a limit holds across every web process; in memory without it. */
   rateLimitRedis?: { redis: Redis; prefix: string } | undefined;
+  /** The largest file one upload may be (the site's limit); 10 MB when absent. */
+  maxUploadBytes?: number | undefined;
 }
+
+/** A file sent in a multipart form, read into memory (at most the site's limit). */
+export interface UploadedPart {
+  field: string;
+  /** The name the browser gave it ('' when none). */
+  filename: string;
+  bytes: Buffer;
+  /** Longer than the site allows: its bytes were cut off and must not be stored. */
+  tooLarge: boolean;
+}
+
+/** At most this many files in one form; the attachment fields say so. */
+export const MAX_FILES_PER_REQUEST = 4;
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -87,6 +103,29 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
   });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Forms with attachments: their fields become the body as strings (so form parsing and the CSRF
+  // field work as for any form), their files are read into request.uploads for the route.
+  app.decorateRequest('uploads', null);
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: {
+      fileSize: opts.maxUploadBytes ?? 10 * 1024 * 1024,
+      files: MAX_FILES_PER_REQUEST,
+      fields: 50,
+      fieldSize: 256 * 1024,
+      parts: MAX_FILES_PER_REQUEST + 50,
+    },
+    async onFile(this: FastifyRequest, part: MultipartFile) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.file) chunks.push(chunk as Buffer);
+      const bytes = Buffer.concat(chunks);
+      // A file input left empty still sends a part, with no name and no bytes.
+      if (bytes.length === 0 && part.filename === '') return;
+      this.uploads ??= [];
+      this.uploads.push({ field: part.fieldname, filename: part.filename, bytes, tooLarge: part.file.truncated });
+    },
+  });
   await app.register(
     rateLimit,
     opts.rateLimitRedis
@@ -112,6 +151,9 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
     // A bearer token is not sent by browsers on their own, so it cannot be forged across sites;
     // a JSON API request that relies on the session cookie still needs the token.
     if (request.apiCaller) return done();
+    // Nor can one forge what carries no session: the JSON API has no login form to protect, so a
+    // program without a token is told it needs one (401), not that it lacks a CSRF token.
+    if (!request.viewer && request.url.startsWith('/api/v1/')) return done();
     app.csrfProtection(request, reply, done);
   });
 
@@ -183,5 +225,9 @@ function sendError(
 declare module 'fastify' {
   interface FastifyContextConfig {
     skipCsrf?: boolean;
+  }
+  interface FastifyRequest {
+    /** The files of a multipart form, in the order sent; null for any other request. */
+    uploads: UploadedPart[] | null;
   }
 }

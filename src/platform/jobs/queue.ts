@@ -30,6 +30,8 @@ export interface SendOptions {
    * is already in the queue (waiting, running, or finished within the hour) is not queued again.
    */
   id?: string;
+  /** Seconds from now before the job may run (a retry with a delay of the job's own choosing). */
+  startAfter?: number;
 }
 
 /** Queues a job of one kind; the id is the job's, unique across the site. */
@@ -92,11 +94,10 @@ export function createJobQueue(database: Database, opts: JobQueueOptions): JobQu
       definitions.set(job.name, job as JobDefinition<unknown>);
       return {
         async send(data, options = {}) {
-          const queued = await boss.send(
-            job.name,
-            job.data.parse(data) as object,
-            options.id ? { id: options.id } : {},
-          );
+          const queued = await boss.send(job.name, job.data.parse(data) as object, {
+            ...(options.id ? { id: options.id } : {}),
+            ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+          });
           // pg-boss answers null for an id it already has: that job stands for this one.
           const id = queued ?? options.id;
           if (!id) throw new Error(`job ${job.name} was not queued`);

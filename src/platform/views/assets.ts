@@ -23,6 +23,8 @@ export const assetFiles: Record<string, string> = {
   // Every page: registers the service worker (offline page, push). /account/push: turning push on.
   'sw-register.js': fileURLToPath(new URL('../../client/sw-register.js', import.meta.url)),
   'push.js': fileURLToPath(new URL('../../client/push.js', import.meta.url)),
+  // Photos and files in a post's or message's form: uploaded when chosen, dropped or pasted.
+  'attach.js': fileURLToPath(new URL('../../client/attach.js', import.meta.url)),
 };
 
 /**

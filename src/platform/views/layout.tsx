@@ -179,7 +179,7 @@ export function Layout({
             <p>{t('layout.footer')}</p>
             <p>
               <a href="/organisations">{t('layout.organisations')}</a> · <a href="/privacy">{t('layout.privacy')}</a> ·{' '}
-              <a href="/help">{t('layout.helpNow')}</a>
+              <a href="/help">{t('layout.helpNow')}</a> · <a href="/api/docs">{t('api.docs.footerLink')}</a>
             </p>
           </div>
         </footer>

@@ -30,11 +30,21 @@ export const en = {
     invalid: 'Please check this field.',
   },
   notices: {
+    webhookTestQueued: 'A test event is on its way. Its result shows below in a moment.',
+    webhookChanged: 'The webhook is saved.',
+    webhookDeleted: 'The webhook is deleted.',
+    agreementsSaved: 'The agreements are saved.',
+    agreementsAccepted: 'Thank you. You have accepted the group’s agreements.',
     notificationsSaved: 'Your notification choices are saved.',
     chatPaused: 'The chat is paused. Only the group’s leaders can write until you resume it.',
     chatResumed: 'The chat is open again.',
     chatEnded: 'The meeting has ended. Its chat stays here to read.',
     chatMessageRemoved: 'The message is removed for everyone.',
+    pollStarted: 'Your poll is up. Everyone in the group can answer it now.',
+    pollVoted: 'Thank you: your answer is counted. You can change it until the poll closes.',
+    pollChooseOne: 'Please choose an answer before you send your vote.',
+    pollClosedAlready: 'This poll has closed, so answers can no longer change.',
+    pollClosed: 'The poll is closed. Everyone who voted has been told.',
     chatMuted: 'They are muted in this room.',
     chatUnmuted: 'They can write in this room again.',
     chatRemoved: 'They are out of this room.',
@@ -122,6 +132,7 @@ export const en = {
     emailVerified: 'Thank you: your email address is confirmed.',
     verificationSent: 'A new link to confirm your email address is on its way.',
     twoFactorOn: 'Two-step verification is on.',
+    tokenRevoked: 'The token is revoked: it no longer works.',
     twoFactorOff: 'Two-step verification is off.',
     recoveryCodeUsed:
       'You are logged in with a recovery code, which now no longer works. Make new ones on your security page if you are running low.',
@@ -937,6 +948,8 @@ export const en = {
         mute_participant: 'Muted someone in a chat room',
         unmute_participant: 'Unmuted someone in a chat room',
         remove_participant: 'Took someone out of a chat room',
+        close_poll: 'Closed a poll',
+        schedule_poll_meeting: 'Scheduled a meeting from a “find a time” poll',
       },
     },
     members: {
@@ -1383,6 +1396,7 @@ export const en = {
       groupWelcome: 'Welcome to {group}: a message from its leaders.',
       agreementsChanged: '{group} changed its agreements. Please read them and accept them again before you next post.',
       pollClosed: 'A poll you voted in, in {title}, has closed. See what the group chose.',
+      pollScheduled: '{title} is scheduled at a time you said you could make ({group}).',
     },
     email: {
       subject: 'You have new notifications on {site}',
@@ -3718,16 +3732,511 @@ export const en = {
   api: {
     errors: {
       cursor: 'This cursor is not one we gave out; start again without it.',
+      noToken: 'Only a request made with an access token can revoke it.',
+    },
+    // Access tokens and the API reference (src/features/api).
+    scopes: {
+      read: {
+        name: 'Read',
+        explain: 'See what you can see on the site: your groups, their discussions, meetings and members.',
+      },
+      write: {
+        name: 'Write',
+        explain:
+          'Do what you can do as a member: start discussions, reply, react, join and leave groups, answer invitations to meetings.',
+      },
+      moderate: {
+        name: 'Moderate',
+        explain:
+          'Use your moderator’s powers in the groups you moderate: review flags, hide and restore posts, lock threads.',
+      },
+      admin: {
+        name: 'Admin',
+        explain: 'Run the groups and organisations you administer: settings, roles and members.',
+      },
+    },
+    tokens: {
+      title: 'Access tokens',
+      organisationTitle: 'Access tokens for {name}',
+      intro:
+        'An access token lets a program you trust (a script, an app, another website) use Mutual for you through the JSON API. It can only do what you can do, and only what you allow it below. Revoke it whenever you like.',
+      organisationIntro:
+        'Tokens made here act as the administrator who made them, and reach only the groups of {name}: any other group looks to them as if it did not exist. Every administrator of {name} can see and revoke them.',
+      docsLink: 'How to use the API (reference and examples)',
+      listHeading: 'Tokens',
+      none: 'There are no tokens yet.',
+      startsWith: 'Starts with',
+      scopes: 'May',
+      created: 'Made',
+      lastUsed: 'Last used',
+      neverUsed: 'Never used',
+      expires: 'Expires',
+      neverExpires: 'Never',
+      status: 'Status',
+      active: 'Works',
+      expired: 'Expired: it no longer works.',
+      revoked: 'Revoked',
+      revoke: 'Revoke',
+      newHeading: 'Make a new token',
+      name: 'Name',
+      nameHint: 'What will use it, so you can tell your tokens apart. For example: “Weekly report script”.',
+      scopesLegend: 'What it may do',
+      scopesHint: 'Tick only what the program needs. Every choice includes reading.',
+      needsSecondFactor: 'Needs two-step verification on your account.',
+      expiry: 'How long it works',
+      lifetimes: {
+        days30: '30 days',
+        days90: '90 days',
+        days365: 'A year',
+        never: 'Until I revoke it',
+      },
+      create: 'Make the token',
+      createdTitle: 'Your new token',
+      onceWarning:
+        'Copy it now: it will not be shown again. Keep it as safe as a password; anyone who has it can act as you.',
+      tokenLabel: 'Token',
+      copyHint: 'Select it and copy it (Ctrl+C, or ⌘C on a Mac; on a phone, press and hold).',
+      tryIt: 'Try it',
+      back: 'Back to the tokens',
+      revokeTitle: 'Revoke “{name}”?',
+      revokeExplain:
+        'Programs using this token will stop working at once. This cannot be undone; you can make a new token.',
+      revokeConfirm: 'Revoke the token',
+      keep: 'Keep it',
+      errors: {
+        name: 'Please give the token a name.',
+        nameLength: 'Please use a shorter name (80 characters at most).',
+        scopes: 'Please choose at least one thing the token may do.',
+        expires: 'Please choose how long the token works.',
+        secondFactor:
+          'Tokens that moderate or administer need two-step verification on your account first, so that a password alone can never make one.',
+        notOrgAdmin: 'Only the organisation’s administrators can see and make its tokens.',
+      },
+    },
+    docs: {
+      title: 'API reference',
+      lead: 'Mutual has a JSON API for programs: scripts, apps and other websites that help your groups. It answers with what the same person would see in a browser, never more.',
+      base: 'Every address starts with the base URL:',
+      openapi: 'The same reference, for programs (OpenAPI 3.1):',
+      contents: 'Contents',
+      footerLink: 'API for developers',
+      start: {
+        heading: 'Getting started',
+        token:
+          'Make a token on your access tokens page. Tick “Read” and “Write” to read groups and post replies, and copy the token: it is shown once.',
+        tokenLink: 'Your access tokens',
+        keep: 'Keep the token in your shell, so that it is not typed into every command, and check that it works:',
+        list: 'List groups:',
+        reply: 'Post a reply (put real values from earlier answers in place of the words in capitals):',
+        more: 'All about {what}',
+        notYet: 'This site does not offer this through the API yet.',
+      },
+      auth: {
+        heading: 'Authentication',
+        bearer: 'Send your token in the Authorization header of every request:',
+        refused:
+          'A missing token where one is needed, or an unknown, revoked or expired one, is answered with 401 and a WWW-Authenticate header.',
+        visitor: 'Without a token you are a visitor who is not signed in: public things only.',
+        session:
+          'A page of this site calling the API with its session cookie needs no token, but every change it sends must carry the page’s CSRF token in an x-csrf-token header. Programs use tokens.',
+      },
+      scopes: {
+        heading: 'Scopes',
+        intro: 'A token does only what the person who made it may do, and its scopes narrow that further:',
+        rules:
+          'Every scope includes reading. Each operation below names the scope it needs; a token without it is answered with 403 insufficient-scope. Tokens that moderate or administer can only be made with two-step verification on.',
+        organisations:
+          'An organisation’s administrators make organisation tokens on the organisation’s page (/o/<slug>/tokens). They act as the administrator who made them, within that organisation’s groups only: any other group is answered as not found.',
+      },
+      pages: {
+        heading: 'Pagination',
+        intro:
+          'Lists come a page at a time, as items and nextCursor. limit chooses the page size (1 to 100; 25 when absent).',
+        next: 'To get the next page, send nextCursor back as cursor. It is null on the last page. Cursors are opaque: keep them as they are.',
+      },
+      etags: {
+        heading: 'ETags',
+        intro:
+          'Every successful read carries an ETag header. Send it back in If-None-Match: when nothing changed, the answer is 304 Not Modified with no body. Answers depend on who asks, so they are private to you.',
+      },
+      limits: {
+        heading: 'Rate limits',
+        intro:
+          'Each token may make {max} requests every {seconds} seconds (requests without a token are counted by address). Every answer says where you stand:',
+        over: 'Past the limit, the answer is 429 rate-limited with a Retry-After header: wait that many seconds before trying again.',
+      },
+      errors: {
+        heading: 'Errors',
+        intro:
+          'Errors are application/problem+json (RFC 9457): type links to its explanation below; title and status say what happened; detail says more; errors holds a message per field when the request was not valid.',
+        list: 'Every kind of problem',
+      },
+      versions: {
+        heading: 'Versions',
+        intro:
+          'This is version 1, under /api/v1. Within it, we only add: new operations, new optional request fields, new fields in answers (ignore fields you do not know). A change that would break a program (removing or renaming a field, changing what it means) comes in a new version, and /api/v1 keeps working for at least six months after that, announced in the release notes.',
+      },
+      problems: {
+        heading: 'Problems',
+        intro: 'The type of every problem ends with one of these names. They do not change within a version.',
+      },
+      op: {
+        scope: 'Needs the scope:',
+        pathParameters: 'In the path',
+        queryParameters: 'In the query string',
+        body: 'Request body (JSON)',
+        answers: 'Answers',
+        problem: 'a problem',
+        example: 'Example',
+        required: 'required',
+        optional: 'optional',
+      },
+    },
+    problems: {
+      notFound:
+        'There is nothing at this address that you may see. Something you may not see is answered exactly like something that does not exist.',
+      unauthorized:
+        'A valid access token is needed: it is missing, unknown, revoked or expired. Make a new one on your access tokens page.',
+      forbidden: 'You may not do this; detail says why (for example, the group is not one you lead).',
+      insufficientScope: 'The token does not have the scope this needs. Make a token with it; detail names it.',
+      csrf: 'A change sent with a session cookie must carry the page’s CSRF token in an x-csrf-token header.',
+      invalid:
+        'The request is not valid: errors has a message for each field that needs changing ("" for the request as a whole).',
+      conflict:
+        'The request conflicts with how things stand now (for example, it was already done); fetch again and decide.',
+      rateLimited: 'Too many requests: wait the seconds in the Retry-After header, then try again.',
+      server: 'Something went wrong on our side. It is not your fault; try again later.',
+    },
+    // Groups through the API (src/features/groups/api.ts).
+    groups: {
+      paidGroup: 'This group has a membership fee, which is paid on the site rather than through the API: {url}',
     },
   },
   // Webhooks (src/features/webhooks).
-  webhooks: {},
+  webhooks: {
+    link: 'Webhooks',
+    title: 'Webhooks',
+    introGroup:
+      'A webhook tells another service of what happens in this group (a new discussion, a new member, a meeting scheduled) by sending it a signed message at an address you choose. It is sent what the group’s leaders see: names as the group shows them, never email addresses, and anonymous posts stay anonymous.',
+    introOrganisation:
+      'A webhook registered here is told of what happens in every group this organisation runs. It is sent what the groups’ leaders see: names as each group shows them, never email addresses, and anonymous posts stay anonymous.',
+    signedHint:
+      'Each message is signed with the webhook’s secret, so your service can check it came from here (Mutual’s docs/webhooks.md shows how).',
+    backToOrganisation: 'Back to the organisation',
+    empty: 'No webhooks yet.',
+    url: 'Address (URL)',
+    eventsHeading: 'Events',
+    lastDelivery: 'Last message',
+    noDeliveries: 'Nothing sent yet.',
+    on: 'On',
+    off: 'turned off',
+    events: {
+      threadCreated: 'New discussion',
+      postCreated: 'New reply',
+      memberJoined: 'New member',
+      applicationReceived: 'Application received',
+      meetingScheduled: 'Meeting scheduled',
+      ping: 'Test event',
+    },
+    status: {
+      pending: 'Waiting to be sent',
+      retrying: 'Will try again',
+      delivered: 'Delivered',
+      failed: 'Failed',
+      refused: 'Refused',
+    },
+    register: {
+      heading: 'Add a webhook',
+      urlHint: 'An https address of a service you trust, for example https://example.org/mutual-hook.',
+      submit: 'Add webhook',
+    },
+    secret: {
+      heading: 'Your webhook’s secret',
+      intro: 'The webhook for {url} is added. Its messages are signed with this secret:',
+      once: 'Copy it now and keep it safe: it is shown only this once. If you lose it, delete the webhook and add it again.',
+      open: 'See this webhook and its messages',
+    },
+    webhook: {
+      title: 'Webhook',
+      state: 'State',
+      created: 'Added',
+      test: 'Send a test event',
+      turnOff: 'Turn off',
+      turnOn: 'Turn on',
+      delete: 'Delete webhook',
+      back: 'All webhooks',
+    },
+    deliveries: {
+      heading: 'Messages sent',
+      time: 'Time',
+      event: 'Event',
+      status: 'Status',
+      response: 'Answer code',
+      attempts: 'Attempts',
+      older: 'Older messages',
+    },
+    errors: {
+      urlRequired: 'Please enter the address to send messages to.',
+      urlLength: 'That address is too long.',
+      urlHttps:
+        'Please use an https address on the public internet. Addresses on a private network or this server cannot be used.',
+      urlWeb: 'Please use an http or https address, without a user name or password in it.',
+      events: 'Please choose at least one event.',
+      tooMany: 'There can be at most 10 webhooks here. Please delete one you no longer use first.',
+      turnedOff: 'This webhook is turned off. Turn it on to send a test event.',
+    },
+  },
   // Images and files (src/features/files).
-  files: {},
+  files: {
+    attach: {
+      legend: {
+        both: 'Add a photo or file (optional)',
+        images: 'Add a photo (optional)',
+        files: 'Add a file (optional)',
+      },
+      hint: 'Up to {count}, each at most {size}. Photos lose their location and camera details before anyone sees them.',
+      choose: 'Choose from your device',
+      altLabel: 'Describe the photo for people who cannot see it',
+      altHint: 'A few words are enough: “Our garden in spring”.',
+      altRequired: 'Please describe this photo for people who cannot see it.',
+      attached: 'Attached: {name}',
+      remove: 'Remove',
+      uploading: 'Adding {name}…',
+      failed: 'We could not add {name}: {reason}',
+      drop: 'Drop photos or files here',
+      tooMany: 'You can add up to 4 at a time. The rest were left out; please send them in another message.',
+      notAllowed: 'This group does not take photos or files.',
+    },
+    settings: {
+      title: 'Photos and files',
+      heading: 'Photos and files in {name}',
+      intro:
+        'What members may add to posts and chat messages here. Photos always lose their location and camera details.',
+      link: 'Photos and files',
+      images: 'Members may add photos',
+      files: 'Members may add files (PDF, documents, audio)',
+      maxMegabytes: 'Largest size, in megabytes',
+      maxHint: 'At most {size}, the site’s limit. Leave empty to follow it.',
+      submit: 'Save',
+      saved: 'Saved.',
+      maxInvalid: 'Please give a whole number of megabytes, at least 1.',
+    },
+    view: {
+      description: 'Description',
+    },
+    // The files engine's refusals (src/features/files/processing.ts), shown beside the file field.
+    errors: {
+      empty: 'This file is empty. Please choose another one.',
+      tooBig: 'This file is larger than this group allows. Please choose a smaller one, or a smaller photo.',
+      type: 'We can only take photos (JPEG, PNG, WebP, GIF, AVIF), PDFs, office documents (Word, Excel, PowerPoint, OpenDocument), e-books (EPUB), audio (MP3, M4A, Ogg) and plain text. This file is something else, whatever its name says.',
+      heic: 'This photo is in the HEIC format, which we cannot read yet. Please choose “Most compatible” (JPEG) in your camera’s settings, or share it as a JPEG.',
+      imagesOff: 'This group does not take photos.',
+      filesOff: 'This group takes photos only, not other files.',
+      tooManyPixels: 'This picture is too large for us to read (too many pixels). Please send a smaller version.',
+      unreadable: 'We could not read this picture. It may be damaged; please try another one.',
+      gone: 'A photo or file you added is no longer there (uploads are kept for a day). Please add it again.',
+      altTextTooLong: 'Please keep the description under 1000 characters.',
+    },
+  },
   // Polls and "find a time" (src/features/polls).
-  polls: {},
+  polls: {
+    start: {
+      link: 'Start a poll',
+      title: 'Start a poll',
+      intro:
+        'Ask the group a question with a few answers to choose from. It starts a new discussion, so people can talk about it too.',
+      submit: 'Start the poll',
+    },
+    time: {
+      link: 'Find a time to meet',
+      title: 'Find a time to meet',
+      intro:
+        'Offer a few times for a meeting and ask who could make each one. When the poll closes you can schedule the time that suits most people in one step.',
+      meetingTitle: 'What is the meeting?',
+      meetingTitleHint: 'Its title, for example “Spring walk”. It is also the discussion’s title.',
+      duration: 'How long will it last?',
+      option: 'Time {n}',
+      optionHint: 'On your clock ({zone}). Leave a row empty if you do not need it.',
+      more: 'Add another time',
+      submit: 'Ask the group',
+    },
+    form: {
+      question: 'Your question',
+      questionHint: 'It is also the discussion’s title.',
+      options: 'The answers',
+      optionsHint: 'One answer a line: at least 2, at most {max}.',
+      answers: 'Answers',
+      multiple: 'People may choose more than one answer',
+      votes: 'Who sees the votes',
+      votesChoice: {
+        named: 'Named: everyone sees who chose what, by their name in this group',
+        anonymous: 'Anonymous: everyone, leaders too, sees only how many chose each answer',
+      },
+      results: 'When results are shown',
+      resultsChoice: {
+        after_vote: 'To each person once they have voted',
+        after_close: 'Only once the poll has closed',
+      },
+      closes: 'Close the poll at (optional)',
+      closesHint: 'On your clock ({zone}). Leave both empty to close it yourself when you are ready.',
+      date: 'Date',
+      time: 'Time',
+      body: 'A few words about it (optional)',
+      bodyHint: 'They open the discussion. You can use Markdown.',
+    },
+    block: {
+      timeHeading: 'Find a time: {title}',
+      length: { one: '1 minute', other: '{count} minutes' },
+      named: 'Named votes',
+      anonymous: 'Anonymous votes',
+      voters: { one: '1 person has voted', other: '{count} people have voted' },
+      closed: 'Closed',
+      closes: 'Closes',
+      resultsAfterVote: 'You will see the results once you have voted, or when the poll closes.',
+      resultsAfterClose: 'The results will be shown when the poll closes.',
+      meeting: 'See the meeting this poll scheduled',
+      schedule: 'Schedule this time',
+      close: 'Close the poll',
+    },
+    vote: {
+      chooseOne: 'Choose one answer',
+      chooseAny: 'Choose any answers that fit',
+      timeLegend: 'Which of these times could you make?',
+      namedHint: 'Your name in this group will be shown beside your answer.',
+      anonymousHint: 'Nobody, not even the group’s leaders, will see what you chose.',
+      submit: 'Vote',
+      change: 'Change my vote',
+    },
+    results: {
+      label: 'Results',
+      most: '(most chosen)',
+      yours: '(your choice)',
+      votes: { one: '1 vote', other: '{count} votes' },
+      percent: '{percent}%',
+      voters: 'Chosen by: {names}',
+    },
+    schedule: {
+      title: 'Schedule this time',
+      intro:
+        'The time you choose becomes a meeting of the group, from “{title}”. The people who chose it are told, with a link to answer whether they are coming.',
+      back: 'Back to the poll',
+      which: 'Which time?',
+      addressHint: 'For a meeting in person: where it is.',
+      dialInHint: 'For a meeting by phone: the number to call.',
+      submit: 'Schedule the meeting',
+    },
+    notice: {
+      scheduled: '{title} is scheduled for {date}, at a time you said you could make.',
+      openMeeting: 'See the meeting and say if you are coming',
+      openPoll: 'See the poll',
+    },
+    errors: {
+      question: 'Please write a question of 3 to 200 characters, on one line.',
+      bodyLength: 'The few words can be at most 50,000 characters.',
+      optionCount: 'Please give between 2 and 20 answers, one a line.',
+      optionLength: 'Each answer can be at most 200 characters.',
+      optionTwice: 'Each answer should be different from the others.',
+      votes: 'Please choose who sees the votes.',
+      results: 'Please choose when results are shown.',
+      closeTime: 'Please give both a date and a time for closing, or leave both empty.',
+      closePast: 'The closing time has already passed. Please choose a time still to come.',
+      meetingTitle: 'Please give the meeting a title of 3 to 120 characters, on one line.',
+      duration: 'Please choose how long the meeting lasts.',
+      time: 'Please give both a date and a time, or leave the row empty.',
+      timePast: 'This time has already passed. Please offer a time still to come.',
+      timeTwice: 'This time is offered twice.',
+      timeCount: 'Please offer at least 2 times (at most 10).',
+      chooseOne: 'Please choose an answer.',
+      onlyOne: 'This poll takes one answer.',
+      closed: 'This poll has closed, so answers can no longer change.',
+      cannotClose: 'Only the person who started the poll and the group’s moderators can close it.',
+      chooseTime: 'Please choose one of the poll’s times.',
+      timeGone: 'This time has passed, so a meeting cannot be made for it. Please choose another, or start a new poll.',
+      closeFirst: 'Please close the poll first, so that nobody’s answer changes after the meeting is made.',
+      alreadyScheduled: 'A meeting has already been scheduled from this poll.',
+    },
+  },
   // Group agreements and the welcome message (src/features/agreements).
-  agreements: {},
+  agreements: {
+    link: 'Agreements',
+    title: 'Agreements of {name}',
+    heading: 'Our agreements',
+    intro: 'Every member of this group accepts these agreements. They keep the group a safe place to share.',
+    none: 'This group has not written any agreements yet.',
+    version: 'Version {version}, updated {date}.',
+    edit: 'Edit the agreements and welcome',
+    accepted: 'You accepted these agreements.',
+    acceptedNotice: 'Thank you. You have accepted the agreements.',
+    acceptAgain: {
+      heading: 'Please accept the new agreements',
+      text: 'The group’s agreements changed. Read them and accept them to keep posting.',
+      submit: 'I have read them and I accept',
+      banner: 'The group’s agreements changed. Read and accept them to keep posting.',
+      bannerLink: 'Read the agreements',
+    },
+    join: {
+      heading: 'Join this group',
+      intro: 'Before you join, please read the agreements above.',
+      submit: 'Join the group',
+      apply: 'Apply to join',
+      pay: 'Go on to pay',
+      invitationOnly: 'People join this group by invitation.',
+    },
+    field: {
+      label: 'I accept the group’s agreements',
+      hint: 'Please read them first:',
+      linkText: 'the group’s agreements',
+    },
+    about: {
+      heading: 'Agreements',
+      text: 'Members of this group accept its agreements: what is said here stays here, and we treat each other with respect.',
+      link: 'Read the group’s agreements',
+    },
+    editPage: {
+      title: 'Agreements and welcome',
+      intro:
+        'Write the agreements every member accepts on joining, and the message that welcomes each new member. You can use Markdown.',
+      body: 'Agreements',
+      bodyHint: 'Markdown. Leave empty for no agreements. Start from the suggestion below and make it your own.',
+      acceptAgain: 'Ask members to accept them again',
+      acceptAgainHint:
+        'For a change of substance. Members are told, and read and accept them before they next post. A typo fix does not need this.',
+      firstTime:
+        'Once saved, every member reads and accepts them before they next post, and new members accept them as they join.',
+      welcome: 'Welcome message',
+      welcomeHint:
+        'Sent to each new member from the group’s leaders. Plain text or Markdown. Leave empty for the site’s own welcome.',
+      monthlyReminder: 'Remind members of the agreements once a month in their digest',
+      monthlyReminderHint: 'The first email digest of each month carries a short reminder with a link.',
+      submit: 'Save',
+      saved: 'The agreements are saved.',
+      useTemplate: 'A starting point you can edit',
+    },
+    template:
+      '## Our agreements\n\n- **What is said here stays here.** Please do not share what others write, or who they are, outside the group.\n- **Share from your own experience.** Say what worked for you, rather than telling others what to do.\n- **No advice about medication doses.** Please talk to your doctor, nurse or pharmacist about medicines and doses.\n- **Respect and kindness.** We are all going through something hard. Be gentle, even when you disagree.\n- **In a crisis.** If you or someone else is in danger, call your local emergency number now. This group is not an emergency service.',
+    welcome: {
+      default:
+        'Welcome to the group. We are glad you are here. Take your time: read, say hello when you feel ready, and be kind to yourself.',
+      from: 'A welcome from the group’s leaders:',
+      open: 'Go to the group',
+    },
+    changed: {
+      text: '{group} changed its agreements. Please read them and accept them again before you next post.',
+      open: 'Read the agreements',
+    },
+    digest: {
+      heading: 'Our agreements',
+      text: 'A monthly reminder: what is said here stays here, share from your own experience, and be kind.',
+      link: 'Read the group’s agreements',
+    },
+    errors: {
+      acceptToJoin: 'Please read the group’s agreements and tick “I accept” to come in.',
+      acceptBeforePosting: 'The group’s agreements changed. Please read and accept them before you post.',
+      readThem: 'Read the agreements',
+      bodyLength: 'The agreements can be at most 20,000 characters long.',
+      welcomeLength: 'The welcome message can be at most 5,000 characters long.',
+    },
+  },
 };
 
 export type Catalog = typeof en;
