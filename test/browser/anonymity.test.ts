@@ -122,8 +122,9 @@ describe.runIf(chromiumInstalled)('Posting anonymously in a browser', { timeout:
 
     await alexAt.visit(groupPath);
     const { page: alexPage } = alexAt;
+    // The group's welcome, from when Alex joined, and the reveal.
     await alexAt.follow(() =>
-      alexPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications (1 new)' }).click(),
+      alexPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications (2 new)' }).click(),
     );
     await alexPage.getByText('A site administrator revealed that you wrote an anonymous post').waitFor();
     await alexPage.getByText(reason).waitFor();

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
@@ -92,11 +92,12 @@ async function mailTo(p: Person) {
   return (await world.outbox()).filter((m) => m.to === p.email);
 }
 
+/** What the person was told about meetings (joining the group also brings its welcome, which is not). */
 async function kindsFor(p: Person) {
   const rows = await db()
     .select({ kind: notifications.kind, occurrenceId: notifications.occurrenceId, reason: notifications.reason })
     .from(notifications)
-    .where(eq(notifications.userId, p.id))
+    .where(and(eq(notifications.userId, p.id), ne(notifications.kind, 'group_welcome')))
     .orderBy(asc(notifications.id));
   return rows;
 }
