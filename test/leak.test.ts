@@ -12,6 +12,7 @@ import { conversationReportMessages, conversationReports } from '../src/features
 import { chatMessages, chatParticipants, chatRooms } from '../src/features/chat/schema.js';
 import { copingStrategies, resources } from '../src/features/resources/schema.js';
 import { silences } from '../src/features/moderation/schema.js';
+import { posts as forumPosts } from '../src/features/forum/schema.js';
 import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
 import { watchedWords } from '../src/features/watched-words/schema.js';
 import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
@@ -21,6 +22,11 @@ import { signMailToken } from '../src/platform/mail/tokens.js';
 import { createNotifications } from '../src/features/notifications/index.js';
 import { dueNotificationEmails, sendNotificationEmail } from '../src/features/notifications/email.js';
 import { pushSubscriptions } from '../src/features/push/schema.js';
+import sharp from 'sharp';
+import { createApiToken } from '../src/features/api/index.js';
+import { attachFiles, fileUrl, storeUpload } from '../src/features/files/index.js';
+import { pollOptions, polls, pollVotes } from '../src/features/polls/schema.js';
+import { webhookDeliveries, webhooks } from '../src/features/webhooks/schema.js';
 import { assetUrl } from '../src/platform/views/assets.js';
 import { createWorld, type Agent } from './helpers/app.js';
 import { ApiClient, apiClientFor } from './helpers/api.js';
@@ -528,6 +534,183 @@ const groupSettings = (g: GroupFixture, extra: Form = {}): Form => ({
   ...extra,
 });
 
+/**
+ * A poll in a fresh discussion of group `k`, which she voted in (the member too): in B, started by
+ * her with named votes (her alias may show there); in A and C (where she writes only
+ * anonymously) one with anonymous votes, which must never name who voted. A "find a time" poll
+ * is closed, ready to schedule.
+ */
+async function herPoll(k: GroupKey, kind: 'choice' | 'time' = 'choice'): Promise<{ id: number; optionIds: number[] }> {
+  const thread = await w.pw.freshThread(w.g[k]);
+  const time = kind === 'time';
+  const year = new Date().getUTCFullYear() + 1;
+  const [poll] = await db()
+    .insert(polls)
+    .values({
+      groupId: w.g[k].id,
+      threadId: thread.id,
+      createdBy: k === 'B' ? AUTHOR_ID : w.pw.people.member.id,
+      kind,
+      question: time ? `Spring walk ${next()}` : `Which day suits you ${next()}?`,
+      multiple: time,
+      anonymous: k !== 'B',
+      timeZone: time ? 'Europe/London' : null,
+      durationMinutes: time ? 60 : null,
+      closedAt: time ? new Date() : null,
+    })
+    .returning({ id: polls.id });
+  const options = await db()
+    .insert(pollOptions)
+    .values(
+      [0, 1].map((position) => ({
+        pollId: poll!.id,
+        groupId: w.g[k].id,
+        position,
+        label: time ? `${year}-0${position + 5}-10 18:00` : ['Monday', 'Thursday'][position]!,
+        startsAt: time ? new Date(`${year}-0${position + 5}-10T17:00:00Z`) : null,
+      })),
+    )
+    .returning({ id: pollOptions.id });
+  await db()
+    .insert(pollVotes)
+    .values(
+      [AUTHOR_ID, w.pw.people.member.id].map((userId) => ({
+        pollId: poll!.id,
+        optionId: options[0]!.id,
+        groupId: w.g[k].id,
+        userId,
+      })),
+    );
+  return { id: poll!.id, optionIds: options.map((o) => o.id) };
+}
+/** A fresh poll of hers in each group, at `/polls/<id><suffix>`. */
+async function herPollPages(
+  kind: 'choice' | 'time',
+  suffix: string,
+  extra: (poll: { id: number; optionIds: number[] }) => Partial<Fill> = () => ({}),
+): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const poll = await herPoll(k, kind);
+    fills.push(inGroup(k, `/polls/${poll.id}${suffix}`, extra(poll)));
+  }
+  return fills;
+}
+const pollFields = (): Form => ({
+  question: `Which day suits you ${next()}?`,
+  options: 'Monday\nThursday',
+  votes: 'named',
+  results: 'after_vote',
+});
+const timePollFields = (): Form => {
+  const year = new Date().getUTCFullYear() + 1;
+  return {
+    rows: '2',
+    title: `Spring walk ${next()}`,
+    duration: '60',
+    date_0: `${year}-05-10`,
+    time_0: '18:00',
+    date_1: `${year}-06-10`,
+    time_1: '18:00',
+    votes: 'named',
+  };
+};
+
+/**
+ * A webhook she registered (as if she led the group, or the organisation), with a failed delivery
+ * of her anonymous post listed on its page. Its maker is never shown.
+ */
+type HookOwner = { groupId: number } | { organisationId: number };
+async function herWebhook(owner: HookOwner): Promise<number> {
+  const [row] = await db()
+    .insert(webhooks)
+    .values({
+      ...owner,
+      createdBy: AUTHOR_ID,
+      url: `https://hooks.example.org/mutual/${next()}`,
+      secret: 'whsec_leak-test',
+      events: ['post.created'],
+    })
+    .returning({ id: webhooks.id });
+  await db()
+    .insert(webhookDeliveries)
+    .values({
+      webhookId: row!.id,
+      groupId: 'groupId' in owner ? owner.groupId : w.g.A.id,
+      event: 'post.created',
+      payload: { post: { id: w.anonReply, author: { name: null, anonymous: true } } },
+      status: 'failed',
+      attempts: 3,
+      responseStatus: 500,
+      lastError: 'the receiver answered 500',
+    });
+  return row!.id;
+}
+/** One webhook of hers per group and one of the organisation's, made once (fewer than a group may hold). */
+const sharedWebhooks = new Map<string, Promise<number>>();
+function sharedWebhook(key: GroupKey | 'org'): Promise<number> {
+  let made = sharedWebhooks.get(key);
+  if (!made) {
+    made = herWebhook(key === 'org' ? { organisationId: w.pw.organisation.id } : { groupId: w.g[key].id });
+    sharedWebhooks.set(key, made);
+  }
+  return made;
+}
+/** Her webhook in each group, at `/g/<slug>/webhooks/<id><suffix>` (a fresh one for deleting). */
+async function herWebhookPages(suffix: string, fresh: boolean, form?: Form): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const id = fresh ? await herWebhook({ groupId: w.g[k].id }) : await sharedWebhook(k);
+    fills.push(inGroup(k, `/g/${w.g[k].slug}/webhooks/${id}${suffix}`, form ? { form } : {}));
+  }
+  return fills;
+}
+/** Her webhook of the organisation, at `/o/<slug>/webhooks/<id><suffix>`. */
+async function orgWebhookPage(suffix: string, fresh: boolean, form?: Form): Promise<Fill[]> {
+  const id = fresh ? await herWebhook({ organisationId: w.pw.organisation.id }) : await sharedWebhook('org');
+  return [site(`/o/${w.pw.organisation.slug}/webhooks/${id}${suffix}`, form)];
+}
+const webhookFields = (): Form => ({ url: `https://hooks.example.org/mutual/${next()}`, events: 'post.created' });
+
+/** An access token of hers (her own, or one she made for the organisation), which others ask to see or revoke. */
+async function herToken(forOrganisation: boolean): Promise<number> {
+  const made = await createApiToken(db(), AUTHOR_ID, {
+    name: `Garden helper ${next()}`,
+    scopes: ['read'],
+    expiresAt: null,
+    organisationId: forOrganisation ? w.pw.organisation.id : null,
+  });
+  return made.id;
+}
+const tokenFields = (): Form => ({ name: `Leak test ${next()}`, scopes: 'read', expires: '30' });
+
+/**
+ * Her photos, attached to her anonymous opening post in A, her post in B and her pending post in
+ * C (made once), with her name and address in their EXIF as her phone might have put them there.
+ */
+let herPhotosMade: Promise<Record<GroupKey, string>> | undefined;
+function herPhotos(): Promise<Record<GroupKey, string>> {
+  herPhotosMade ??= (async () => {
+    const ids = {} as Record<GroupKey, string>;
+    const postOf = { A: w.anonOpening, B: w.aliasPost, C: w.pendingPost };
+    for (const k of ['A', 'B', 'C'] as const) {
+      const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a6' } })
+        .jpeg()
+        .withExif({ IFD0: { Artist: PSEUDONYM, Copyright: EMAIL } })
+        .toBuffer();
+      const row = await storeUpload(
+        { db: db(), files: w.pw.world.files },
+        { uploaderId: AUTHOR_ID, groupId: w.g[k].id, name: 'garden.jpg', bytes },
+        { maxBytes: 1024 * 1024, images: true, files: true },
+      );
+      await db().transaction((tx) => attachFiles(tx, AUTHOR_ID, [row.publicId], { postId: postOf[k] }));
+      ids[k] = row.publicId;
+    }
+    return ids;
+  })();
+  return herPhotosMade;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The filler table: every route of the app, with the requests it is checked with.
 // ---------------------------------------------------------------------------------------------
@@ -793,6 +976,48 @@ const gets: Record<string, Filler> = {
     ...(await chatRoomPages('/messages')),
     ...(await chatRoomPages('/messages?after=0')),
   ],
+  // Polls, "find a time", webhooks, tokens, files and agreements.
+  '/g/:slug/polls/new': () => eachGroup((g) => `/g/${g.slug}/polls/new`),
+  '/g/:slug/polls/find-a-time': () => eachGroup((g) => `/g/${g.slug}/polls/find-a-time`),
+  // A closed "find a time" poll she voted in (anonymously in A and C), ready to schedule.
+  '/polls/:id/schedule': () => herPollPages('time', '/schedule'),
+  '/g/:slug/agreements': () => eachGroup((g) => `/g/${g.slug}/agreements`),
+  '/g/:slug/agreements/edit': () => eachGroup((g) => `/g/${g.slug}/agreements/edit`),
+  '/g/:slug/settings/files': () => eachGroup((g) => `/g/${g.slug}/settings/files`),
+  // Her photos, by whoever may read her posts: never her name (in the file's metadata or its name).
+  '/files/:publicId/:variant': async () => {
+    const ids = await herPhotos();
+    return [
+      ...(['main', 'thumb.webp'] as const).flatMap((v) => [
+        aboutAnonymous('A', fileUrl(ids.A, v)),
+        inGroup('B', fileUrl(ids.B, v)),
+        aboutAnonymous('C', fileUrl(ids.C, v)),
+      ]),
+      aboutAnonymous('A', `${fileUrl(ids.A, 'main')}?download=1`),
+    ];
+  },
+  // Webhooks she registered: their pages never name who made them.
+  '/g/:slug/webhooks': async () => {
+    await Promise.all([sharedWebhook('A'), sharedWebhook('B'), sharedWebhook('C')]);
+    return eachGroup((g) => `/g/${g.slug}/webhooks`);
+  },
+  '/g/:slug/webhooks/:id': () => herWebhookPages('', false),
+  '/o/:slug/webhooks': async () => {
+    await sharedWebhook('org');
+    return [site(`/o/${w.pw.organisation.slug}/webhooks`)];
+  },
+  '/o/:slug/webhooks/:id': () => orgWebhookPage('', false),
+  // Access tokens: hers, asked for by everyone else (not theirs to see); the organisation's, one hers.
+  '/account/tokens': () => [site('/account/tokens')],
+  '/account/tokens/:id/revoke': async () => [site(`/account/tokens/${await herToken(false)}/revoke`)],
+  '/o/:slug/tokens': async () => {
+    await herToken(true);
+    return [site(`/o/${w.pw.organisation.slug}/tokens`)];
+  },
+  '/o/:slug/tokens/:id/revoke': async () => [
+    site(`/o/${w.pw.organisation.slug}/tokens/${await herToken(true)}/revoke`),
+  ],
+  '/api/docs': () => [site('/api/docs')],
 };
 
 /**
@@ -1206,6 +1431,48 @@ const posts: Record<string, Filler> = {
   '/chat/rooms/:roomId/participants/:name/mute': () => chatPeoplePages('mute'),
   '/chat/rooms/:roomId/participants/:name/unmute': () => chatPeoplePages('unmute'),
   '/chat/rooms/:roomId/participants/:name/remove': () => chatPeoplePages('remove'),
+  // Polls: starting one, voting in hers (the answer, as a page or an htmx fragment, shows the
+  // results: named votes only in B), closing hers, and making a meeting of her "find a time" poll.
+  '/g/:slug/polls/new': () => eachGroup((g) => `/g/${g.slug}/polls/new`, { form: pollFields() }),
+  '/g/:slug/polls/find-a-time': () => eachGroup((g) => `/g/${g.slug}/polls/find-a-time`, { form: timePollFields() }),
+  '/polls/:id/vote': async () => [
+    ...(await herPollPages('choice', '/vote', (p) => ({ form: { option: String(p.optionIds[1]) } }))),
+    ...(await herPollPages('choice', '/vote', (p) => ({ form: { option: String(p.optionIds[0]) }, htmx: true }))),
+  ],
+  '/polls/:id/close': () => herPollPages('choice', '/close'),
+  '/polls/:id/schedule': () =>
+    herPollPages('time', '/schedule', (p) => ({
+      form: { option: String(p.optionIds[0]), title: 'Spring walk', kind: 'online' },
+    })),
+  // Agreements: an empty text (so joining elsewhere asks nothing more), and accepting them.
+  '/g/:slug/agreements/edit': () =>
+    eachGroup((g) => `/g/${g.slug}/agreements/edit`, {
+      form: { body: '', welcomeMessage: 'Welcome, and take your time.' },
+    }),
+  '/g/:slug/agreements/accept': () => eachGroup((g) => `/g/${g.slug}/agreements/accept`, { form: {} }),
+  // Files: a group's settings (the defaults), and an upload without a file (refused as invalid).
+  '/g/:slug/settings/files': () =>
+    eachGroup((g) => `/g/${g.slug}/settings/files`, { form: { imagesAllowed: 'on', filesAllowed: 'on' } }),
+  '/uploads': () => [...eachGroup((g) => `/uploads?place=g:${g.slug}`, { form: {} }), site('/uploads?place=pm', {})],
+  // Webhooks: registering one (before any is deleted, so a group holds fewer than its limit), and
+  // changing hers; a fresh one of hers for each deletion.
+  '/g/:slug/webhooks': () => eachGroup((g) => `/g/${g.slug}/webhooks`, { form: webhookFields() }),
+  '/g/:slug/webhooks/:id/test': () => herWebhookPages('/test', false, {}),
+  '/g/:slug/webhooks/:id/disable': () => herWebhookPages('/disable', false, {}),
+  '/g/:slug/webhooks/:id/enable': () => herWebhookPages('/enable', false, {}),
+  '/g/:slug/webhooks/:id/delete': () => herWebhookPages('/delete', true, {}),
+  '/o/:slug/webhooks': () => [site(`/o/${w.pw.organisation.slug}/webhooks`, webhookFields())],
+  '/o/:slug/webhooks/:id/test': () => orgWebhookPage('/test', false, {}),
+  '/o/:slug/webhooks/:id/disable': () => orgWebhookPage('/disable', false, {}),
+  '/o/:slug/webhooks/:id/enable': () => orgWebhookPage('/enable', false, {}),
+  '/o/:slug/webhooks/:id/delete': () => orgWebhookPage('/delete', true, {}),
+  // Tokens: making one's own (or the organisation's), and revoking hers.
+  '/account/tokens': () => [site('/account/tokens', tokenFields())],
+  '/account/tokens/:id/revoke': async () => [site(`/account/tokens/${await herToken(false)}/revoke`, {})],
+  '/o/:slug/tokens': () => [site(`/o/${w.pw.organisation.slug}/tokens`, tokenFields())],
+  '/o/:slug/tokens/:id/revoke': async () => [
+    site(`/o/${w.pw.organisation.slug}/tokens/${await herToken(true)}/revoke`, {}),
+  ],
 };
 
 /** Routes that are not pages: each is covered as a channel below. */
@@ -1227,6 +1494,25 @@ const herThreads = (path: (id: number) => string): Fill[] => [
   aboutAnonymous('C', path(w.pendingThread)),
   inGroup('B', path(w.aliasThread)),
 ];
+/** A fresh anonymous reply of hers in her thread in C, waiting for approval (made directly: she is paused there). */
+async function herPendingReply(): Promise<number> {
+  const [row] = await db()
+    .insert(forumPosts)
+    .values({
+      groupId: w.g.C.id,
+      threadId: w.pendingThread,
+      authorId: AUTHOR_ID,
+      status: 'pending',
+      anonymous: true,
+      anonymousNumber: 1,
+      body: 'Still waiting to be heard.',
+      bodyHtml: '<p>Still waiting to be heard.</p>',
+    })
+    .returning({ id: forumPosts.id });
+  return row!.id;
+}
+/** A person's name in the URL, answered back to the caller: it tells them nothing they did not send. */
+const echoesName = { aliasMayShow: true };
 const apiRoutes: Record<string, () => ApiFill[] | Promise<ApiFill[]>> = {
   'GET /api/v1/me': () => [site('/api/v1/me')],
   'GET /api/v1/openapi.json': () => [site('/api/v1/openapi.json')],
@@ -1248,6 +1534,84 @@ const apiRoutes: Record<string, () => ApiFill[] | Promise<ApiFill[]>> = {
   'POST /api/v1/posts/:id/reactions': () =>
     herPosts((id) => `/api/v1/posts/${id}/reactions`).map(withBody({ kind: 'support' })),
   'DELETE /api/v1/posts/:id/reactions/:kind': () => herPosts((id) => `/api/v1/posts/${id}/reactions/support`),
+  // The account and organisations (src/features/api/account-api.ts): each token gives itself up.
+  'DELETE /api/v1/me/token': () => [site('/api/v1/me/token')],
+  'GET /api/v1/organisations/:slug': () => [site(`/api/v1/organisations/${w.pw.organisation.slug}`)],
+  // Members, bans and applications (src/features/groups/members-api.ts). The members list names
+  // her by her alias in each group (she is a member there); A's bans hold only the anonymous ban
+  // by her post there, which must never name her, and C's none of hers.
+  'GET /api/v1/groups/:slug/members': () =>
+    eachGroup((g) => `/api/v1/groups/${g.slug}/members?limit=100`, { aliasMayShow: true }),
+  'GET /api/v1/groups/:slug/bans': () => eachGroup((g) => `/api/v1/groups/${g.slug}/bans?limit=100`),
+  // Lifting a ban by her alias: the anonymous ban by her post in A is never lifted (nor found) by a name.
+  'DELETE /api/v1/groups/:slug/bans/:name': () =>
+    (['A', 'B', 'C'] as const).map((k) =>
+      inGroup(k, `/api/v1/groups/${w.g[k].slug}/bans/${enc(ALIAS[k])}`, echoesName),
+    ),
+  'PUT /api/v1/groups/:slug/members/:name/role': () =>
+    (['A', 'B'] as const).map((k) =>
+      withBody({ role: 'member' })(
+        inGroup(k, `/api/v1/groups/${w.g[k].slug}/members/${enc(ALIAS[k])}/role`, echoesName),
+      ),
+    ),
+  'POST /api/v1/groups/:slug/members/:name/remove': async () => {
+    const target = await w.pw.freshPerson();
+    await w.pw.giveRole(target, 'member', w.g.A);
+    return [
+      withBody({ reason: 'Unkind posts', ban: true })(
+        inGroup('A', `/api/v1/groups/${w.g.A.slug}/members/${enc(target.pseudonym)}/remove`),
+      ),
+    ];
+  },
+  'GET /api/v1/groups/:slug/applications': async () => {
+    await w.pw.freshApplication(w.g.C);
+    return eachGroup((g) => `/api/v1/groups/${g.slug}/applications?limit=100`);
+  },
+  'POST /api/v1/applications/:id/approve': async () => [
+    withBody({ message: 'Welcome.' })(
+      inGroup('C', `/api/v1/applications/${await w.pw.freshApplication(w.g.C)}/approve`),
+    ),
+  ],
+  'POST /api/v1/applications/:id/decline': async () => [
+    withBody({ message: 'Not this time.' })(
+      inGroup('C', `/api/v1/applications/${await w.pw.freshApplication(w.g.C)}/decline`),
+    ),
+  ],
+  // Meetings (src/features/meetings/api.ts): a date's detail lists who is coming to its leaders,
+  // by their names in the group, as its page does: there her alias may show.
+  'GET /api/v1/groups/:slug/meetings': async () => {
+    await herMeetings();
+    return eachGroup((g) => `/api/v1/groups/${g.slug}/meetings?limit=100`);
+  },
+  'GET /api/v1/meetings/:occurrenceId': () =>
+    herMeetingPages((_k, m) => `/api/v1/meetings/${m.occurrenceId}`, { aliasMayShow: true }),
+  'POST /api/v1/meetings/:occurrenceId/rsvp': async () =>
+    (await herMeetingPages((_k, m) => `/api/v1/meetings/${m.occurrenceId}/rsvp`, { aliasMayShow: true })).map(
+      withBody({ answer: 'going' }),
+    ),
+  // Moderation (src/features/moderation/api.ts): the queue holds her anonymous posts in A (flagged)
+  // and C (waiting), and her post in B (flagged); deciding on them never names her.
+  'GET /api/v1/groups/:slug/review': () => eachGroup((g) => `/api/v1/groups/${g.slug}/review?limit=100`),
+  'POST /api/v1/posts/:id/approve': async () => [
+    withBody({ reason: 'Fine.' })(aboutAnonymous('C', `/api/v1/posts/${await herPendingReply()}/approve`)),
+  ],
+  'POST /api/v1/posts/:id/reject': async () => [
+    withBody({ reason: 'Not here.' })(aboutAnonymous('C', `/api/v1/posts/${await herPendingReply()}/reject`)),
+  ],
+  'POST /api/v1/posts/:id/flags': () =>
+    herPosts((id) => `/api/v1/posts/${id}/flags`).map(withBody({ reason: 'harmful', note: 'Checking.' })),
+  'POST /api/v1/posts/:id/flags/decision': () => [
+    withBody({ decision: 'warn', message: 'Please be kind.' })(
+      aboutAnonymous('A', `/api/v1/posts/${w.anonReply}/flags/decision`),
+    ),
+    withBody({ decision: 'approve' })(inGroup('B', `/api/v1/posts/${w.aliasPost}/flags/decision`)),
+  ],
+  'POST /api/v1/posts/:id/hide': () => herPosts((id) => `/api/v1/posts/${id}/hide`).map(withBody({})),
+  'POST /api/v1/posts/:id/restore': () => herPosts((id) => `/api/v1/posts/${id}/restore`).map(withBody({})),
+  'POST /api/v1/threads/:id/lock': () => herThreads((id) => `/api/v1/threads/${id}/lock`).map(withBody({})),
+  'POST /api/v1/threads/:id/unlock': () => herThreads((id) => `/api/v1/threads/${id}/unlock`).map(withBody({})),
+  'POST /api/v1/threads/:id/pin': () => herThreads((id) => `/api/v1/threads/${id}/pin`).map(withBody({})),
+  'POST /api/v1/threads/:id/unpin': () => herThreads((id) => `/api/v1/threads/${id}/unpin`).map(withBody({})),
 };
 
 /**
