@@ -2,37 +2,37 @@ import { createECDH, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passkeys, sessions, users } from '../src/features/accounts/schema.js';
-import { createSession, hashToken } from '../src/features/accounts/service.js';
-import { createEmailVerification } from '../src/features/accounts/verification.js';
-import { groups } from '../src/features/groups/schema.js';
-import { newsletters, newsletterSubscribers } from '../src/features/newsletters/schema.js';
-import { campaigns, campaignSignatures } from '../src/features/campaigns/schema.js';
-import { conversationReportMessages, conversationReports } from '../src/features/messages/schema.js';
-import { chatMessages, chatParticipants, chatRooms } from '../src/features/chat/schema.js';
-import { copingStrategies, resources } from '../src/features/resources/schema.js';
-import { silences } from '../src/features/moderation/schema.js';
-import { posts as forumPosts } from '../src/features/forum/schema.js';
-import { crisisAlerts, crisisResources } from '../src/features/safety/schema.js';
-import { watchedWords } from '../src/features/watched-words/schema.js';
-import { directoryEntries, listingClaims, listings, topics } from '../src/features/directory/schema.js';
-import { prepareExport, requestExport } from '../src/features/privacy/exports.js';
-import { resetCalendarToken } from '../src/features/meetings/calendar.js';
-import { signMailToken } from '../src/platform/mail/tokens.js';
-import { createNotifications } from '../src/features/notifications/index.js';
-import { dueNotificationEmails, sendNotificationEmail } from '../src/features/notifications/email.js';
-import { pushSubscriptions } from '../src/features/push/schema.js';
+import { passkeys, sessions, users } from '../../src/features/accounts/schema.js';
+import { createSession, hashToken } from '../../src/features/accounts/service.js';
+import { createEmailVerification } from '../../src/features/accounts/verification.js';
+import { groups } from '../../src/features/groups/schema.js';
+import { newsletters, newsletterSubscribers } from '../../src/features/newsletters/schema.js';
+import { campaigns, campaignSignatures } from '../../src/features/campaigns/schema.js';
+import { conversationReportMessages, conversationReports } from '../../src/features/messages/schema.js';
+import { chatMessages, chatParticipants, chatRooms } from '../../src/features/chat/schema.js';
+import { copingStrategies, resources } from '../../src/features/resources/schema.js';
+import { silences } from '../../src/features/moderation/schema.js';
+import { posts as forumPosts } from '../../src/features/forum/schema.js';
+import { crisisAlerts, crisisResources } from '../../src/features/safety/schema.js';
+import { watchedWords } from '../../src/features/watched-words/schema.js';
+import { directoryEntries, listingClaims, listings, topics } from '../../src/features/directory/schema.js';
+import { prepareExport, requestExport } from '../../src/features/privacy/exports.js';
+import { resetCalendarToken } from '../../src/features/meetings/calendar.js';
+import { signMailToken } from '../../src/platform/mail/tokens.js';
+import { createNotifications } from '../../src/features/notifications/index.js';
+import { dueNotificationEmails, sendNotificationEmail } from '../../src/features/notifications/email.js';
+import { pushSubscriptions } from '../../src/features/push/schema.js';
 import sharp from 'sharp';
-import { createApiToken } from '../src/features/api/index.js';
-import { attachFiles, fileUrl, storeUpload } from '../src/features/files/index.js';
-import { pollOptions, polls, pollVotes } from '../src/features/polls/schema.js';
-import { webhookDeliveries, webhooks } from '../src/features/webhooks/schema.js';
-import { assetUrl } from '../src/platform/views/assets.js';
-import { createWorld, type Agent } from './helpers/app.js';
-import { ApiClient, apiClientFor } from './helpers/api.js';
-import type { LiveClient } from './helpers/live.js';
-import { TestPushService, type TestDevice } from './helpers/push.js';
-import { answer, makeMeeting } from './helpers/meetings.js';
+import { createApiToken } from '../../src/features/api/index.js';
+import { attachFiles, fileUrl, storeUpload } from '../../src/features/files/index.js';
+import { pollOptions, polls, pollVotes } from '../../src/features/polls/schema.js';
+import { webhookDeliveries, webhooks } from '../../src/features/webhooks/schema.js';
+import { assetUrl } from '../../src/platform/views/assets.js';
+import { createWorld, type Agent } from '../helpers/app.js';
+import { ApiClient, apiClientFor } from '../helpers/api.js';
+import type { LiveClient } from '../helpers/live.js';
+import { TestPushService, type TestDevice } from '../helpers/push.js';
+import { answer, makeMeeting } from '../helpers/meetings.js';
 import {
   buildPermissionWorld,
   PASSWORD,
@@ -41,7 +41,7 @@ import {
   type PermissionWorld,
   type Person,
   type Role,
-} from './helpers/permission-world.js';
+} from '../helpers/permission-world.js';
 
 /*
  * The leak test. One member, "Zephyrine", goes by an alias in three groups and writes in them:
@@ -1894,208 +1894,229 @@ async function build(): Promise<World> {
 
 const others = roles;
 
-describe('leak test: nothing gives away who wrote an anonymous post, or links a member’s names', () => {
-  beforeAll(async () => {
-    w = await build();
-  }, 300_000);
-  afterAll(async () => {
-    console.log(
-      `leak test: ${checked.routes.size} routes (${checked.requests} requests as ${others.length} roles), ` +
-        `${checked.topics} live topic(s) (${checked.frames} frames), ${checked.mails} emails`,
-    );
-    await w?.pw.close();
-  });
-
-  it('has a filler for every route of the app, and none for a route it does not have', () => {
-    const inventory = new Set(w.pw.world.app.routeInventory.map((r) => `${r.method} ${r.url}`));
-    const table = new Set([
-      ...Object.keys(gets).map((r) => `GET ${r}`),
-      ...Object.keys(posts).map((r) => `POST ${r}`),
-      ...Object.keys(channels),
-      ...Object.keys(apiRoutes),
-    ]);
-    const missing = [...inventory].filter((r) => !table.has(r)).sort();
-    const stale = [...table].filter((r) => !inventory.has(r)).sort();
-    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
-  });
-
-  it('shows her nowhere she did not choose, on any page, to anyone', { timeout: 600_000 }, async () => {
-    const leaks: string[] = [];
-    for (const [route, fill] of Object.entries(gets)) {
-      if (!w.pw.world.app.routeInventory.some((r) => r.method === 'GET' && r.url === route)) continue;
-      for (const role of others) {
-        for (const f of await fill({ role, person: null })) {
-          leaks.push(...(await check(route, 'GET', role, w.pw.agents[role], f)));
-        }
-      }
-    }
-    expect(leaks).toEqual([]);
-  });
-
-  it('sends nothing of her over /live while she writes, to anyone following', { timeout: 120_000 }, async () => {
-    const topics = [...w.pw.world.app.liveTopics.topics.keys()];
-    const rooms = { A: await chatRoom('A'), B: await chatRoom('B') };
-    const follow: Record<string, () => { id: number; fill: Fill }[]> = {
-      thread: () => [
-        { id: w.anonThread, fill: aboutAnonymous('A', '') },
-        { id: w.g.A.thread.id, fill: aboutAnonymous('A', '') },
-        { id: w.aliasThread, fill: inGroup('B', '') },
-      ],
-      // Her private conversation in B: only the member, who is in it, may follow it.
-      conversation: () => [{ id: w.conversation, fill: inGroup('B', '') }],
-      // Her own count, which only she may follow: everyone else is refused, as for no one at all.
-      notifications: () => [{ id: AUTHOR_ID, fill: site('') }],
-      // The chat rooms of A (where she never chats) and B (where she does, under her alias).
-      chat: () => [
-        { id: rooms.A, fill: inGroup('A', '') },
-        { id: rooms.B, fill: inGroup('B', '') },
-      ],
-    };
-    expect(topics.filter((t) => !(t in follow))).toEqual([]);
-    const leaks: string[] = [];
-    const sockets: { socket: LiveClient; role: Role; fill: Fill; subscribed: boolean }[] = [];
-    for (const topic of topics) {
-      checked.topics += 1;
-      for (const role of others) {
-        for (const { id, fill } of follow[topic]!()) {
-          const socket = await w.pw.agents[role].live();
-          const answer = await socket.subscribe(topic, id);
-          checked.frames += 1;
-          // The answer names the topic and id the follower asked for: that echo tells them nothing new.
-          const { id: asked, ...told } = answer as { id?: unknown };
-          const seen = asked === id ? told : answer;
-          leaks.push(...tracesIn(JSON.stringify(seen), fill).map((t) => `${topic} ${id} as ${role}: ${t}`));
-          sockets.push({ socket, role, fill, subscribed: answer.type === 'subscribed' });
-        }
-      }
-    }
-    // She writes in each thread followed: anonymously in A, under her alias in B.
-    await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Still here.', anonymous: 'on' });
-    await w.author.post(`/threads/${w.g.A.thread.id}/replies`, { body: 'And here.', anonymous: 'on' });
-    await w.author.post(`/threads/${w.aliasThread}/replies`, { body: 'Hello again.' });
-    // She writes in her conversation with the member.
-    await w.author.post(`/messages/${w.conversation}`, { body: 'Still thinking of you.' });
-    // She chats in B's room; in A's, the member does.
-    await w.author.post(`/chat/rooms/${rooms.B}/messages`, { body: 'Hello, garden.' });
-    await w.pw.agents.member.post(`/chat/rooms/${rooms.A}/messages`, { body: 'Hello, circle.' });
-    for (const { socket, role, fill, subscribed } of sockets) {
-      if (subscribed) {
-        // Who is here is told as people come and go, before or after what is written: each is read.
-        for (let frame = await socket.next(); ; frame = await socket.next()) {
-          checked.frames += 1;
-          leaks.push(...tracesIn(JSON.stringify(frame), fill).map((t) => `frame to ${role}: ${t}`));
-          if (frame.type !== 'chat.presence') break;
-        }
-      }
-      socket.close();
-    }
-    expect(leaks).toEqual([]);
-  });
-
-  it('answers every form, as every other role, without her', { timeout: 900_000 }, async () => {
-    const leaks: string[] = [];
-    for (const [route, fill] of Object.entries(posts)) {
-      if (!w.pw.world.app.routeInventory.some((r) => r.method === 'POST' && r.url === route)) continue;
-      for (const role of others) {
-        for (const f of await fill({ role, person: null })) {
-          const actor = await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A);
-          leaks.push(...(await check(route, 'POST', role, actor.agent, f)));
-        }
-      }
-    }
-    expect(leaks).toEqual([]);
-  });
-
-  it('answers nothing of her through the JSON API, to any token', { timeout: 600_000 }, async () => {
-    const leaks: string[] = [];
-    const shared = new Map<Role, ApiClient>();
-    for (const [key, fill] of Object.entries(apiRoutes)) {
-      const [method, route] = key.split(' ') as [ApiMethod, string];
-      if (!w.pw.world.app.routeInventory.some((r) => r.method === method && r.url === route)) continue;
-      for (const role of others) {
-        for (const f of await fill()) {
-          let client: ApiClient;
-          if (method === 'GET') {
-            client = shared.get(role) ?? (await apiClientAs(role === 'visitor' ? null : w.pw.people[role]));
-            shared.set(role, client);
-          } else {
-            // A change is made by a fresh person holding the role, so each starts from the same standing.
-            client = await apiClientAs((await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A)).person);
-          }
-          const res = await client.request(method, f.url, f.body);
-          checked.requests += 1;
-          checked.routes.add(key);
-          leaks.push(
-            ...tracesIn(answerText(res), f).map((t) => `${method} ${f.url} as ${role} (${res.statusCode}): ${t}`),
-          );
-        }
-      }
-    }
-    expect(leaks).toEqual([]);
-  });
-
-  it('mails nobody anything of her', async () => {
-    // Notification emails (with details, as everyone here asked) about her anonymous posts.
-    for (const job of await dueNotificationEmails(w.pw.world.mail, new Date(Date.now() + 10 * 60_000))) {
-      await sendNotificationEmail(w.pw.world.mail, job);
-    }
-    const mail = await w.pw.world.outbox();
-    const leaks = mail
-      .filter((m) => m.to !== EMAIL)
-      .flatMap((m) => {
-        checked.mails += 1;
-        return tracesIn(`${m.to}\n${m.subject}\n${m.text}`, {}).map((t) => `mail to ${m.to} (${m.subject}): ${t}`);
-      });
-    expect(leaks).toEqual([]);
-  });
-
-  it('pushes nothing of her to anyone’s lock screen, with details or without', { timeout: 120_000 }, async () => {
-    const service = await TestPushService.start();
-    try {
-      const devices: { role: Role; device: TestDevice }[] = [];
-      let details = false;
-      for (const [role, person] of Object.entries(w.pw.people) as [Exclude<Role, 'visitor'>, Person][]) {
-        const device = service.device(role);
-        await db()
-          .insert(pushSubscriptions)
-          .values({ userId: person.id, endpoint: device.endpoint, p256dh: device.p256dh, auth: device.auth });
-        // Every other person asks for details (the group's name and the discussion's title).
-        details = !details;
-        const settings = sql`insert into notification_settings (user_id, push_details) values (${person.id}, ${details})
-          on conflict (user_id) do update set push_details = excluded.push_details`;
-        await db().execute(settings);
-        devices.push({ role, device });
-        // Told of her anonymous reply in A and of her thread under her alias in B.
-        await db().transaction((tx) =>
-          createNotifications(tx, [
-            { userId: person.id, kind: 'reply', groupId: w.g.A.id, threadId: w.g.A.thread.id, postId: w.anonReply },
-            { userId: person.id, kind: 'mention', groupId: w.g.B.id, threadId: w.aliasThread, postId: w.aliasPost },
-          ]),
-        );
-      }
-      // She writes again, anonymously in A: whoever follows the thread is told, and pushed.
-      await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Pushing through.', anonymous: 'on' });
-      await w.pw.world.tick();
-      const leaks: string[] = [];
-      let pushes = 0;
-      for (const { role, device } of devices) {
-        for (const push of service.take(device)) {
-          pushes += 1;
-          leaks.push(...tracesIn(JSON.stringify(push.payload), {}).map((t) => `push to ${role}: ${t}`));
-        }
-      }
-      expect(leaks).toEqual([]);
-      // One push each, summing up what they were told.
-      expect(pushes).toBe(devices.length);
-    } finally {
-      await service.close();
-    }
-  });
-
-  it('still names her to the administrator who reveals her, so the test can see a leak at all', async () => {
-    const res = await w.pw.agents.siteAdmin.post(`/posts/${w.anonReply}/reveal`, {
-      reason: 'Checking the checker works.',
+/**
+ * The leak test, in two parts that CI's two workers run at once: 'pages' (every page, live topic,
+ * email and push) and 'forms' (every form and JSON API route). Each part builds the same world.
+ */
+export function leakSuite(part: 'pages' | 'forms'): void {
+  describe(`leak test (${part}): nothing gives away who wrote an anonymous post, or links a member’s names`, () => {
+    beforeAll(async () => {
+      w = await build();
+    }, 300_000);
+    afterAll(async () => {
+      console.log(
+        `leak test: ${checked.routes.size} routes (${checked.requests} requests as ${others.length} roles), ` +
+          `${checked.topics} live topic(s) (${checked.frames} frames), ${checked.mails} emails`,
+      );
+      await w?.pw.close();
     });
-    expect(tracesIn(res.body, {})).toEqual(expect.arrayContaining(['pseudonym or email', 'alias in A']));
+
+    if (part === 'pages') {
+      it('has a filler for every route of the app, and none for a route it does not have', () => {
+        const inventory = new Set(w.pw.world.app.routeInventory.map((r) => `${r.method} ${r.url}`));
+        const table = new Set([
+          ...Object.keys(gets).map((r) => `GET ${r}`),
+          ...Object.keys(posts).map((r) => `POST ${r}`),
+          ...Object.keys(channels),
+          ...Object.keys(apiRoutes),
+        ]);
+        const missing = [...inventory].filter((r) => !table.has(r)).sort();
+        const stale = [...table].filter((r) => !inventory.has(r)).sort();
+        expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+      });
+    }
+
+    if (part === 'pages') {
+      it('shows her nowhere she did not choose, on any page, to anyone', { timeout: 600_000 }, async () => {
+        const leaks: string[] = [];
+        for (const [route, fill] of Object.entries(gets)) {
+          if (!w.pw.world.app.routeInventory.some((r) => r.method === 'GET' && r.url === route)) continue;
+          for (const role of others) {
+            for (const f of await fill({ role, person: null })) {
+              leaks.push(...(await check(route, 'GET', role, w.pw.agents[role], f)));
+            }
+          }
+        }
+        expect(leaks).toEqual([]);
+      });
+    }
+
+    if (part === 'pages') {
+      it('sends nothing of her over /live while she writes, to anyone following', { timeout: 120_000 }, async () => {
+        const topics = [...w.pw.world.app.liveTopics.topics.keys()];
+        const rooms = { A: await chatRoom('A'), B: await chatRoom('B') };
+        const follow: Record<string, () => { id: number; fill: Fill }[]> = {
+          thread: () => [
+            { id: w.anonThread, fill: aboutAnonymous('A', '') },
+            { id: w.g.A.thread.id, fill: aboutAnonymous('A', '') },
+            { id: w.aliasThread, fill: inGroup('B', '') },
+          ],
+          // Her private conversation in B: only the member, who is in it, may follow it.
+          conversation: () => [{ id: w.conversation, fill: inGroup('B', '') }],
+          // Her own count, which only she may follow: everyone else is refused, as for no one at all.
+          notifications: () => [{ id: AUTHOR_ID, fill: site('') }],
+          // The chat rooms of A (where she never chats) and B (where she does, under her alias).
+          chat: () => [
+            { id: rooms.A, fill: inGroup('A', '') },
+            { id: rooms.B, fill: inGroup('B', '') },
+          ],
+        };
+        expect(topics.filter((t) => !(t in follow))).toEqual([]);
+        const leaks: string[] = [];
+        const sockets: { socket: LiveClient; role: Role; fill: Fill; subscribed: boolean }[] = [];
+        for (const topic of topics) {
+          checked.topics += 1;
+          for (const role of others) {
+            for (const { id, fill } of follow[topic]!()) {
+              const socket = await w.pw.agents[role].live();
+              const answer = await socket.subscribe(topic, id);
+              checked.frames += 1;
+              // The answer names the topic and id the follower asked for: that echo tells them nothing new.
+              const { id: asked, ...told } = answer as { id?: unknown };
+              const seen = asked === id ? told : answer;
+              leaks.push(...tracesIn(JSON.stringify(seen), fill).map((t) => `${topic} ${id} as ${role}: ${t}`));
+              sockets.push({ socket, role, fill, subscribed: answer.type === 'subscribed' });
+            }
+          }
+        }
+        // She writes in each thread followed: anonymously in A, under her alias in B.
+        await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Still here.', anonymous: 'on' });
+        await w.author.post(`/threads/${w.g.A.thread.id}/replies`, { body: 'And here.', anonymous: 'on' });
+        await w.author.post(`/threads/${w.aliasThread}/replies`, { body: 'Hello again.' });
+        // She writes in her conversation with the member.
+        await w.author.post(`/messages/${w.conversation}`, { body: 'Still thinking of you.' });
+        // She chats in B's room; in A's, the member does.
+        await w.author.post(`/chat/rooms/${rooms.B}/messages`, { body: 'Hello, garden.' });
+        await w.pw.agents.member.post(`/chat/rooms/${rooms.A}/messages`, { body: 'Hello, circle.' });
+        for (const { socket, role, fill, subscribed } of sockets) {
+          if (subscribed) {
+            // Who is here is told as people come and go, before or after what is written: each is read.
+            for (let frame = await socket.next(); ; frame = await socket.next()) {
+              checked.frames += 1;
+              leaks.push(...tracesIn(JSON.stringify(frame), fill).map((t) => `frame to ${role}: ${t}`));
+              if (frame.type !== 'chat.presence') break;
+            }
+          }
+          socket.close();
+        }
+        expect(leaks).toEqual([]);
+      });
+    }
+
+    if (part === 'forms') {
+      it('answers every form, as every other role, without her', { timeout: 900_000 }, async () => {
+        const leaks: string[] = [];
+        for (const [route, fill] of Object.entries(posts)) {
+          if (!w.pw.world.app.routeInventory.some((r) => r.method === 'POST' && r.url === route)) continue;
+          for (const role of others) {
+            for (const f of await fill({ role, person: null })) {
+              const actor = await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A);
+              leaks.push(...(await check(route, 'POST', role, actor.agent, f)));
+            }
+          }
+        }
+        expect(leaks).toEqual([]);
+      });
+    }
+
+    if (part === 'forms') {
+      it('answers nothing of her through the JSON API, to any token', { timeout: 600_000 }, async () => {
+        const leaks: string[] = [];
+        const shared = new Map<Role, ApiClient>();
+        for (const [key, fill] of Object.entries(apiRoutes)) {
+          const [method, route] = key.split(' ') as [ApiMethod, string];
+          if (!w.pw.world.app.routeInventory.some((r) => r.method === method && r.url === route)) continue;
+          for (const role of others) {
+            for (const f of await fill()) {
+              let client: ApiClient;
+              if (method === 'GET') {
+                client = shared.get(role) ?? (await apiClientAs(role === 'visitor' ? null : w.pw.people[role]));
+                shared.set(role, client);
+              } else {
+                // A change is made by a fresh person holding the role, so each starts from the same standing.
+                client = await apiClientAs((await w.pw.freshActor(role, f.group ? w.g[f.group] : w.g.A)).person);
+              }
+              const res = await client.request(method, f.url, f.body);
+              checked.requests += 1;
+              checked.routes.add(key);
+              leaks.push(
+                ...tracesIn(answerText(res), f).map((t) => `${method} ${f.url} as ${role} (${res.statusCode}): ${t}`),
+              );
+            }
+          }
+        }
+        expect(leaks).toEqual([]);
+      });
+    }
+
+    // Both parts: what the pages' live writing and the forms sent by others mailed anyone.
+    it('mails nobody anything of her', async () => {
+      // Notification emails (with details, as everyone here asked) about her anonymous posts.
+      for (const job of await dueNotificationEmails(w.pw.world.mail, new Date(Date.now() + 10 * 60_000))) {
+        await sendNotificationEmail(w.pw.world.mail, job);
+      }
+      const mail = await w.pw.world.outbox();
+      const leaks = mail
+        .filter((m) => m.to !== EMAIL)
+        .flatMap((m) => {
+          checked.mails += 1;
+          return tracesIn(`${m.to}\n${m.subject}\n${m.text}`, {}).map((t) => `mail to ${m.to} (${m.subject}): ${t}`);
+        });
+      expect(leaks).toEqual([]);
+    });
+
+    if (part === 'pages') {
+      it('pushes nothing of her to anyone’s lock screen, with details or without', { timeout: 120_000 }, async () => {
+        const service = await TestPushService.start();
+        try {
+          const devices: { role: Role; device: TestDevice }[] = [];
+          let details = false;
+          for (const [role, person] of Object.entries(w.pw.people) as [Exclude<Role, 'visitor'>, Person][]) {
+            const device = service.device(role);
+            await db()
+              .insert(pushSubscriptions)
+              .values({ userId: person.id, endpoint: device.endpoint, p256dh: device.p256dh, auth: device.auth });
+            // Every other person asks for details (the group's name and the discussion's title).
+            details = !details;
+            const settings = sql`insert into notification_settings (user_id, push_details) values (${person.id}, ${details})
+              on conflict (user_id) do update set push_details = excluded.push_details`;
+            await db().execute(settings);
+            devices.push({ role, device });
+            // Told of her anonymous reply in A and of her thread under her alias in B.
+            await db().transaction((tx) =>
+              createNotifications(tx, [
+                { userId: person.id, kind: 'reply', groupId: w.g.A.id, threadId: w.g.A.thread.id, postId: w.anonReply },
+                { userId: person.id, kind: 'mention', groupId: w.g.B.id, threadId: w.aliasThread, postId: w.aliasPost },
+              ]),
+            );
+          }
+          // She writes again, anonymously in A: whoever follows the thread is told, and pushed.
+          await w.author.post(`/threads/${w.anonThread}/replies`, { body: 'Pushing through.', anonymous: 'on' });
+          await w.pw.world.tick();
+          const leaks: string[] = [];
+          let pushes = 0;
+          for (const { role, device } of devices) {
+            for (const push of service.take(device)) {
+              pushes += 1;
+              leaks.push(...tracesIn(JSON.stringify(push.payload), {}).map((t) => `push to ${role}: ${t}`));
+            }
+          }
+          expect(leaks).toEqual([]);
+          // One push each, summing up what they were told.
+          expect(pushes).toBe(devices.length);
+        } finally {
+          await service.close();
+        }
+      });
+    }
+
+    if (part === 'pages') {
+      it('still names her to the administrator who reveals her, so the test can see a leak at all', async () => {
+        const res = await w.pw.agents.siteAdmin.post(`/posts/${w.anonReply}/reveal`, {
+          reason: 'Checking the checker works.',
+        });
+        expect(tracesIn(res.body, {})).toEqual(expect.arrayContaining(['pseudonym or email', 'alias in A']));
+      });
+    }
   });
-});
+}

@@ -1,0 +1,4 @@
+import { leakSuite } from './leak/suite.js';
+
+/** The leak test (forms); the world, the fillers and the checks are in ./leak/suite.ts. */
+leakSuite('forms');
