@@ -10,6 +10,8 @@ import {
   defaultPostingLimits,
   defaultRateLimits,
   defaultUploads,
+  defaultCircles,
+  type CircleOptions,
   type Deps,
   type EventSink,
   type PostingLimits,
@@ -98,6 +100,8 @@ export interface AppOptions {
   files?: FileStorage | undefined;
   /** The site's limits on uploads (config FILES_*); the defaults when absent. */
   uploads?: Partial<UploadSettings> | undefined;
+  /** Voice and video circles: CIRCLE_MESH_LIMIT, TURN and Janus (config); a mesh of 6, neither server, when absent. */
+  circles?: CircleOptions | undefined;
 }
 
 /** Assembles Mutual: the platform's HTTP layer, then every feature's routes. */
@@ -151,6 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     webhooks: opts.webhooks,
     files: opts.files ?? folderStorage(mkdtempSync(join(tmpdir(), 'mutual-files-'))),
     uploads: { ...defaultUploads, ...opts.uploads },
+    circles: opts.circles ?? defaultCircles,
   };
 
   app.get('/healthz', async (_request, reply) => {

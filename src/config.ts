@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { JanusSettings } from './platform/media/janus.js';
+import type { TurnSettings } from './platform/media/turn.js';
 
 /**
  * Every setting Mutual reads from the environment, with its default and meaning.
@@ -132,6 +134,30 @@ export const settings = {
     default: 'off',
     doc: 'on: webhooks may be registered at, and delivered to, plain http and private, loopback or link-local addresses (receivers on your own network, or tests); off: public https addresses only.',
   },
+  CIRCLE_MESH_LIMIT: {
+    default: '6',
+    doc: 'How many people a voice or video circle holds with browsers connected to each other directly (a mesh: each sends to every other). Past it, a circle moves to Janus when JANUS_URL is set, and is full when it is not.',
+  },
+  TURN_URLS: {
+    default: '',
+    doc: 'The TURN server (coturn) voice and video circles use, as comma-separated turn: and turns: URLs, e.g. turn:turn.example.org:3478,turns:turn.example.org:5349?transport=tcp. Needed, with TURN_SECRET, for "hide my network address" and for people behind strict firewalls. See docs/deploy.md.',
+  },
+  TURN_SECRET: {
+    default: '',
+    doc: "coturn's static-auth-secret (use-auth-secret), at least 16 characters: Mutual makes short-lived TURN credentials with it for people admitted to a circle.",
+  },
+  TURN_TTL_SECONDS: {
+    default: '600',
+    doc: 'How long the TURN credentials a person is given stay valid, in seconds (a new join gets new ones).',
+  },
+  JANUS_URL: {
+    default: '',
+    doc: "The HTTP API of the Janus media server (Debian's janus), e.g. http://127.0.0.1:8088/janus. Set, circles may grow past CIRCLE_MESH_LIMIT: they move to Janus (AudioBridge for voice, VideoRoom for video). Only Mutual talks to this address; keep it off the internet. See docs/deploy.md.",
+  },
+  JANUS_API_SECRET: {
+    default: '',
+    doc: "Janus's api_secret (janus.jcfg), when set there: Mutual sends it with every request.",
+  },
 } as const;
 
 const envSchema = z.object({
@@ -194,6 +220,23 @@ const envSchema = z.object({
     ),
   PUSH_PRIVATE_NETWORK: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
   WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['on', 'off'], 'must be on or off').transform((v) => v === 'on'),
+  CIRCLE_MESH_LIMIT: z.coerce.number('must be a whole number from 2 to 12').int().min(2).max(12),
+  TURN_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (urls) => urls.every((url) => /^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(url)),
+      'must be turn: or turns: URLs separated by commas, e.g. turn:turn.example.org:3478',
+    ),
+  TURN_SECRET: z.string().refine((v) => v === '' || v.length >= 16, 'must be at least 16 characters'),
+  TURN_TTL_SECONDS: z.coerce.number('must be a number of seconds').int().min(60).max(86_400),
+  JANUS_URL: z.string().refine((v) => v === '' || /^https?:\/\/[^/]+/.test(v), 'must start with http:// or https://'),
+  JANUS_API_SECRET: z.string(),
 });
 
 /** A VAPID key as web-push writes it: URL-safe base64 without padding, of the given length in bytes. */
@@ -250,6 +293,8 @@ export interface Config {
   };
   /** Webhooks (src/features/webhooks): whether they may reach http and private addresses. */
   webhooks: { allowPrivateAddresses: boolean };
+  /** Voice and video circles (src/features/circles): the TURN server and the Janus media server, when configured. */
+  circles: { meshLimit: number; turn: TurnSettings | undefined; janus: JanusSettings | undefined };
 }
 
 /** S3-compatible object storage for uploads. */
@@ -293,6 +338,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s3Set !== 0 && s3Set !== 4) {
     throw new ConfigError(
       'Invalid configuration:\n  S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set all four to keep uploads in S3, or none to keep them in DATA_DIR/files',
+    );
+  }
+  if (Boolean(e.TURN_URLS.length) !== Boolean(e.TURN_SECRET)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TURN_URLS and TURN_SECRET: set both to use a TURN server for voice and video circles, or neither',
     );
   }
   checkProcesses(e);
@@ -342,6 +392,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateEndpoints: e.PUSH_PRIVATE_NETWORK,
     },
     webhooks: { allowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES },
+    circles: {
+      meshLimit: e.CIRCLE_MESH_LIMIT,
+      turn: e.TURN_SECRET ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } : undefined,
+      janus: e.JANUS_URL
+        ? { url: e.JANUS_URL.replace(/\/+$/, ''), ...(e.JANUS_API_SECRET ? { apiSecret: e.JANUS_API_SECRET } : {}) }
+        : undefined,
+    },
   };
 }
 

@@ -170,6 +170,7 @@ async function runProcess(config: Config, log: Logger) {
         push: push.routes,
         files,
         uploads: config.files,
+        circles: config.circles,
       })
     : undefined;
 

@@ -78,6 +78,40 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, PUSH_PRIVATE_NETWORK: 'on' }).push.allowPrivateEndpoints).toBe(true);
   });
 
+  it('takes a TURN server for circles as URLs and a shared secret, both or neither', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).circles.turn).toBeUndefined();
+    const turn = {
+      TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349?transport=tcp',
+      TURN_SECRET: 's'.repeat(32),
+    };
+    expect(loadConfig({ ...base, ...turn }).circles.turn).toEqual({
+      urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349?transport=tcp'],
+      secret: 's'.repeat(32),
+      ttlSeconds: 600,
+    });
+    expect(loadConfig({ ...base, ...turn, TURN_TTL_SECONDS: '300' }).circles.turn?.ttlSeconds).toBe(300);
+    expect(() => loadConfig({ ...base, TURN_URLS: turn.TURN_URLS })).toThrow(/TURN_URLS and TURN_SECRET: set both/);
+    expect(() => loadConfig({ ...base, TURN_SECRET: turn.TURN_SECRET })).toThrow(/TURN_URLS and TURN_SECRET/);
+    expect(() => loadConfig({ ...base, ...turn, TURN_URLS: 'https://turn.example.org' })).toThrow(
+      /TURN_URLS: must be turn: or turns: URLs/,
+    );
+    expect(() => loadConfig({ ...base, ...turn, TURN_SECRET: 'short' })).toThrow(/TURN_SECRET: must be at least 16/);
+    expect(() => loadConfig({ ...base, ...turn, TURN_TTL_SECONDS: '5' })).toThrow(/TURN_TTL_SECONDS/);
+  });
+
+  it('takes the Janus media server for circles as the address of its HTTP API', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).circles.janus).toBeUndefined();
+    expect(loadConfig({ ...base, JANUS_URL: 'http://127.0.0.1:8088/janus/' }).circles.janus).toEqual({
+      url: 'http://127.0.0.1:8088/janus',
+    });
+    expect(
+      loadConfig({ ...base, JANUS_URL: 'http://10.0.0.5:8088/janus', JANUS_API_SECRET: 'abc' }).circles.janus,
+    ).toEqual({ url: 'http://10.0.0.5:8088/janus', apiSecret: 'abc' });
+    expect(() => loadConfig({ ...base, JANUS_URL: 'janus.example.org' })).toThrow(/JANUS_URL: must start with http/);
+  });
+
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const name of Object.keys(settings)) expect(readme, name).toContain(`| \`${name}\``);

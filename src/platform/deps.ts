@@ -2,6 +2,8 @@ import type { Bus } from './bus/index.js';
 import type { Db } from './db/client.js';
 import type { LiveTopics } from './live/hub.js';
 import type { Mailer } from './mail/mailer.js';
+import type { JanusSettings } from './media/janus.js';
+import type { TurnSettings } from './media/turn.js';
 import type { FileStorage } from './storage/index.js';
 
 /**
@@ -143,7 +145,20 @@ export interface Deps {
   uploads: UploadSettings;
   /** Webhooks (src/features/webhooks); absent, only public https addresses may be registered. */
   webhooks?: WebhookOptions | undefined;
+  /** Voice and video circles (src/features/circles). */
+  circles: CircleOptions;
 }
+
+/** Circles: how many a mesh holds (CIRCLE_MESH_LIMIT), and the TURN and Janus servers when configured. */
+export interface CircleOptions {
+  meshLimit: number;
+  /** Absent: no relay, so nobody can hide their network address (joining hidden is refused). */
+  turn?: TurnSettings | undefined;
+  /** Absent: a circle is full at meshLimit people. */
+  janus?: JanusSettings | undefined;
+}
+
+export const defaultCircles: CircleOptions = { meshLimit: 6 };
 
 /** What the webhook pages need to know of the operator's settings. */
 export interface WebhookOptions {

@@ -7,7 +7,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const chromiumPath = '/usr/bin/chromium';
 export const chromiumInstalled = existsSync(chromiumPath);
 
-export function launchChromium(): Promise<Browser> {
+/** Flags for a test of voice and video: a fake microphone (a beep) and camera, granted without asking. */
+export const fakeMediaArgs = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/** Debian's Chromium, headless; `extraArgs` are added to the usual flags (fakeMediaArgs, say). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -19,6 +23,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, type TestWorld } from '../helpers/app.js';
 import { makeGroup } from '../helpers/factories.js';
@@ -9,8 +10,9 @@ import { Audit, chromiumInstalled, chromiumPath, launchChromium, Person } from '
  * A meeting's live room in two browsers at once: Hazel (who goes by "Hazel Nut" in the group) and
  * Oak, who runs the group. They see each other arrive and write to each other live; Oak mutes
  * Hazel, whose form then says so, and removes one of her messages, which leaves her page at once.
- * Juniper, whose browser runs no JavaScript at all, still reads the room and writes in it. Every
- * page is checked with axe-core, also as things change on it.
+ * Juniper, whose browser runs no JavaScript at all, still reads the room and writes in it. Hazel
+ * shares a photo with its description, which Oak sees at once. Every page is checked with
+ * axe-core, also as things change on it.
  */
 
 if (!chromiumInstalled && process.env.CI === 'true') {
@@ -150,5 +152,37 @@ describe.runIf(chromiumInstalled)('Live chat in a meeting’s room, in two brows
     // And it reached the others as it was written.
     await log(hazelAt).getByText('Reading along, no scripts here.').waitFor();
     await context.close();
+  });
+
+  it('sends a photo with its description from the page, which the other sees at once', async () => {
+    const { page } = hazelAt;
+    const tea = await sharp({ create: { width: 900, height: 1200, channels: 3, background: '#7a4b2a' } })
+      .jpeg()
+      .toBuffer();
+    // Uploaded as soon as it is chosen: it shows in the form, asking for its own description.
+    await page
+      .getByLabel('Choose from your device')
+      .setInputFiles({ name: 'IMG_3001.jpg', mimeType: 'image/jpeg', buffer: tea });
+    await page
+      .locator('.attach-item')
+      .getByLabel('Describe the photo for people who cannot see it')
+      .fill('A mug of tea by a dark window');
+    await expect.poll(() => page.locator('input[name=attachment]').count()).toBe(1);
+    await hazelAt.check();
+    await page.getByLabel('Your message').fill('My tea, for company.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const seen = log(oakAt).getByRole('img', { name: 'A mug of tea by a dark window' });
+    await seen.waitFor();
+    await log(hazelAt).getByRole('img', { name: 'A mug of tea by a dark window' }).waitFor();
+    expect(await seen.getAttribute('loading')).toBe('lazy');
+    await seen.scrollIntoViewIfNeeded();
+    await expect.poll(() => seen.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await seen.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/\/thumb\.(webp|jpeg)$/);
+    // Sent with the message: the form is empty again, in the same page.
+    expect(await page.locator('input[name=attachment]').count()).toBe(0);
+    expect(await page.getByLabel('Your message').inputValue()).toBe('');
+    expect(await hazelAt.isSameDocument()).toBe(true);
+    await hazelAt.check();
+    await oakAt.check();
   });
 });

@@ -21,7 +21,8 @@ import { Audit, chromiumInstalled, chromiumPath, launchChromium, Person } from '
  * it with its description, and what he downloads says nothing of where it was taken. An SVG and
  * an HTML page with scripts in them are refused with a message that says why; and even a file
  * with a script that got stored somehow runs nothing when opened. Visitors cannot fetch a
- * members-only group's photo. Every page is checked with axe-core.
+ * members-only group's photo. Willow takes her photo off the post again from its edit form, and
+ * starts a private conversation with Rowan with another. Every page is checked with axe-core.
  */
 
 if (!chromiumInstalled && process.env.CI === 'true') {
@@ -163,6 +164,39 @@ describe.runIf(chromiumInstalled)('Photos and files, in a browser', { timeout: 9
     expect(await refused.textContent()).toContain('We can only take photos');
     expect(await page.locator('input[name=attachment]').count()).toBe(0);
     await willow.check();
+  });
+
+  it('takes the photo off the post from its edit form, and deletes it', async () => {
+    const { page } = willow;
+    await willow.visit(threadPath);
+    await willow.follow(() => page.getByRole('link', { name: 'Edit', exact: true }).first().click());
+    // The photo is listed, with its description to change and a box to remove it.
+    const item = page.locator('.attach-item');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getByLabel('Describe the photo for people who cannot see it').inputValue()).toBe(
+      'Three red tomatoes on the vine',
+    );
+    await item.getByLabel('Remove').check();
+    await willow.check();
+    await willow.follow(() => page.getByRole('button', { name: 'Save changes' }).click());
+    expect(await page.getByRole('img', { name: 'Three red tomatoes on the vine' }).count()).toBe(0);
+    expect((await rowan.page.request.get(photoUrl)).status()).toBe(404);
+  });
+
+  it('starts a private conversation with a photo', async () => {
+    const { page } = willow;
+    await willow.visit(`/messages/new?group=${slug}&to=Rowan`);
+    await page.getByLabel('Your message').fill('The seedlings I promised you.');
+    await page
+      .getByLabel('Choose from your device')
+      .setInputFiles({ name: 'seedlings.jpg', mimeType: 'image/jpeg', buffer: await photoWithLocation() });
+    await page.locator('.attach-item').getByLabel('Describe the photo for people who cannot see it').fill('Seedlings');
+    await expect.poll(() => page.locator('input[name=attachment]').count()).toBe(1);
+    await willow.check();
+    await willow.follow(() => page.getByRole('button', { name: 'Send', exact: true }).click());
+    const conversation = new URL(page.url()).pathname;
+    await rowan.visit(conversation);
+    await expect.poll(() => rowan.page.getByRole('img', { name: 'Seedlings' }).count()).toBe(1);
   });
 
   it('runs nothing from a stored file, whatever is in it', async () => {

@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db/client.js';
+import { defaultCircles, type CircleOptions, type StripeSettings } from '../../src/platform/deps.js';
 import {
   fanOut,
   unlimitedPosting,
@@ -92,6 +93,10 @@ export async function createWorld(
      * the internet), and retries are due at once, so one tick runs them all.
      */
     webhooks?: { allowPrivateAddresses?: boolean; maxAttempts?: number };
+    /** Card payments through Stripe (its webhook's secret signs test confirmations); off when absent. */
+    stripe?: StripeSettings;
+    /** Voice and video circles: the mesh limit, and a test's TURN or Janus server; a mesh of 6 and neither when absent. */
+    circles?: Partial<CircleOptions>;
   } = {},
 ): Promise<TestWorld> {
   const database = await openTestDatabase();
@@ -178,6 +183,8 @@ export async function createWorld(
     events,
     push: push.routes,
     webhooks,
+    stripe: opts.stripe,
+    circles: { ...defaultCircles, ...opts.circles },
     logLevel: 'silent',
     logger: opts.logger,
     searchCacheMs: 0,

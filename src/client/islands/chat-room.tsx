@@ -1,5 +1,7 @@
 import type { TargetedEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FileView } from '../../features/files/attaching.js';
+import { ChatFiles } from './chat-files.js';
 
 /*
  * A chat room: its history, who is here, and a form to write. The server renders it into the
@@ -7,6 +9,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
  * "Older messages" is a link); in the browser it is hydrated with the same props and then follows
  * the room over /live: messages arrive in order of their ids, whatever order the network brings
  * them in, and after a lost connection it catches up on what it missed, without duplicates.
+ * Photos and files are added with the same fields as a post's (attach.js uploads each at once),
+ * which the server renders and the island keeps as they are; it sends their ids with the words.
  */
 
 export interface ChatMessage {
@@ -16,6 +20,7 @@ export interface ChatMessage {
   createdAt: string;
   /** The time as the reader's clock shows it, when the server wrote it. */
   time?: string;
+  attachments?: FileView[];
 }
 
 /** Every word the room shows, translated on the server. */
@@ -39,6 +44,7 @@ export interface ChatStrings {
   gone: string;
   offline: string;
   failed: string;
+  description: string;
 }
 
 export interface ChatRoomProps {
@@ -63,6 +69,11 @@ export interface ChatRoomProps {
   /** What they wrote, and why it was not sent, after a form came back. */
   body: string;
   error: string | null;
+  /**
+   * The form's attachment fields (HTML, from src/features/files), when the person may attach
+   * something here; the browser reads them from the page rather than from the props.
+   */
+  attach: string | null;
   locale: string;
   timeZone: string;
   t: ChatStrings;
@@ -231,17 +242,29 @@ export function ChatRoom(p: ChatRoomProps) {
 
   const send = async (e: TargetedEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const form = e.currentTarget;
     if (sending || !text.trim()) return;
     setSending(true);
     try {
-      const { ok, data } = await post(p.messagesUrl, { body: text });
-      if (!ok) {
+      // The whole form: the words, and the ids and descriptions of the photos and files it holds.
+      const res = await fetch(p.messagesUrl, {
+        method: 'POST',
+        headers: { ...jsonHeaders, 'x-csrf-token': p.csrf },
+        body: new FormData(form),
+      });
+      const data = (await res.json().catch(() => ({}))) as Answer;
+      if (!res.ok) {
         // The words stay in the box, with what to change.
         setError(data.error ?? t.failed);
         return;
       }
       setError(null);
       setText('');
+      // Sent with the message: the fields are empty again, for the next one.
+      form.querySelector('.attach-list')?.replaceChildren();
+      form
+        .querySelectorAll<HTMLInputElement>('.chat-attach input[type=file], .chat-attach input[name=alt]')
+        .forEach((input) => (input.value = ''));
       stick.current = true;
       if (data.message) add([data.message]);
       // Words that read as a crisis: help, in front of its author, as after any post.
@@ -305,6 +328,7 @@ export function ChatRoom(p: ChatRoomProps) {
               <li key={m.id} id={`message-${m.id}`}>
                 <span class="chat-author">{author}</span> <time dateTime={m.createdAt}>{time}</time>
                 <p class="chat-body">{m.body}</p>
+                <ChatFiles files={m.attachments} locale={p.locale} description={t.description} />
                 {p.leader ? (
                   <form method="post" action={`${p.messagesUrl}/${m.id}/remove`} onSubmit={remove(m.id)}>
                     <input type="hidden" name="_csrf" value={p.csrf} />
@@ -322,7 +346,14 @@ export function ChatRoom(p: ChatRoomProps) {
       {p.refusal !== null ? (
         <p class="chat-refusal">{p.refusal}</p>
       ) : p.newestUrl === null ? (
-        <form class="chat-form" id="chat-form" method="post" action={p.messagesUrl} onSubmit={send}>
+        <form
+          class="chat-form"
+          id="chat-form"
+          method="post"
+          action={p.messagesUrl}
+          enctype={p.attach !== null ? 'multipart/form-data' : undefined}
+          onSubmit={send}
+        >
           <input type="hidden" name="_csrf" value={p.csrf} />
           <label for="chat-body">{t.label}</label>
           {hydrated ? (
@@ -355,6 +386,7 @@ export function ChatRoom(p: ChatRoomProps) {
               }
             }}
           />
+          {p.attach !== null ? <div class="chat-attach" dangerouslySetInnerHTML={{ __html: p.attach }} /> : null}
           <button type="submit" class="button" disabled={closed} aria-disabled={sending ? 'true' : undefined}>
             {t.send}
           </button>

@@ -4,7 +4,14 @@
  */
 export { acceptAgreementsField, agreementStandingSql, welcomeMessageSql, type AgreementStanding } from './standing.js';
 export { assertAgreementsAccepted, canEditAgreements, hasAgreements, mustAcceptAgreements } from './policy.js';
-export { acceptOnEntry, acceptedVersion, readAgreements, welcomeNewMember } from './service.js';
+export {
+  acceptCarried,
+  acceptOnEntry,
+  acceptedVersion,
+  readAgreements,
+  tickedVersion,
+  welcomeNewMember,
+} from './service.js';
 export { firstDigestOfMonth, remindsMonthly } from './reminder.js';
 export {
   AcceptAgreementsField,

@@ -125,14 +125,37 @@ export async function acceptAgreements(db: Db, actor: Actor, slug: string): Prom
 }
 
 /**
- * Every way into a group (joining, applying, accepting an invitation, paying) calls this inside
- * its own transaction, before it writes: when the group has agreements, the person must have
- * ticked "I accept", and their acceptance is written with the membership or the application.
+ * The version someone accepts on their way in (0 when the group asks nothing): refused, as a form
+ * error, when the group has agreements and "I accept" was not ticked.
+ */
+export function tickedVersion(access: GroupAccess, accepted: boolean): number {
+  const { version } = standingOf(access);
+  if (version === 0 || !access.actor) return 0;
+  if (!accepted) throw new Invalid({ acceptAgreements: 'agreements.errors.acceptToJoin' });
+  return version;
+}
+
+/**
+ * Every way into a group (joining, applying, accepting an invitation, asking for a fee waiver)
+ * calls this inside its own transaction, before it writes: when the group has agreements, the
+ * person must have ticked "I accept", and their acceptance is written with the membership or the
+ * request. A card payment, whose membership begins when the provider confirms it, carries the
+ * version instead (tickedVersion, then acceptCarried).
  */
 export async function acceptOnEntry(tx: DbOrTx, access: GroupAccess, accepted: boolean): Promise<void> {
-  const { version } = standingOf(access);
-  if (version === 0 || !access.actor) return;
-  if (!accepted) throw new Invalid({ acceptAgreements: 'agreements.errors.acceptToJoin' });
+  const version = tickedVersion(access, accepted);
+  if (version > 0) await recordAcceptance(tx, access.group.id, access.actor!.id, version);
+}
+
+/**
+ * Writes an acceptance that travelled with a payment, in the transaction where the membership it
+ * pays for begins. It counts for the version ticked, no later: after a change meanwhile the member
+ * accepts again before posting. A newer acceptance of theirs is kept, and a version the group no
+ * longer has (its agreements were emptied and written anew) counts for nothing.
+ */
+export async function acceptCarried(tx: DbOrTx, access: GroupAccess, version: number): Promise<void> {
+  const standing = standingOf(access);
+  if (!access.actor || version <= standing.accepted || version > standing.version) return;
   await recordAcceptance(tx, access.group.id, access.actor.id, version);
 }
 

@@ -9,24 +9,27 @@ import type { GroupAgreements } from './schema.js';
 
 /**
  * "I accept the group's agreements", with a link to read them, for every form that lets someone
- * in (joining, applying, an invitation, paying). Nothing when the group has no agreements.
+ * in (joining, applying, an invitation, paying). Nothing when the group has no agreements. A page
+ * with two such forms (the pay page: card and waiver) gives each its own `id`.
  */
 export function AcceptAgreementsField({
   ctx,
   access,
   errors = {},
   checked = false,
+  id = 'acceptAgreements',
 }: {
   ctx: PageContext;
   access: GroupAccess;
   errors?: FieldErrors;
   checked?: boolean;
+  id?: string;
 }) {
   if (!hasAgreements(access)) return null;
   const { t } = ctx;
   const error = errors.acceptAgreements;
-  const hintId = 'acceptAgreements-hint';
-  const errorId = 'acceptAgreements-error';
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
   return (
     <div class={error ? 'field choice field-error' : 'field choice'}>
       {error ? (
@@ -36,14 +39,14 @@ export function AcceptAgreementsField({
       ) : null}
       <input
         type="checkbox"
-        id="field-acceptAgreements"
+        id={`field-${id}`}
         name="acceptAgreements"
         value="on"
         checked={checked}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${hintId} ${errorId}` : hintId}
       />
-      <label for="field-acceptAgreements">{t('agreements.field.label')}</label>
+      <label for={`field-${id}`}>{t('agreements.field.label')}</label>
       <p class="hint" id={hintId}>
         {t('agreements.field.hint')} <a href={`/g/${access.group.slug}/agreements`}>{t('agreements.field.linkText')}</a>
       </p>

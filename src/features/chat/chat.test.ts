@@ -125,7 +125,7 @@ describe('live group chat', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('role="log" aria-live="polite" aria-label="Messages"');
     expect(page.body).toMatch(
-      /<form class="chat-form" id="chat-form" method="post" action="\/chat\/rooms\/\d+\/messages">/,
+      /<form class="chat-form" id="chat-form" method="post" action="\/chat\/rooms\/\d+\/messages" enctype="multipart\/form-data">/,
     );
     expect(page.body).toContain('<label for="chat-body">Your message</label>');
     expect(page.body).toMatch(/<script src="\/assets\/\w+\/chat-room\.js" defer><\/script>/);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Bus } from '../../platform/bus/index.js';
+import type { FileView } from '../files/attaching.js';
 
 /*
  * What a chat room's followers are told over /live (topic "chat", id = the room's id). Events
@@ -9,12 +10,29 @@ import type { Bus } from '../../platform/bus/index.js';
 
 const id = z.number().int().positive();
 
-/** A message as pages show it: under the author's name in the group (null once they deleted their account). */
+/** A photo or file attached to a message, as pages show it: never who uploaded it. */
+const chatFileView = z.object({
+  publicId: z.string(),
+  kind: z.enum(['image', 'file']),
+  name: z.string(),
+  altText: z.string(),
+  contentType: z.string(),
+  byteSize: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  variants: z.array(z.string()),
+}) satisfies z.ZodType<FileView>;
+
+/**
+ * A message as pages show it: under the author's name in the group (null once they deleted their
+ * account), with its photos and files when it has any (a message without leaves the key out).
+ */
 export const chatMessageView = z.object({
   id,
   authorName: z.string().nullable(),
   body: z.string(),
   createdAt: z.string(),
+  attachments: z.array(chatFileView).max(10).optional(),
 });
 export type ChatMessageView = z.infer<typeof chatMessageView>;
 

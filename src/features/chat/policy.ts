@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { MessageKey } from '../../platform/views/i18n.js';
@@ -134,7 +134,7 @@ export interface Refusal {
 }
 
 /** Whether the person could write here at all (a member who may take part, not taken out of the room). */
-export function takingPartRefusal(ra: RoomAccess): Refusal | null {
+export function takingPartRefusal(ra: Pick<RoomAccess, 'access' | 'me'>): Refusal | null {
   if (ra.me?.removedAt && !canModerate(ra.access)) return { key: 'chat.errors.removed' };
   try {
     assertCanTakePart(ra.access);
@@ -166,6 +166,26 @@ export function assertMayPostIn(ra: RoomAccess, state: RoomState): void {
 
 export function assertCanRunRoom(ra: RoomAccess): void {
   assertCanModerate(ra.access);
+}
+
+/**
+ * For another feature's query (a meeting's voice circle): the person's standing in the live room
+ * of a meeting's occurrence, as JSON {mutedAt, removedAt}, or null when they have none there.
+ */
+export function meetingRoomStandingSql(
+  occurrenceId: number | SQL,
+  userId: number,
+): SQL<Record<string, string | null> | null> {
+  return sql`(select json_build_object('mutedAt', p.muted_at, 'removedAt', p.removed_at)
+    from chat_participants p join chat_rooms r on r.id = p.room_id
+    where r.occurrence_id = ${occurrenceId} and p.user_id = ${userId})`;
+}
+
+/** A standing as meetingRoomStandingSql gives it, or null when there is nothing to it. */
+export function readStanding(json: Record<string, string | null> | null): Standing | null {
+  if (!json || (!json.mutedAt && !json.removedAt)) return null;
+  const date = (v: string | null | undefined) => (v ? new Date(v) : null);
+  return { mutedAt: date(json.mutedAt), removedAt: date(json.removedAt) };
 }
 
 /** Where a room's page is: a group's own room, or a meeting's. */

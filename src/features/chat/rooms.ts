@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { blockedBetweenSql } from '../blocking/index.js';
+import { attachmentsSql, groupUploadLimitsSql, readAttachments } from '../files/attaching.js';
 import { canModerate, memberNameSql, type GroupAccess } from '../groups/index.js';
 import type { ChatMessageView } from './live.js';
 import type { RoomAccess, Standing } from './policy.js';
@@ -31,9 +32,15 @@ export interface RoomPage {
   present: string[];
   /** For the room's leaders: everyone who has been in the room. */
   participants: ParticipantRow[] | null;
+  /** The group's upload settings, as uploadLimitsFrom reads them (src/features/files). */
+  attachLimits: unknown;
+  /** The columns other features asked for (extensions.ts), by name. */
+  extra: Record<string, unknown>;
 }
 
 const authorName = memberNameSql(sql.raw('m.group_id'), sql.raw('m.author_id'));
+/** A message's photos and files, in the same statement: whoever sees the message may see them. */
+const attachments = attachmentsSql('chatMessage', sql.raw('m.id'));
 
 /** The messages a person sees: not removed, and none between them and someone either blocked (leaders see all). */
 function visible(access: GroupAccess): SQL {
@@ -51,25 +58,31 @@ interface MessageRow {
   body: string;
   createdAt: string | Date;
   authorName: string | null;
+  attachments: unknown;
 }
-const messageView = (r: MessageRow): ChatMessageView => ({
-  id: Number(r.id),
-  authorName: r.authorName,
-  body: r.body,
-  createdAt: iso(r.createdAt),
-});
+const messageView = (r: MessageRow): ChatMessageView => {
+  const files = readAttachments(r.attachments);
+  return {
+    id: Number(r.id),
+    authorName: r.authorName,
+    body: r.body,
+    createdAt: iso(r.createdAt),
+    ...(files.length > 0 ? { attachments: files } : {}),
+  };
+};
 
 /**
  * A room's page, in one statement: the room (made now if it is the first time anyone opens it;
  * two people opening it at once get the same one), the person's standing in it, a page of
- * history, who is here, and for its leaders everyone who has been in it. `occurrenceId` null is
- * the group's own room.
+ * history, who is here, and for its leaders everyone who has been in it, with the columns other
+ * features add (`extra`, extensions.ts). `occurrenceId` null is the group's own room.
  */
 export async function openRoom(
   db: DbOrTx,
   access: GroupAccess,
   occurrenceId: number | null,
   before?: number,
+  extra: Record<string, SQL> = {},
   retried = false,
 ): Promise<RoomPage> {
   const groupId = access.group.id;
@@ -99,17 +112,23 @@ export async function openRoom(
       (select json_build_object('mutedAt', p.muted_at, 'removedAt', p.removed_at) from chat_participants p
         where p.room_id = r.id and p.user_id = ${viewer}) as me,
       (select coalesce(json_agg(x order by x.id), '[]'::json) from (
-        select m.id, m.body, m.created_at as "createdAt", ${authorName} as "authorName"
+        select m.id, m.body, m.created_at as "createdAt", ${authorName} as "authorName",
+          ${attachments} as attachments
         from chat_messages m where m.room_id = r.id and ${visible(access)} ${older}
         order by m.id desc limit ${HISTORY_PAGE + 1}) x) as messages,
       (select coalesce(json_agg(n.name order by n.name), '[]'::json) from (
         select ${memberNameSql(sql.raw('p.group_id'), sql.raw('p.user_id'))} as name from chat_participants p
         where p.room_id = r.id and p.removed_at is null and p.last_seen_at > now() - ${PRESENT_SQL}) n
         where n.name is not null) as present,
-      ${participants} as participants
+      ${participants} as participants,
+      ${groupUploadLimitsSql(sql.raw('r.group_id'))} as "attachLimits"
+      ${sql.join(
+        Object.entries(extra).map(([name, column]) => sql`, ${column} as ${sql.identifier(name)}`),
+        sql``,
+      )}
     from room r limit 1`;
   const result = (await db.execute(statement)) as unknown as {
-    rows: {
+    rows: ({
       id: number;
       groupId: number;
       occurrenceId: number | null;
@@ -120,13 +139,14 @@ export async function openRoom(
       messages: MessageRow[];
       present: string[];
       participants: ParticipantRow[] | null;
-    }[];
+      attachLimits: unknown;
+    } & Record<string, unknown>)[];
   };
   const row = result.rows[0];
   // Made by someone else a moment ago, after this statement's snapshot was taken: it is there now.
   if (!row) {
     if (retried) throw new Error('a chat room could neither be made nor found');
-    return openRoom(db, access, occurrenceId, before, true);
+    return openRoom(db, access, occurrenceId, before, extra, true);
   }
   const messages = row.messages.map(messageView);
   const hasOlder = messages.length > HISTORY_PAGE;
@@ -147,6 +167,8 @@ export async function openRoom(
     hasOlder,
     present: row.present,
     participants: row.participants,
+    attachLimits: row.attachLimits,
+    extra: Object.fromEntries(Object.keys(extra).map((name) => [name, row[name]])),
   };
 }
 
@@ -167,7 +189,7 @@ export async function readMessages(
       ? sql`and m.id < ${page.before}`
       : sql``;
   const result = (await db.execute(sql`
-    select m.id, m.body, m.created_at as "createdAt", ${authorName} as "authorName"
+    select m.id, m.body, m.created_at as "createdAt", ${authorName} as "authorName", ${attachments} as attachments
     from chat_messages m
     where m.room_id = ${ra.room.id} and ${visible(ra.access)} ${where}
     order by m.id ${after ? sql`asc` : sql`desc`} limit ${limit + 1}`)) as unknown as { rows: MessageRow[] };

@@ -7,12 +7,22 @@ import { idParam, parseId } from '../../platform/http/params.js';
 import { errorMessage } from '../../platform/views/forms.js';
 import type { MessageKey } from '../../platform/views/i18n.js';
 import { requireViewer } from '../accounts/index.js';
+import {
+  assertAttachmentsReady,
+  noAttachments,
+  receiveAttachments,
+  sendsAttachments,
+  uploadLimitsFrom,
+  type ReceivedAttachments,
+} from '../files/attaching.js';
 import { accessGroup, assertCanReadDiscussions, type GroupAccess } from '../groups/index.js';
 import { accessOccurrence } from '../meetings/index.js';
 import { crisisPanelFor } from '../safety/index.js';
 import * as controls from './controls.js';
+import { roomExtensionColumns, roomExtras, type MeetingRoomPage, type RoomExtension } from './extensions.js';
 import {
   accessRoom,
+  assertMayPostIn,
   canReadRoom,
   roomMeeting,
   roomPath,
@@ -43,12 +53,18 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
   const live = chatTopic(db, deps.bus);
   deps.live.add('chat', live.topic);
   app.addHook('onClose', async () => live.close());
+  // What other features add to a meeting's room (its circle); they push theirs after these routes.
+  app.decorate('roomExtensions', [] as RoomExtension[]);
 
   interface Shown {
     before?: number | undefined;
     body?: string;
     error?: string;
     status?: number;
+    /** A refused message's photos and files (kept, to be sent again), and what to change about them. */
+    attach?: { pending: ReceivedAttachments['pending']; errors: Record<string, string>; alt: string };
+    /** An extension's own address for the room (extensions.ts). */
+    focus?: string;
   }
 
   /** A room's page, for someone who may read it (the room is made the first time it is opened). */
@@ -61,8 +77,9 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
   ) {
     if (!canReadRoom(access, null)) throw new Forbidden('groups.errors.banned');
     const support = idParam.safeParse((request.query as { support?: unknown }).support);
+    const extensions = roomExtensionColumns(app.roomExtensions, request.viewer, meeting?.occurrence.id ?? null);
     const [page, crisisPanel] = await Promise.all([
-      openRoom(db, access, meeting?.occurrence.id ?? null, shown.before),
+      openRoom(db, access, meeting?.occurrence.id ?? null, shown.before, extensions),
       support.success
         ? crisisPanelFor(db, request.viewer, support.data, request.headers['accept-language'])
         : Promise.resolve(null),
@@ -70,12 +87,19 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
     if (!canReadRoom(access, page.me)) throw new Forbidden('chat.errors.removed');
     const state = roomState(page.room, meeting);
     const refusal =
-      takingPartRefusal({ access, room: page.room, me: page.me }) ??
+      takingPartRefusal({ access, me: page.me }) ??
       (state.cancelled ? { key: 'chat.errors.cancelled' as MessageKey } : null);
     const ctx = pageContext(request, reply);
+    const focus = shown.focus ?? null;
+    const extras = meeting
+      ? roomExtras(app.roomExtensions, page.extra, ctx, { access, meeting, state, refusal, page, focus })
+      : [];
+    const elsewhere = focus ? extras.find((x) => x.redirect)?.redirect : undefined;
+    if (elsewhere) return reply.redirect(elsewhere, 303);
+    const attach = { limits: uploadLimitsFrom(deps.uploads, page.attachLimits), ...shown.attach };
     return sendPage(
       reply,
-      RoomPageView({ ctx, access, page, meeting, state, refusal, crisisPanel, ...shown }),
+      RoomPageView({ ctx, access, page, meeting, state, refusal, crisisPanel, ...shown, attach, extras }),
       shown.status ?? 200,
     );
   }
@@ -104,6 +128,11 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
     return showRoom(request, reply, found.access, found, { before: before(request) });
   });
 
+  app.decorate('meetingRoomPage', (async (request, reply, occurrenceId, focus) => {
+    const found = await meetingOf(request, occurrenceId);
+    return showRoom(request, reply, found.access, found, { focus });
+  }) satisfies MeetingRoomPage);
+
   /** The room's page again, with a message that was not sent and why. */
   async function showRoomById(request: FastifyRequest, reply: FastifyReply, roomId: number, shown: Shown) {
     const ra = await accessRoom(db, request.viewer, roomId);
@@ -121,6 +150,17 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
     return refusalText(ctx, { key: error.reason as MessageKey, ...(error.vars ? { vars: error.vars } : {}) });
   }
 
+  /**
+   * The photos and files a message's form brings (stored now when sent with it), once the person
+   * is known to be able to write in the room now: nothing is stored for someone who may not.
+   */
+  async function attachmentsFor(request: FastifyRequest, roomId: number): Promise<ReceivedAttachments> {
+    if (!request.viewer || !sendsAttachments(request)) return noAttachments;
+    const ra = await accessRoom(db, request.viewer, roomId);
+    assertMayPostIn(ra, roomState(ra.room, await roomMeeting(db, request.viewer, ra.room)));
+    return receiveAttachments(deps, request, request.viewer.id, { groupId: ra.room.groupId });
+  }
+
   app.post<{ Params: { roomId: string } }>(
     '/chat/rooms/:roomId/messages',
     {
@@ -136,8 +176,11 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
     async (request, reply) => {
       if (!requireViewer(request, reply)) return reply;
       const roomId = parseId(request.params.roomId);
+      let received = noAttachments;
       try {
-        const sent = await postMessage(db, request.viewer, roomId, request.body, deps);
+        received = await attachmentsFor(request, roomId);
+        assertAttachmentsReady(received);
+        const sent = await postMessage(db, request.viewer, roomId, request.body, deps, received);
         const path = roomPath(sent.room.room, sent.room.access.group.slug);
         // Words that read as a crisis: the room opens with help for its author in front of them.
         const help = sent.crisisAlertId === null ? null : `${path}?support=${sent.crisisAlertId}#crisis-panel`;
@@ -148,11 +191,13 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
         const status = error instanceof Invalid ? 400 : 403;
         const text = refusalOf(request, reply, error);
         if (wantsJson(request)) return reply.code(status).send({ error: text });
-        const body = (request.body as { body?: unknown } | undefined)?.body;
+        const { body, alt } = (request.body ?? {}) as { body?: unknown; alt?: unknown };
+        const errors = error instanceof Invalid ? error.fieldErrors : {};
         return showRoomById(request, reply, roomId, {
           body: typeof body === 'string' ? body : '',
           error: text,
           status,
+          attach: { pending: received.pending, errors, alt: typeof alt === 'string' ? alt : '' },
         });
       }
     },

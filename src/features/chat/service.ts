@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/client.js';
 import type { PostingLimits } from '../../platform/deps.js';
 import { Invalid } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import { attachFiles, filesOf } from '../files/attaching.js';
 import { nameInGroup, type Actor } from '../groups/index.js';
 import { assertNotSilenced } from '../moderation/index.js';
 import { detectRisk, mailNewCrisisAlerts, raiseCrisisAlert, type AfterWrite } from '../safety/index.js';
@@ -28,6 +29,12 @@ export const messageInput = z.object({
     .max(2000, 'chat.errors.bodyLength'),
 });
 
+/** Uploads to attach to a message, by public id, with their descriptions (src/features/files). */
+export interface MessageAttachments {
+  publicIds: string[];
+  altTexts: Record<string, string>;
+}
+
 export interface Sent {
   message: ChatMessageView;
   room: RoomAccess;
@@ -41,6 +48,7 @@ export interface Sent {
  * paused, ended or not open yet), paused from posting by a moderator, trust-level limits (links
  * from new accounts), watched words, then crisis language, which never stops a message but puts
  * help in front of its author and tells the group's leaders. Then the room is told, live.
+ * A message always has words, photos or not, as a post in the forum does.
  */
 export async function postMessage(
   db: Db,
@@ -48,7 +56,9 @@ export async function postMessage(
   roomId: number,
   input: unknown,
   effects: ChatEffects = {},
+  attachments?: MessageAttachments,
 ): Promise<Sent> {
+  const attaching = attachments?.publicIds.length ?? 0;
   const { body } = parseInput(messageInput, input);
   const sent = await db.transaction(async (tx) => {
     const ra = await accessRoom(tx, actor, roomId);
@@ -56,7 +66,14 @@ export async function postMessage(
     assertMayPostIn(ra, roomState(ra.room, await roomMeeting(tx, actor, ra.room), now));
     const { access } = ra;
     await assertNotSilenced(tx, access, now);
-    await assertMayPost(tx, access, actor!, { kind: 'reply', body }, now, effects.postingLimits);
+    await assertMayPost(
+      tx,
+      access,
+      actor!,
+      { kind: 'reply', body, attachments: attaching },
+      now,
+      effects.postingLimits,
+    );
     const words = await screenWatchedWords(tx, body);
     // A word that holds a post for a leader's approval cannot wait in a live conversation, where
     // a message held back would arrive after the moment it answers: it is refused, saying why,
@@ -71,6 +88,9 @@ export async function postMessage(
       .insert(chatParticipants)
       .values({ roomId, userId: actor!.id, groupId: ra.room.groupId })
       .onConflictDoNothing();
+    if (attaching > 0)
+      await attachFiles(tx, actor!.id, attachments!.publicIds, { chatMessageId: message!.id }, attachments!.altTexts);
+    const files = attaching > 0 ? ((await filesOf(tx, 'chatMessage', [message!.id])).get(message!.id) ?? []) : [];
     const risk = detectRisk(body);
     const crisisAlertId = risk.atRisk
       ? await raiseCrisisAlert(
@@ -85,6 +105,7 @@ export async function postMessage(
       authorName: nameInGroup(access),
       body: message!.body,
       createdAt: message!.createdAt.toISOString(),
+      ...(files.length > 0 ? { attachments: files } : {}),
     };
     return { message: view, room: ra, crisisAlertId };
   });

@@ -1,11 +1,14 @@
+import { renderToString } from 'preact-render-to-string';
 import type { PageContext } from '../../platform/http/page.js';
-import { CsrfField } from '../../platform/views/forms.js';
+import { CsrfField, type FieldErrors } from '../../platform/views/forms.js';
 import type { MessageKey } from '../../platform/views/i18n.js';
 import { Layout } from '../../platform/views/layout.js';
 import { DateTime, formatDateTime } from '../../platform/views/time.js';
 import { ChatRoom, timeOf, type ChatRoomProps, type ChatStrings } from '../../client/islands/chat-room.js';
+import { AttachmentFields, type PendingAttachment, type UploadLimits } from '../files/attaching.js';
 import { canModerate, GroupHeader, type GroupAccess } from '../groups/index.js';
 import { CrisisPanel, type CrisisPanelData } from '../safety/index.js';
+import type { RoomExtra } from './extensions.js';
 import type { Refusal, RoomMeeting, RoomState } from './policy.js';
 import { roomPath } from './policy.js';
 import type { ParticipantRow, RoomPage } from './rooms.js';
@@ -40,6 +43,7 @@ function strings(ctx: PageContext, state: RoomState): ChatStrings {
     gone: t('chat.room.gone'),
     offline: t('chat.room.offline'),
     failed: t('chat.room.failed'),
+    description: t('files.view.description'),
   };
 }
 
@@ -57,6 +61,42 @@ export interface RoomPageProps {
   /** A message that was not sent, and why. */
   body?: string | undefined;
   error?: string | null | undefined;
+  /** What a message may attach here, and a refused message's photos and files with what to change. */
+  attach?: RoomAttach | undefined;
+  /** What other features show in a meeting's room, above the chat (extensions.ts). */
+  extras?: RoomExtra[] | undefined;
+}
+
+export interface RoomAttach {
+  limits: UploadLimits;
+  pending?: PendingAttachment[] | undefined;
+  errors?: FieldErrors | undefined;
+  alt?: string | undefined;
+}
+
+/** Errors the attachment fields show beside themselves: the file, or a photo's description. */
+const isAttachError = (key: string) => key === 'file' || key.startsWith('alt-');
+
+/**
+ * The attachment fields of the room's form, as HTML for the island to keep as it is: the same
+ * fields, and the same script (attach.js: upload at once, drag and drop, paste), as a post's form.
+ * Only for someone who may write, on the page of the newest messages.
+ */
+function attachFields(p: RoomPageProps): string | null {
+  const { ctx, access, attach } = p;
+  if (!attach || !ctx.viewer || p.refusal || p.before !== undefined) return null;
+  const html = renderToString(
+    <AttachmentFields
+      ctx={ctx}
+      limits={attach.limits}
+      place={`g:${access.group.slug}`}
+      pending={attach.pending}
+      errors={attach.errors}
+      values={{ alt: attach.alt ?? '' }}
+      idPrefix="chat-attach"
+    />,
+  );
+  return html === '' ? null : html;
 }
 
 /** A group's chat room, or a meeting's live room: the island, and for leaders the room's controls. */
@@ -66,6 +106,10 @@ export function RoomPageView(p: RoomPageProps) {
   const path = roomPath(page.room, access.group.slug);
   const messagesUrl = `/chat/rooms/${page.room.id}/messages`;
   const leader = canModerate(access);
+  const attach = attachFields(p);
+  // What the attachment fields show beside themselves is not said a second time above the box.
+  const errorKeys = Object.keys(p.attach?.errors ?? {});
+  const shownBeside = attach !== null && errorKeys.length > 0 && errorKeys.every(isAttachError);
   const props: ChatRoomProps = {
     roomId: page.room.id,
     messagesUrl,
@@ -82,18 +126,25 @@ export function RoomPageView(p: RoomPageProps) {
     // A visitor's page carries no token (they cannot write), so it stays the same for every visitor.
     csrf: ctx.viewer ? ctx.csrfToken : '',
     body: p.body ?? '',
-    error: p.error ?? null,
+    error: shownBeside ? null : (p.error ?? null),
+    attach: null,
     locale: ctx.locale,
     timeZone: ctx.timeZone,
     t: strings(ctx, state),
   };
-  const title = meeting
-    ? t('chat.meetingRoom.title', { title: meeting.meeting.title })
-    : t('chat.room.title', { name: access.group.name });
+  const extras = p.extras ?? [];
+  // An extension's own address for the room (a circle): its part leads, with its own heading.
+  const focused = extras.find((x) => x.title);
+  const title =
+    focused?.title ??
+    (meeting
+      ? t('chat.meetingRoom.title', { title: meeting.meeting.title })
+      : t('chat.room.title', { name: access.group.name }));
+  const scripts = ['chat-room.js', ...extras.flatMap((x) => x.scripts ?? [])];
   return (
-    <Layout ctx={ctx} title={title} scripts={['chat-room.js']} htmx={false}>
+    <Layout ctx={ctx} title={title} scripts={scripts} htmx={false}>
       <GroupHeader ctx={ctx} access={access} />
-      {meeting ? (
+      {focused ? null : meeting ? (
         <>
           <h2>{t('chat.meetingRoom.heading', { title: meeting.meeting.title })}</h2>
           <p class="meta">
@@ -108,8 +159,10 @@ export function RoomPageView(p: RoomPageProps) {
         </>
       )}
       {p.crisisPanel ? <CrisisPanel ctx={ctx} {...p.crisisPanel} /> : null}
+      {extras.map((x) => x.panel ?? null)}
+      {/* The attachment fields are not in the props: the island takes them from its own markup. */}
       <div id="chat-room" data-props={JSON.stringify(props)}>
-        <ChatRoom {...props} />
+        <ChatRoom {...props} attach={attach} />
       </div>
       {leader ? <Controls ctx={ctx} page={page} meeting={meeting} state={state} /> : null}
     </Layout>

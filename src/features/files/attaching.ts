@@ -9,6 +9,7 @@ export {
   assertAttachmentsReady,
   groupUploadLimitsSql,
   limitsFor,
+  listsAttachments,
   noAttachments,
   readAttachments,
   receiveAttachments,
@@ -17,6 +18,7 @@ export {
   type PendingAttachment,
   type ReceivedAttachments,
 } from './attachments.js';
-export { attachFiles, filesOf, fileUrl, type FileView } from './service.js';
+export { attachFiles, filesOf, fileUrl, replaceAttachments, type FileView } from './service.js';
+export { deleteDetachedFiles } from './work.js';
 export type { UploadLimits } from './processing.js';
 export { AttachmentFields, Attachments } from './views.js';

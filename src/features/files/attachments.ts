@@ -8,6 +8,7 @@ import type { FieldErrors } from '../../platform/views/forms.js';
 import type { UploadLimits } from './processing.js';
 import { files, type FileRow } from './schema.js';
 import { storeUpload, uploadLimitsFor, type FileView } from './service.js';
+import { LISTED_FIELD } from './views.js';
 
 /*
  * Attachments as the forms of posts, chat messages and private messages take them. Without
@@ -42,6 +43,15 @@ export type UploadPlace = { groupId: number } | { groupId: null };
 export function sendsAttachments(request: FastifyRequest): boolean {
   const body = request.body as Record<string, unknown> | null | undefined;
   return (request.uploads ?? []).length > 0 || (body != null && typeof body === 'object' && 'attachment' in body);
+}
+
+/**
+ * The form lists every file of what it edits (AttachmentFields with `editing` sends LISTED_FIELD):
+ * then a file it does not list is to be removed. A form without it leaves the files as they are.
+ */
+export function listsAttachments(request: FastifyRequest): boolean {
+  const body = request.body as Record<string, unknown> | null | undefined;
+  return body != null && typeof body === 'object' && body[LISTED_FIELD] === '1';
 }
 
 /** What may be attached in a group (its settings within the site's), or outside any group. */
@@ -127,19 +137,21 @@ export async function storeAttachment(
 /**
  * Stores the files sent with a form and gathers the ones it kept, for `place`. Every image must be
  * described (its alt text): one the form does not describe is an error on its own field, and
- * the form is shown again asking for it.
+ * the form is shown again asking for it. When a post is edited (`editing`), the files attached to
+ * it already may be kept too.
  */
 export async function receiveAttachments(
   deps: Pick<Deps, 'db' | 'files' | 'uploads'>,
   request: FastifyRequest,
   uploaderId: number,
   place: UploadPlace,
+  editing?: { postId: number },
 ): Promise<ReceivedAttachments> {
   const fields = attachmentFields(request.body);
   const uploads = (request.uploads ?? []).filter((u) => u.field === 'file');
   if (fields.kept.length === 0 && uploads.length === 0) return noAttachments;
   const errors: FieldErrors = {};
-  const found = await ownPending(deps.db, uploaderId, fields.kept, place);
+  const found = await ownPending(deps.db, uploaderId, fields.kept, place, editing);
   const pending: PendingAttachment[] = fields.kept.flatMap((id) => {
     const view = found.get(id);
     return view ? [{ ...view, altText: fields.altTexts[id] ?? view.altText, removed: fields.removed.has(id) }] : [];

@@ -133,6 +133,42 @@ export async function attachFiles(
   }
 }
 
+/**
+ * Makes a post's attachments exactly `publicIds`, as its edit form left them: files it has that
+ * are not named are detached (nobody can read them from then on), the named ones it has take their
+ * new alt texts, and the person's own new uploads are attached. Returns the detached files' ids,
+ * for deleteDetachedFiles (work.ts) once the transaction has committed.
+ */
+export async function replaceAttachments(
+  tx: DbOrTx,
+  uploaderId: number,
+  to: { postId: number },
+  publicIds: string[],
+  altTexts: Record<string, string> = {},
+): Promise<number[]> {
+  for (const text of Object.values(altTexts)) {
+    if (text.trim().length > MAX_ALT_TEXT) throw new Invalid({ altText: 'files.errors.altTextTooLong' });
+  }
+  const wanted = new Set(publicIds);
+  const current = await tx
+    .select({ id: files.id, publicId: files.publicId, altText: files.altText })
+    .from(files)
+    .where(eq(files.postId, to.postId));
+  const detached = current.filter((f) => !wanted.has(f.publicId)).map((f) => f.id);
+  // attached_at stays set: a file attached once and now belonging to nothing is the sweep's too.
+  if (detached.length > 0) await tx.update(files).set({ postId: null }).where(inArray(files.id, detached));
+  for (const f of current) {
+    const text = altTexts[f.publicId]?.trim();
+    if (wanted.has(f.publicId) && text !== undefined && text !== f.altText) {
+      await tx.update(files).set({ altText: text }).where(eq(files.id, f.id));
+    }
+  }
+  const had = new Set(current.map((f) => f.publicId));
+  const added = [...wanted].filter((id) => !had.has(id));
+  await attachFiles(tx, uploaderId, added, to, altTexts);
+  return detached;
+}
+
 const ownerColumn = {
   post: files.postId,
   chatMessage: files.chatMessageId,

@@ -111,11 +111,16 @@ export function acceptedTypes(limits: UploadLimits): string {
   return [...(limits.images ? allowedImageTypes : []), ...(limits.files ? allowedFileTypes : [])].join(',');
 }
 
+/** The field an edit form's attachments send to say they list every file it has (listsAttachments). */
+export const LISTED_FIELD = 'attachmentsListed';
+
 /**
  * The attachment fields of a form (which must be sent as multipart/form-data): uploads kept from
  * an earlier try, each with its description and a "remove" box; a plain file input; a description
  * for new photos. With JavaScript (attach.js), files are uploaded as soon as they are chosen,
- * dropped or pasted, to `/uploads?place=…`, and each shows here with its own description.
+ * dropped or pasted, to `/uploads?place=…`, and each shows here with its own description. A post
+ * being edited lists the files it has as kept ones, which stay removable even where nothing new
+ * may be added any more.
  */
 export function AttachmentFields({
   ctx,
@@ -125,6 +130,7 @@ export function AttachmentFields({
   errors = {},
   values = {},
   idPrefix = 'attach',
+  editing = false,
 }: {
   ctx: PageContext;
   limits: UploadLimits;
@@ -135,13 +141,16 @@ export function AttachmentFields({
   values?: Record<string, string> | undefined;
   /** Ids unique in the page, when it holds more than one such form. */
   idPrefix?: string;
+  /** The form edits what it belongs to: `pending` holds the files it has already. */
+  editing?: boolean;
 }) {
   const { t } = ctx;
-  if (!limits.images && !limits.files) return null;
+  const adding = limits.images || limits.files;
+  if (!adding && pending.length === 0) return null;
   const fileError = errors.file;
   const hintId = `${idPrefix}-file-hint`;
   const errorId = `${idPrefix}-file-error`;
-  const what = limits.images && limits.files ? 'both' : limits.images ? 'images' : 'files';
+  const what = !adding ? 'kept' : limits.images && limits.files ? 'both' : limits.images ? 'images' : 'files';
   return (
     <fieldset
       class="attach-fields"
@@ -155,9 +164,13 @@ export function AttachmentFields({
       data-drop={t('files.attach.drop')}
     >
       <legend>{t(`files.attach.legend.${what}`)}</legend>
-      <p class="hint" id={hintId}>
-        {t('files.attach.hint', { count: MAX_FILES_PER_REQUEST, size: formatSize(ctx, limits.maxBytes) })}
-      </p>
+      {editing ? <input type="hidden" name={LISTED_FIELD} value="1" /> : null}
+      {editing && pending.length > 0 ? <p class="hint">{t('files.attach.editHint')}</p> : null}
+      {adding ? (
+        <p class="hint" id={hintId}>
+          {t('files.attach.hint', { count: MAX_FILES_PER_REQUEST, size: formatSize(ctx, limits.maxBytes) })}
+        </p>
+      ) : null}
       {fileError ? (
         <p class="error" id={errorId} role="alert">
           {errorMessage(ctx, fileError)}
@@ -168,18 +181,20 @@ export function AttachmentFields({
           <PendingItem ctx={ctx} pending={p} errors={errors} />
         ))}
       </ul>
-      <div class="field">
-        <label for={`${idPrefix}-file`}>{t('files.attach.choose')}</label>
-        <input
-          type="file"
-          id={`${idPrefix}-file`}
-          name="file"
-          multiple
-          accept={acceptedTypes(limits)}
-          aria-describedby={fileError ? `${hintId} ${errorId}` : hintId}
-          aria-invalid={fileError ? 'true' : undefined}
-        />
-      </div>
+      {adding ? (
+        <div class="field">
+          <label for={`${idPrefix}-file`}>{t('files.attach.choose')}</label>
+          <input
+            type="file"
+            id={`${idPrefix}-file`}
+            name="file"
+            multiple
+            accept={acceptedTypes(limits)}
+            aria-describedby={fileError ? `${hintId} ${errorId}` : hintId}
+            aria-invalid={fileError ? 'true' : undefined}
+          />
+        </div>
+      ) : null}
       {limits.images ? (
         <div class="field attach-new-alt">
           <label for={`${idPrefix}-alt`}>{t('files.attach.altLabel')}</label>

@@ -1,9 +1,9 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import type { PeriodicWork } from '../../platform/jobs/periodic.js';
 import type { FileStorage } from '../../platform/storage/index.js';
 import { storageKeysOf } from './service.js';
-import { files } from './schema.js';
+import { files, type FileRow } from './schema.js';
 
 /** Uploads never attached to anything are deleted this long after they were made. */
 export const PENDING_UPLOAD_HOURS = 24;
@@ -25,6 +25,42 @@ function goneSql(now: Date) {
     or exists (select 1 from private_messages m where m.id = ${files.privateMessageId} and m.removed_at is not null)`;
 }
 
+type GoneFile = Pick<FileRow, 'id' | 'storageKey' | 'variants'>;
+
+/** The bytes, then the rows: a storage error leaves the rows for the next sweep to try again. */
+async function deleteFiles(ctx: { db: Db; files: FileStorage }, gone: GoneFile[]): Promise<void> {
+  await ctx.files.delete(gone.flatMap(storageKeysOf));
+  await ctx.db.delete(files).where(
+    inArray(
+      files.id,
+      gone.map((f) => f.id),
+    ),
+  );
+}
+
+/**
+ * Deletes now, rather than at the next sweep, files just detached from a post by its author (an
+ * edit removed them): call it once the transaction that detached them has committed. Only files
+ * that belong to nothing are touched. It never throws: the edit is made, and when the storage
+ * fails the error is logged and the sweep tries again.
+ */
+export async function deleteDetachedFiles(
+  ctx: { db: Db; files: FileStorage; log?: { error(details: object, message: string): void } | undefined },
+  ids: number[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    const gone = await ctx.db
+      .select({ id: files.id, storageKey: files.storageKey, variants: files.variants })
+      .from(files)
+      .where(and(inArray(files.id, ids), goneSql(new Date())));
+    if (gone.length > 0) await deleteFiles(ctx, gone);
+  } catch (error) {
+    if (ctx.log) ctx.log.error({ err: error, fileIds: ids }, 'removed files left for the sweep');
+    else console.error('removed files left for the sweep:', error);
+  }
+}
+
 /**
  * Deletes the bytes, then the rows, of files that belong to nothing; returns how many went. The
  * bytes go first: if the storage fails, the rows stay and the next sweep tries again, so nothing
@@ -40,13 +76,7 @@ export async function sweepFiles(ctx: { db: Db; files: FileStorage }, now = new 
       .orderBy(files.id)
       .limit(BATCH);
     if (gone.length === 0) return total;
-    await ctx.files.delete(gone.flatMap(storageKeysOf));
-    await ctx.db.delete(files).where(
-      inArray(
-        files.id,
-        gone.map((f) => f.id),
-      ),
-    );
+    await deleteFiles(ctx, gone);
     total += gone.length;
     if (gone.length < BATCH) return total;
   }

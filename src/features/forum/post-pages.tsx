@@ -3,10 +3,11 @@ import { CsrfField, FormErrors, type FieldErrors } from '../../platform/views/fo
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
 import { WarningFields } from '../content-warnings/index.js';
+import { AttachmentFields } from '../files/attaching.js';
 import { canTakePart, type GroupAccess } from '../groups/index.js';
 import type { Thread } from './schema.js';
 import type { PostView, Revision } from './service.js';
-import { authorLabel, PostFields, threadUrl } from './views.js';
+import { authorLabel, PostFields, threadUrl, type PostAttach } from './views.js';
 
 export function EditPostPage({
   ctx,
@@ -15,6 +16,7 @@ export function EditPostPage({
   view,
   errors = {},
   values,
+  attach,
 }: {
   ctx: PageContext;
   access: GroupAccess;
@@ -22,9 +24,14 @@ export function EditPostPage({
   view: PostView;
   errors?: FieldErrors;
   values?: Record<string, string>;
+  /** What the post may have added, and the files it keeps (those it has, when first shown). */
+  attach?: PostAttach | undefined;
 }) {
   const { t } = ctx;
   const v = values ?? { title: thread.title, body: view.post.body };
+  // Files it has stay listed, to keep or remove, even where nothing new may be added any more.
+  const attaching =
+    attach !== undefined && (attach.limits.images || attach.limits.files || (attach.pending ?? []).length > 0);
   return (
     <Layout ctx={ctx} title={t('forum.editPost.title')}>
       <p class="breadcrumb">
@@ -34,7 +41,12 @@ export function EditPostPage({
       <section class="panel">
         <h1>{t('forum.editPost.title')}</h1>
         <FormErrors ctx={ctx} errors={errors} />
-        <form method="post" action={`/posts/${view.post.id}/edit`} novalidate>
+        <form
+          method="post"
+          action={`/posts/${view.post.id}/edit`}
+          enctype={attaching ? 'multipart/form-data' : undefined}
+          novalidate
+        >
           <CsrfField ctx={ctx} />
           <PostFields
             ctx={ctx}
@@ -43,6 +55,17 @@ export function EditPostPage({
             withTitle={view.post.isOpening}
             mentionsIn={canTakePart(access) ? access.group.slug : undefined}
           />
+          {attaching ? (
+            <AttachmentFields
+              ctx={ctx}
+              limits={attach.limits}
+              place={`g:${access.group.slug}`}
+              pending={attach.pending}
+              errors={errors}
+              values={v}
+              editing
+            />
+          ) : null}
           <WarningFields ctx={ctx} errors={errors} values={v} current={view.post.contentWarning} />
           <button type="submit" class="button">
             {t('forum.editPost.submit')}

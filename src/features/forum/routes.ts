@@ -22,6 +22,7 @@ import {
   assertAttachmentsReady,
   groupUploadLimitsSql,
   limitsFor,
+  listsAttachments,
   noAttachments,
   receiveAttachments,
   sendsAttachments,
@@ -245,15 +246,36 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return sendPage(reply, render(found));
   }
 
-  app.get<{ Params: { id: string } }>('/posts/:id/edit', (request, reply) =>
-    postPage(request, reply, (found) => EditPostPage({ ctx: pageContext(request, reply), ...found })),
-  );
+  /**
+   * What an edit form says of its post's files (kept, removed, added), from the post's author
+   * only; null when the form does not list them, and the post's files then stay as they are. Only
+   * someone who may take part in the group stores new ones.
+   */
+  async function editedAttachments(request: FastifyRequest, postId: number): Promise<ReceivedAttachments | null> {
+    if (!request.viewer || !listsAttachments(request)) return null;
+    const { access, post } = await forum.accessPost(db, request.viewer, postId);
+    if (post.authorId !== request.viewer.id) throw new NotFound();
+    if ((request.uploads ?? []).length > 0) assertCanTakePart(access);
+    return receiveAttachments(deps, request, request.viewer.id, { groupId: access.group.id }, { postId });
+  }
+
+  app.get<{ Params: { id: string } }>('/posts/:id/edit', async (request, reply) => {
+    if (!requireViewer(request, reply)) return reply;
+    const found = await forum.readPost(db, request.viewer, parseId(request.params.id));
+    if (!found.view.mine) throw new NotFound();
+    const attach = await attachOf(found.access, { ...noAttachments, pending: found.view.attachments });
+    return sendPage(reply, EditPostPage({ ctx: pageContext(request, reply), ...found, attach }));
+  });
 
   app.post<{ Params: { id: string } }>('/posts/:id/edit', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const postId = parseId(request.params.id);
+    let received: ReceivedAttachments | null = null;
     try {
-      const edited = await forum.editPost(db, request.viewer, postId, request.body, { ...deps, log: request.log });
+      received = await editedAttachments(request, postId);
+      if (received) assertAttachmentsReady(received);
+      const effects = { ...deps, log: request.log };
+      const edited = await forum.editPost(db, request.viewer, postId, request.body, effects, received ?? undefined);
       const { access, thread } = await forum.readPost(db, request.viewer, postId);
       const where = edited.crisisAlertId === null ? `#post-${postId}` : `&support=${edited.crisisAlertId}#crisis-panel`;
       return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited${where}`);
@@ -261,11 +283,10 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       if (!(error instanceof Invalid)) throw error;
       const found = await forum.readPost(db, request.viewer, postId);
       const ctx = pageContext(request, reply);
-      return sendPage(
-        reply,
-        EditPostPage({ ctx, ...found, errors: error.fieldErrors, values: formValues(request.body) }),
-        400,
-      );
+      // The files as the form left them (kept, new, descriptions changed); nothing is changed yet.
+      const attach = await attachOf(found.access, received ?? { ...noAttachments, pending: found.view.attachments });
+      const values = formValues(request.body);
+      return sendPage(reply, EditPostPage({ ctx, ...found, errors: error.fieldErrors, values, attach }), 400);
     }
   });
 

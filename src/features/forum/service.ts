@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.js';
 import type { EventSink, PostingLimits } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
+import type { FileStorage } from '../../platform/storage/index.js';
 import {
   accessGroup,
   accessGroupById,
@@ -27,7 +28,7 @@ import { assertAgreementsAccepted } from '../agreements/index.js';
 import { mutedThreadsSql } from '../blocking/index.js';
 import { checkWarning, warningFields, warningFromForm } from '../content-warnings/index.js';
 import { recordMentions, renderPost } from '../following/index.js';
-import { attachFiles } from '../files/attaching.js';
+import { attachFiles, deleteDetachedFiles, filesOf, replaceAttachments } from '../files/attaching.js';
 
 /** Uploads to attach to a post, by public id, with their descriptions (src/features/files). */
 export interface PostAttachments {
@@ -47,6 +48,8 @@ export type PostEffects = {
   events?: EventSink | undefined;
   /** Where a lost event is written down (the request's log); the console when absent. */
   log?: { error(details: object, message: string): void } | undefined;
+  /** Where files' bytes are kept: those an edit removes are deleted at once (else by the sweep). */
+  files?: FileStorage | undefined;
 } & AfterWrite;
 
 type ForumEvent =
@@ -333,24 +336,33 @@ export async function replyToThread(
   return { ...post, crisisAlertId };
 }
 
-/** Authors edit their own posts; the version they replace is kept for moderators. */
+/**
+ * Authors edit their own posts; the version they replace is kept for moderators. `attachments`,
+ * when given, is what the post has afterwards (kept, and newly added); without it (the JSON API)
+ * its files stay as they are. Files taken off are deleted.
+ */
 export async function editPost(
   db: Db,
   actor: Actor,
   postId: number,
   input: unknown,
   effects: PostEffects = {},
+  attachments?: PostAttachments,
 ): Promise<Post & Written> {
   const data = parseInput(editInput, input);
-  const edited = await db.transaction(async (tx) => {
+  const { detached, ...edited } = await db.transaction(async (tx) => {
     const { access, thread, post } = await accessPost(tx, actor, postId);
     if (!actor || post.authorId !== actor.id) throw new Forbidden('forum.errors.notAuthor');
     const newTitle = post.isOpening ? (data.title ?? thread.title) : null;
+    // The files the post has once edited count against the link limit, as they do when posting.
+    const fileCount = attachments
+      ? attachments.publicIds.length
+      : ((await filesOf(tx, 'post', [postId])).get(postId)?.length ?? 0);
     const screening = await screenPost(
       tx,
       access,
       actor,
-      { kind: 'edit', title: newTitle ?? undefined, body: data.body, thread },
+      { kind: 'edit', title: newTitle ?? undefined, body: data.body, thread, attachments: fileCount },
       new Date(),
       effects.postingLimits,
     );
@@ -376,11 +388,15 @@ export async function editPost(
       })
       .where(eq(posts.id, postId))
       .returning();
+    const detached = attachments
+      ? await replaceAttachments(tx, actor.id, { postId }, attachments.publicIds, attachments.altTexts)
+      : [];
     // An edit that brings words needing approval does not take a published post down: it is flagged.
     const flags = screening.needsApproval ? [...screening.automaticFlags, 'watched_word'] : screening.automaticFlags;
     const { crisisAlertId } = await afterPostWritten(tx, access, updated!, { ...screening, automaticFlags: flags });
-    return { ...updated!, crisisAlertId };
+    return { ...updated!, crisisAlertId, detached };
   });
+  if (effects.files) await deleteDetachedFiles({ db, files: effects.files, log: effects.log }, detached);
   // Someone mentioned for the first time is told; a post still waiting tells them when approved.
   if (edited.status === 'published') await sendEvent(effects, { type: 'post.edited', postId });
   if (edited.crisisAlertId !== null) await mailNewCrisisAlerts(db, effects);

@@ -102,6 +102,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<vo
       request.viewer,
       parseId(request.params.id),
       request.body,
+      deps.events,
     );
     return redirectAfterPost(request, reply, `/g/${access.group.slug}/applications?notice=decided`);
   });
@@ -168,7 +169,13 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps): Promise<vo
   app.post<{ Params: { token: string } }>('/invite/:token', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      const access = await invitations.acceptInvitation(db, request.viewer, request.params.token, request.body);
+      const access = await invitations.acceptInvitation(
+        db,
+        request.viewer,
+        request.params.token,
+        request.body,
+        deps.events,
+      );
       return redirectAfterPost(request, reply, `/g/${access.group.slug}?notice=joined`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

@@ -11,7 +11,7 @@ import { acceptAgreementsField, acceptOnEntry } from '../agreements/index.js';
 import { notify } from '../notifications/index.js';
 import { memberNameSql, optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
-import { addMember, assertMayEnter } from './membership.js';
+import { addMember, announceNewMember, assertMayEnter } from './membership.js';
 import {
   accessGroup,
   accessGroupById,
@@ -148,6 +148,8 @@ const decisionInput = z.object({
 /**
  * Approves (the applicant becomes a member) or declines an application, with an optional
  * message; the applicant is told by email either way, and sees the decision on the group's page.
+ * They accepted the group's agreements when they applied (applyToGroup); approved, they are
+ * welcomed (addMember) and the group's webhooks hear of a new member.
  */
 export async function decideApplication(
   db: Db,
@@ -156,8 +158,10 @@ export async function decideApplication(
   actor: Actor,
   applicationId: number,
   input: unknown,
+  events?: EventSink,
 ): Promise<GroupAccess> {
   const { decision, message } = parseInput(decisionInput, input);
+  let joined = false;
   const result = await db.transaction(async (tx) => {
     const [application] = await tx.select().from(applications).where(eq(applications.id, applicationId));
     if (!application) throw new NotFound();
@@ -174,7 +178,7 @@ export async function decideApplication(
         decidedAt: new Date(),
       })
       .where(eq(applications.id, applicationId));
-    if (decision === 'approve') await addMember(tx, application.groupId, application.userId);
+    if (decision === 'approve') joined = await addMember(tx, application.groupId, application.userId);
     // On their notifications page (and pushed) as well as by the email below; never who decided.
     await notify(tx, {
       userId: application.userId,
@@ -191,6 +195,7 @@ export async function decideApplication(
     });
     return { access, applicantId: application.userId };
   });
+  if (joined) await announceNewMember(events, result.access.group.id, result.applicantId);
   const email = await emailOf(db, result.applicantId);
   if (email) {
     // Mail says which group only in its body, never in the subject a lock screen shows.

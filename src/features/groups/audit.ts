@@ -61,7 +61,19 @@ export type AuditAction =
   | 'unmute_participant'
   | 'remove_participant'
   | 'close_poll'
-  | 'schedule_poll_meeting';
+  | 'schedule_poll_meeting'
+  | 'open_circle'
+  | 'admit_circle_participant'
+  | 'remove_circle_participant'
+  | 'mute_circle_participant'
+  | 'mute_all_in_circle'
+  | 'allow_unmute'
+  | 'lock_circle'
+  | 'unlock_circle'
+  | 'end_circle'
+  | 'set_circle_mode'
+  | 'pass_stick'
+  | 'set_share_timer';
 
 const paymentActions: AuditAction[] = ['record_payment', 'grant_waiver', 'decline_waiver'];
 

@@ -37,6 +37,7 @@ export {
 } from './service.js';
 export {
   addMember,
+  announceNewMember,
   assertMayEnter,
   banAnonymousAuthor,
   grantPaidAccess,

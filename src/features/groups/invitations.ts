@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.js';
+import type { EventSink } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
@@ -10,7 +11,7 @@ import { emailOf } from '../accounts/index.js';
 import { acceptAgreementsField, acceptOnEntry } from '../agreements/index.js';
 import { optionalAlias, writeAlias } from './aliases.js';
 import { recordAudit } from './audit.js';
-import { addMember, assertMayEnter } from './membership.js';
+import { addMember, announceNewMember, assertMayEnter } from './membership.js';
 import { accessGroup, accessGroupById, assertCanModerate, type Actor, type GroupAccess } from './policy.js';
 import { invitations } from './schema.js';
 
@@ -156,11 +157,18 @@ const acceptInput = z.object({ alias: optionalAlias, acceptAgreements: acceptAgr
 
 /**
  * Accepts an invitation: the person becomes a member, whatever the group's join policy, under an
- * alias when they give one.
+ * alias when they give one, having accepted the group's agreements as joining asks.
  */
-export async function acceptInvitation(db: Db, actor: Actor, token: string, input: unknown = {}): Promise<GroupAccess> {
+export async function acceptInvitation(
+  db: Db,
+  actor: Actor,
+  token: string,
+  input: unknown = {},
+  events?: EventSink,
+): Promise<GroupAccess> {
   const { alias, acceptAgreements } = parseInput(acceptInput, input ?? {});
-  return db.transaction(async (tx) => {
+  let joined = false;
+  const access = await db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(invitations)
@@ -181,11 +189,13 @@ export async function acceptInvitation(db: Db, actor: Actor, token: string, inpu
     if (access.membership) throw new Invalid({ '': 'groups.errors.alreadyMember' });
     await acceptOnEntry(tx, access, acceptAgreements);
     if (alias) await writeAlias(tx, row.groupId, actor!.id, alias);
-    await addMember(tx, row.groupId, actor!.id);
+    joined = await addMember(tx, row.groupId, actor!.id);
     await tx
       .update(invitations)
       .set({ uses: sql`${invitations.uses} + 1` })
       .where(eq(invitations.id, row.id));
     return accessGroupById(tx, actor, row.groupId);
   });
+  if (joined) await announceNewMember(events, access.group.id, actor!.id);
+  return access;
 }

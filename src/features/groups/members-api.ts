@@ -347,10 +347,15 @@ export const memberApiRoutes: ApiRoutes = async (api, deps) => {
         const viewer = apiViewer(request);
         const { id } = request.params;
         await assertTokenReachesApplication(db, request, id);
-        await applications.decideApplication(db, deps.mailer, deps.baseUrl, viewer, id, {
-          decision,
-          message: request.body.message,
-        });
+        await applications.decideApplication(
+          db,
+          deps.mailer,
+          deps.baseUrl,
+          viewer,
+          id,
+          { decision, message: request.body.message },
+          deps.events,
+        );
         return { id, status: decision === 'approve' ? ('approved' as const) : ('declined' as const) };
       },
     );

@@ -36,6 +36,15 @@ export async function addMember(
   return true;
 }
 
+/**
+ * Someone became a member: for the group's webhooks (src/features/webhooks), sent once the
+ * transaction that made them one has committed. Every way in sends it when addMember added them:
+ * joining, an approved application, an accepted invitation, a payment, a granted waiver.
+ */
+export async function announceNewMember(events: EventSink | undefined, groupId: number, userId: number): Promise<void> {
+  await sendAfterCommit(events, { type: 'member.joined', groupId, userId });
+}
+
 async function dropMember(tx: DbOrTx, groupId: number, userId: number): Promise<void> {
   const removed = await tx
     .delete(memberships)
@@ -93,8 +102,7 @@ export async function joinGroup(
     joined = await addMember(tx, access.group.id, actor!.id);
     return accessGroup(tx, actor, slug);
   });
-  // For the group's webhooks (src/features/webhooks).
-  if (joined) await sendAfterCommit(events, { type: 'member.joined', groupId: access.group.id, userId: actor!.id });
+  if (joined) await announceNewMember(events, access.group.id, actor!.id);
   return access;
 }
 
@@ -343,13 +351,17 @@ export async function grantPaidAccess(tx: DbOrTx, groupId: number, userId: numbe
   return added;
 }
 
-/** Paid groups: a hardship waiver means no fee is due; the member keeps full access. */
-export async function setFeeWaived(tx: DbOrTx, groupId: number, userId: number, waived: boolean): Promise<void> {
-  if (waived) await addMember(tx, groupId, userId);
+/**
+ * Paid groups: a hardship waiver means no fee is due; the member keeps full access. Returns
+ * whether granting it made them a member.
+ */
+export async function setFeeWaived(tx: DbOrTx, groupId: number, userId: number, waived: boolean): Promise<boolean> {
+  const added = waived ? await addMember(tx, groupId, userId) : false;
   await tx
     .update(memberships)
     .set({ feeWaived: waived })
     .where(and(eq(memberships.groupId, groupId), eq(memberships.userId, userId)));
+  return added;
 }
 
 /** Paid groups: sets the fee (amounts in the currency's minor unit); null amount makes the group free. */

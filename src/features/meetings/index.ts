@@ -20,4 +20,4 @@ export { exportMeetingData, forgetMeetingMember, type MeetingExport } from './pe
 export { MeetingsExportSection } from './export-views.js';
 export type { Meeting, MeetingKind, MeetingOccurrence, RsvpStatus } from './schema.js';
 export { meetingApiRoutes } from './api.js';
-export { scheduleMeeting } from './service.js';
+export { announceNewMeeting, scheduleMeeting } from './service.js';

@@ -52,13 +52,24 @@ function assertFuture(fields: MeetingFields, now: Date): void {
   if (fields.startsAt.getTime() <= now.getTime()) throw new Invalid({ date: 'meetings.errors.past' });
 }
 
+/**
+ * A new meeting, for the group's webhooks (src/features/webhooks), once the transaction that made
+ * it has committed: scheduling one here, or from a "find a time" poll (src/features/polls).
+ */
+export async function announceNewMeeting(events: EventSink | undefined, meetingId: number): Promise<void> {
+  await sendAfterCommit(events, { type: 'meeting.scheduled', meetingId });
+}
+
 /** Schedules a meeting and makes its dates for the months ahead; returns it with its first occurrence's id. */
 export async function scheduleMeeting(
   db: Db,
   actor: Viewer,
   slug: string,
   input: unknown,
-  /** For the group's webhooks; absent when a caller's own transaction holds this one (polls). */
+  /**
+   * For the group's webhooks; absent when a caller's own transaction holds this one (a poll, which
+   * announces the meeting itself once that transaction commits).
+   */
   events?: EventSink,
 ): Promise<{ meeting: Meeting; firstOccurrenceId: number }> {
   const access = await accessForScheduling(db, actor, slug);
@@ -79,7 +90,7 @@ export async function scheduleMeeting(
       .limit(1);
     return { meeting: meeting!, firstOccurrenceId: first!.id };
   });
-  await sendAfterCommit(events, { type: 'meeting.scheduled', meetingId: scheduled.meeting.id });
+  await announceNewMeeting(events, scheduled.meeting.id);
   return scheduled;
 }
 

@@ -9,7 +9,7 @@ import { idParam, parseId } from '../../platform/http/params.js';
 import type { FieldErrors } from '../../platform/views/forms.js';
 import { requireViewer } from '../accounts/index.js';
 import type { ThreadExtension } from '../forum/index.js';
-import { accessOwnGroups } from '../groups/index.js';
+import { accessGroup, accessOwnGroups } from '../groups/index.js';
 import { helpCountry, resourcesFor } from '../safety/index.js';
 import {
   assertAttachmentsReady,
@@ -18,10 +18,11 @@ import {
   sendsAttachments,
   uploadLimitsFrom,
   type PendingAttachment,
+  type ReceivedAttachments,
 } from '../files/attaching.js';
 import { ReportsPage } from './admin-views.js';
 import { conversationChannel, conversationFrame, conversationMessage, type ConversationMessage } from './live.js';
-import { mayMessageIn } from './policy.js';
+import { assertMayMessageIn, mayMessageIn } from './policy.js';
 import { authoriseFollower, listConversations, needsSupport, readConversation } from './reading.js';
 import { listReports, reportConversation, resolveReport } from './reports.js';
 import * as service from './service.js';
@@ -86,6 +87,24 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return own.filter(mayMessageIn).map((a) => ({ slug: a.group.slug, name: a.group.name }));
   }
 
+  /**
+   * The photos and files a new conversation's form brings, once the person is known to be able to
+   * start one in the group it names: nothing is stored for anyone else. A form without a group is
+   * refused by the service, with nothing stored.
+   */
+  async function attachmentsToStart(request: FastifyRequest): Promise<ReceivedAttachments> {
+    if (!request.viewer || !sendsAttachments(request)) return noAttachments;
+    const group = formValues(request.body).group?.trim();
+    if (!group) return noAttachments;
+    assertMayMessageIn(await accessGroup(db, request.viewer, group));
+    return receiveAttachments(deps, request, request.viewer.id, { groupId: null });
+  }
+  /** A private message's attachments follow the site's limits: it belongs to no group's settings. */
+  const attachFor = (received: ReceivedAttachments) => ({
+    limits: uploadLimitsFrom(deps.uploads, null),
+    pending: received.pending,
+  });
+
   app.get('/messages/new', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const query = request.query as Record<string, unknown>;
@@ -94,13 +113,17 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
       group: typeof query.group === 'string' ? query.group.slice(0, 200) : '',
     };
     const groups = await groupsToWriteIn(request);
-    return sendPage(reply, NewMessagePage({ ctx: pageContext(request, reply), groups, values }));
+    const attach = attachFor(noAttachments);
+    return sendPage(reply, NewMessagePage({ ctx: pageContext(request, reply), groups, values, attach }));
   });
 
   app.post('/messages/new', postLimit, async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
+    let received = noAttachments;
     try {
-      const sent = await service.startConversation(db, request.viewer, request.body, deps);
+      received = await attachmentsToStart(request);
+      assertAttachmentsReady(received);
+      const sent = await service.startConversation(db, request.viewer, request.body, deps, received);
       return redirectAfterPost(
         request,
         reply,
@@ -110,11 +133,9 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
       if (!(error instanceof Invalid)) throw error;
       const groups = await groupsToWriteIn(request);
       const ctx = pageContext(request, reply);
-      return sendPage(
-        reply,
-        NewMessagePage({ ctx, groups, values: formValues(request.body), errors: error.fieldErrors }),
-        400,
-      );
+      const values = formValues(request.body);
+      const attach = attachFor(received);
+      return sendPage(reply, NewMessagePage({ ctx, groups, values, errors: error.fieldErrors, attach }), 400);
     }
   });
 
@@ -136,7 +157,7 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps): Promise<v
     ]);
     const mode = opts.mode ?? (query.report ? 'report' : 'read');
     const values = opts.errors ? formValues(request.body) : {};
-    const attach = { limits: uploadLimitsFrom(deps.uploads, null), pending: opts.pending };
+    const attach = attachFor({ ...noAttachments, pending: opts.pending ?? [] });
     return sendPage(
       reply,
       ConversationView({ ctx, page, mode, support, errors: opts.errors, values, attach }),

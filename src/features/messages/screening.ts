@@ -24,8 +24,9 @@ const since = (now: Date, hours: number) =>
 /**
  * How many messages an account may send by its trust level: the posting limits' numbers, counted
  * over private messages, so that a new account cannot spam people privately instead of in public.
- * The same words again to someone else soon after are refused, as spam is. Leaders of the group
- * are free of it there, as they are of the posting limits.
+ * Each attached photo or file counts as a link, as it does in a post: a new account cannot send
+ * privately the pictures it could not post. The same words again to someone else soon after are
+ * refused, as spam is. Leaders of the group are free of it there, as they are of the posting limits.
  */
 async function assertWithinLimits(
   tx: DbOrTx,
@@ -34,11 +35,13 @@ async function assertWithinLimits(
   body: string,
   now: Date,
   limits: PostingLimits,
+  attachments: number,
 ): Promise<void> {
   if (canModerate(access)) return;
-  const links = countLinks(body);
+  const linksInText = countLinks(body);
+  const links = linksInText + attachments;
   const normalised = body.replace(/\s+/gu, ' ').trim().toLowerCase();
-  const checkDuplicate = limits.duplicateHours > 0 && (normalised.length >= DUPLICATE_MIN_LENGTH || links > 0);
+  const checkDuplicate = limits.duplicateHours > 0 && (normalised.length >= DUPLICATE_MIN_LENGTH || linksInText > 0);
   const level = await trustLevelOf(tx, authorId, now);
   const duplicate = checkDuplicate
     ? sql`exists (select 1 from private_messages m where m.author_id = ${authorId}
@@ -82,9 +85,11 @@ export async function screenMessage(
   body: string,
   now: Date,
   limits: PostingLimits = defaultPostingLimits,
+  /** Photos and files attached: each counts as a link does in the words. */
+  attachments = 0,
 ): Promise<{ risk: RiskResult }> {
   await assertNotSilenced(tx, access, now);
-  await assertWithinLimits(tx, access, authorId, body, now, limits);
+  await assertWithinLimits(tx, access, authorId, body, now, limits, attachments);
   const words = await screenWatchedWords(tx, body);
   // A word that holds a post for a moderator cannot hold a private message: nobody may read it
   // to approve it. It is refused instead (the author keeps their text); words that only flag a

@@ -179,6 +179,23 @@ async function writeMessage(
   return message!.id;
 }
 
+/** Uploads to attach to a message, by public id, with their descriptions (src/features/files). */
+export interface MessageAttachments {
+  publicIds: string[];
+  altTexts: Record<string, string>;
+}
+
+/** The author's own uploads attached to the message just written, in its transaction. */
+async function attachTo(
+  tx: DbOrTx,
+  authorId: number,
+  messageId: number,
+  attachments: MessageAttachments | undefined,
+): Promise<void> {
+  if (!attachments) return;
+  await attachFiles(tx, authorId, attachments.publicIds, { privateMessageId: messageId }, attachments.altTexts);
+}
+
 /** The events and live notice of a written message, after its transaction commits. */
 async function afterCommit(
   effects: MessageEffects,
@@ -206,7 +223,7 @@ export async function sendMessage(
   conversationId: number,
   input: unknown,
   effects: MessageEffects = {},
-  attachments?: { publicIds: string[]; altTexts: Record<string, string> },
+  attachments?: MessageAttachments,
 ): Promise<Sent> {
   if (!actor) throw new Forbidden('groups.errors.logInFirst');
   const { body } = parseInput(messageInput, input);
@@ -216,11 +233,10 @@ export async function sendMessage(
     const access = await accessGroupById(tx, actor, found.groupId);
     assertMaySend(access, found.standing);
     const now = new Date();
-    const { risk } = await screenMessage(tx, access, actor.id, body, now, effects.postingLimits);
+    const files = attachments?.publicIds.length ?? 0;
+    const { risk } = await screenMessage(tx, access, actor.id, body, now, effects.postingLimits, files);
     const messageId = await writeMessage(tx, conversationId, actor.id, body, now);
-    if (attachments) {
-      await attachFiles(tx, actor.id, attachments.publicIds, { privateMessageId: messageId }, attachments.altTexts);
-    }
+    await attachTo(tx, actor.id, messageId, attachments);
     return { conversationId, messageId, outcome: 'sent' as const, atRisk: risk.atRisk };
   });
   await afterCommit(effects, { ...sent, authorId: actor.id, requested: [] });
@@ -231,16 +247,18 @@ export async function sendMessage(
  * Starts a conversation in a group with one or a few of its members, by their names there. Each
  * person is asked as the policy says: joined at once, sent a request, or (blocked, or declined
  * before) never shown it, the sender not told. A conversation of two that already exists takes
- * the message instead, under its own rules.
+ * the message instead, under its own rules. Attachments go with the first message, as a reply's do.
  */
 export async function startConversation(
   db: Db,
   actor: Actor,
   input: unknown,
   effects: MessageEffects = {},
+  attachments?: MessageAttachments,
 ): Promise<Sent> {
   if (!actor) throw new Forbidden('groups.errors.logInFirst');
   const data = parseInput(startInput, input);
+  const files = attachments?.publicIds.length ?? 0;
   const result = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, data.group);
     assertMayMessageIn(access);
@@ -260,12 +278,13 @@ export async function startConversation(
     if (only?.existing) {
       const existing = await loadStanding(tx, actor.id, only.existing);
       assertMaySend(access, existing!.standing!);
-      const { risk } = await screenMessage(tx, access, actor.id, data.body, now, effects.postingLimits);
+      const { risk } = await screenMessage(tx, access, actor.id, data.body, now, effects.postingLimits, files);
       const messageId = await writeMessage(tx, only.existing, actor.id, data.body, now);
+      await attachTo(tx, actor.id, messageId, attachments);
       const sent: Sent = { conversationId: only.existing, messageId, outcome: 'sent', atRisk: risk.atRisk };
       return { ...sent, requested: [] };
     }
-    const { risk } = await screenMessage(tx, access, actor.id, data.body, now, effects.postingLimits);
+    const { risk } = await screenMessage(tx, access, actor.id, data.body, now, effects.postingLimits, files);
     const [conversation] = await tx
       .insert(conversations)
       .values({ groupId: access.group.id, createdBy: actor.id, createdAt: now, lastMessageAt: now })
@@ -278,6 +297,7 @@ export async function startConversation(
         ...recipients.map((r) => ({ conversationId, userId: r.facts.userId, status: r.status, joinedAt: now })),
       ]);
     const messageId = await writeMessage(tx, conversationId, actor.id, data.body, now);
+    await attachTo(tx, actor.id, messageId, attachments);
     const outcome: Sent['outcome'] = recipients.some((r) => r.status === 'active') ? 'sent' : 'requested';
     const requested = recipients.filter((r) => r.status === 'requested').map((r) => r.facts.userId);
     return { conversationId, messageId, outcome, atRisk: risk.atRisk, requested };

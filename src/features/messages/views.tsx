@@ -2,6 +2,8 @@ import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, errorMessage, Field, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { RelativeTime } from '../../platform/views/time.js';
+import { AttachmentFields } from '../files/attaching.js';
+import type { MessageAttach } from './conversation-views.js';
 import type { ConversationSummary, OtherMember } from './reading.js';
 
 /*
@@ -81,15 +83,19 @@ export function NewMessagePage({
   groups,
   values,
   errors = {},
+  attach,
 }: {
   ctx: PageContext;
   /** The groups the person may write in: the choice of group, by address and name. */
   groups: { slug: string; name: string }[];
   values: Record<string, string>;
   errors?: FieldErrors;
+  /** What the first message may attach, and the uploads the form holds already. */
+  attach?: MessageAttach | undefined;
 }) {
   const { t } = ctx;
   const chosen = values.group ?? '';
+  const attaching = attach !== undefined && (attach.limits.images || attach.limits.files);
   return (
     <Layout ctx={ctx} title={t('messages.newTitle')}>
       <p class="breadcrumb">
@@ -100,7 +106,7 @@ export function NewMessagePage({
       {groups.length === 0 ? (
         <p class="notice">{t('messages.noGroups')}</p>
       ) : (
-        <form method="post" action="/messages/new" novalidate>
+        <form method="post" action="/messages/new" enctype={attaching ? 'multipart/form-data' : undefined} novalidate>
           <CsrfField ctx={ctx} />
           <FormErrors ctx={ctx} errors={errors} />
           <div class={errors.group ? 'field field-error' : 'field'}>
@@ -145,6 +151,16 @@ export function NewMessagePage({
             rows={6}
             maxLength={5000}
           />
+          {attaching ? (
+            <AttachmentFields
+              ctx={ctx}
+              limits={attach.limits}
+              place="pm"
+              pending={attach.pending}
+              errors={errors}
+              values={values}
+            />
+          ) : null}
           <button type="submit" class="button">
             {t('messages.send')}
           </button>

@@ -1,9 +1,18 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import type { EventSink } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
-import { accessGroup, assertCanManage, recordAudit, setFeeWaived, type Actor } from '../groups/index.js';
+import { acceptAgreementsField, acceptOnEntry } from '../agreements/index.js';
+import {
+  accessGroup,
+  announceNewMember,
+  assertCanManage,
+  recordAudit,
+  setFeeWaived,
+  type Actor,
+} from '../groups/index.js';
 import { feeOf } from './fees.js';
 import { assertMayPay, assertPayerMayEnter, mayPay, payerAccess, standingOf } from './policy.js';
 import { hardshipRequests, type HardshipRequest } from './schema.js';
@@ -14,11 +23,13 @@ const waiverInput = z.object({
     .trim()
     .min(10, 'payments.errors.messageLength')
     .max(2000, 'payments.errors.messageLength'),
+  acceptAgreements: acceptAgreementsField,
 });
 
 /**
  * Someone who cannot afford the fee asks the group's owner to waive it, in their own words.
- * One request is open at a time: asking again while one waits changes nothing.
+ * One request is open at a time: asking again while one waits changes nothing. Someone asking to
+ * come in accepts the group's agreements with the request, as an applicant does with theirs.
  */
 export async function requestWaiver(db: Db, actor: Actor, slug: string, input: unknown): Promise<void> {
   await db.transaction(async (tx) => {
@@ -27,7 +38,9 @@ export async function requestWaiver(db: Db, actor: Actor, slug: string, input: u
     if (!mayPay(standingOf(access), feeOf(access.group)?.interval ?? 'once')) {
       throw new Invalid({ '': 'payments.errors.noFeeDue' });
     }
-    const { message } = parseInput(waiverInput, input);
+    const { message, acceptAgreements } = parseInput(waiverInput, input);
+    // Granted later, it counts at the version accepted now; after a change meanwhile they accept again before posting.
+    if (!access.membership) await acceptOnEntry(tx, access, acceptAgreements);
     await tx
       .insert(hardshipRequests)
       .values({ groupId: access.group.id, userId: actor!.id, message })
@@ -53,8 +66,9 @@ export async function latestWaiverRequest(
 export type WaiverDecision = 'grant' | 'decline';
 
 /**
- * The people who manage the group grant a waiver (the person becomes a member with no fee due)
- * or decline it. Both are audited; the request's words stay out of the audit log.
+ * The people who manage the group grant a waiver (the person becomes a member with no fee due,
+ * welcomed as every new member is) or decline it. Both are audited; the request's words stay out
+ * of the audit log.
  */
 export async function decideWaiver(
   db: Db,
@@ -62,8 +76,10 @@ export async function decideWaiver(
   slug: string,
   requestId: number,
   decision: WaiverDecision,
+  events?: EventSink,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
+  const joined = await db.transaction(async (tx) => {
+    let newMember: { groupId: number; userId: number } | null = null;
     const access = await accessGroup(tx, actor, slug);
     assertCanManage(access);
     const [request] = await tx
@@ -79,7 +95,8 @@ export async function decideWaiver(
     if (!request) throw new NotFound();
     if (decision === 'grant') {
       await assertPayerMayEnter(tx, await payerAccess(tx, access.group.id, request.userId), '');
-      await setFeeWaived(tx, access.group.id, request.userId, true);
+      if (await setFeeWaived(tx, access.group.id, request.userId, true))
+        newMember = { groupId: access.group.id, userId: request.userId };
     }
     await tx
       .update(hardshipRequests)
@@ -91,7 +108,9 @@ export async function decideWaiver(
       action: decision === 'grant' ? 'grant_waiver' : 'decline_waiver',
       subjectUserId: request.userId,
     });
+    return newMember;
   });
+  if (joined) await announceNewMember(events, joined.groupId, joined.userId);
 }
 
 export interface WaiverRequestRow {

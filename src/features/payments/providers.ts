@@ -13,6 +13,11 @@ export interface Checkout {
   currency: string;
   successUrl: string;
   cancelUrl: string;
+  /**
+   * The version of the group's agreements the payer accepted on the pay form (0: none asked). It
+   * travels with the payment and is written when the membership begins (acceptCarried).
+   */
+  agreementsVersion: number;
 }
 
 /** How a payment goes on once started: on the provider's own page, or offline to the treasurer. */
@@ -27,6 +32,8 @@ export interface ConfirmedPayment {
   receivedAt: Date;
   /** The provider's id for the payment, so a confirmation that arrives twice is recorded once. */
   externalId: string | null;
+  /** The agreements' version the payer accepted when they started paying (Checkout.agreementsVersion). */
+  agreementsVersion?: number | undefined;
 }
 
 /**
@@ -73,6 +80,12 @@ export interface StripeWebhook {
 const sessionMetadata = z.object({
   groupId: z.coerce.number().int().positive(),
   userId: z.coerce.number().int().positive(),
+  // Absent from sessions started before it was carried: nothing accepted.
+  agreementsVersion: z
+    .string()
+    .regex(/^\d{1,9}$/u)
+    .transform(Number)
+    .optional(),
 });
 
 /**
@@ -98,7 +111,11 @@ export function createStripeProvider(settings: StripeSettings): PaymentProvider<
               },
             },
           ],
-          metadata: { groupId: String(checkout.groupId), userId: String(checkout.userId) },
+          metadata: {
+            groupId: String(checkout.groupId),
+            userId: String(checkout.userId),
+            agreementsVersion: String(checkout.agreementsVersion),
+          },
           client_reference_id: `${checkout.groupId}-${checkout.userId}`,
           success_url: checkout.successUrl,
           cancel_url: checkout.cancelUrl,
@@ -131,6 +148,7 @@ export function createStripeProvider(settings: StripeSettings): PaymentProvider<
         currency: session.currency.toUpperCase(),
         receivedAt: Number.isFinite(event.created) ? new Date(event.created * 1000) : new Date(),
         externalId: session.id,
+        agreementsVersion: metadata.data.agreementsVersion ?? 0,
       };
     },
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.js';
-import type { Deps } from '../../platform/deps.js';
+import type { Deps, EventSink } from '../../platform/deps.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
 import { formValues } from '../../platform/http/forms.js';
 import { isHtmx, pageContext, redirectAfterPost, sendPage, type PageContext } from '../../platform/http/page.js';
@@ -21,7 +21,7 @@ import {
 import { confirmCardPayment, listPayments, recordManualPayment, startCardPayment } from './service.js';
 import { treasurerQueues } from './standing.js';
 import { TreasurerPage } from './treasurer-views.js';
-import { ContinueToPaymentPage, FeesPage, PayPage } from './views.js';
+import { ContinueToPaymentPage, FeesPage, PayPage, type PayForm } from './views.js';
 
 type SlugParams = { slug: string };
 type SlugRequest = FastifyRequest<{ Params: SlugParams }>;
@@ -90,7 +90,14 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
 
   // Paying: for signed-in people who may enter the group.
 
-  async function renderPay(request: SlugRequest, reply: FastifyReply, errors: FieldErrors = {}, status = 200) {
+  /** The pay page; after a refusal, with the errors and what was sent in the form they came from. */
+  async function renderPay(
+    request: SlugRequest,
+    reply: FastifyReply,
+    errors: FieldErrors = {},
+    status = 200,
+    sent?: PayForm,
+  ) {
     const access = await accessGroup(db, request.viewer, request.params.slug);
     await assertMayPay(db, access);
     const waiver = await latestWaiverRequest(db, access.group.id, request.viewer!.id);
@@ -103,6 +110,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
       cardEnabled: providers.stripe !== null,
       errors,
       values: formValues(request.body),
+      sent,
     });
     return sendPage(reply, page, status);
   }
@@ -134,10 +142,10 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
       if (isHtmx(request)) return reply.header('hx-redirect', start.url).status(204).send();
       return sendPage(reply, ContinueToPaymentPage({ ctx, access, url: start.url }));
     } catch (error) {
-      if (error instanceof Invalid) return renderPay(request, reply, error.fieldErrors, 400);
+      if (error instanceof Invalid) return renderPay(request, reply, error.fieldErrors, 400, 'card');
       if (error instanceof ProviderUnavailable) {
         request.log.error({ err: error.cause }, 'could not start a card payment');
-        return renderPay(request, reply, { '': 'payments.errors.cardUnavailable' }, 503);
+        return renderPay(request, reply, { '': 'payments.errors.cardUnavailable' }, 503, 'card');
       }
       throw error;
     }
@@ -150,7 +158,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
       return redirectAfterPost(request, reply, `/g/${request.params.slug}/pay?notice=waiverRequested`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return renderPay(request, reply, error.fieldErrors, 400);
+      return renderPay(request, reply, error.fieldErrors, 400, 'waiver');
     }
   });
 
@@ -185,7 +193,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post<{ Params: SlugParams }>('/g/:slug/payments', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     try {
-      await recordManualPayment(db, providers, request.viewer, request.params.slug, request.body);
+      await recordManualPayment(db, providers, request.viewer, request.params.slug, request.body, deps.events);
       return redirectAfterPost(request, reply, `/g/${request.params.slug}/payments?notice=paymentRecorded`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
@@ -205,7 +213,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
       if (!params.success) throw new NotFound();
       const { id, decision } = params.data;
       try {
-        await decideWaiver(db, request.viewer, request.params.slug, id, decision);
+        await decideWaiver(db, request.viewer, request.params.slug, id, decision, deps.events);
         const notice = decision === 'grant' ? 'waiverGranted' : 'waiverDeclined';
         return redirectAfterPost(request, reply, `/g/${request.params.slug}/payments?notice=${notice}`);
       } catch (error) {
@@ -215,7 +223,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
-  await app.register(stripeWebhookRoutes(db, providers.stripe));
+  await app.register(stripeWebhookRoutes(db, providers.stripe, deps.events));
 }
 
 /**
@@ -223,7 +231,7 @@ export async function paymentRoutes(app: FastifyInstance, deps: Deps): Promise<v
  * Registered in its own plugin so that only this route keeps JSON bodies as raw bytes: the
  * signature covers exactly the bytes Stripe sent. Without Stripe configured, the address is not found.
  */
-function stripeWebhookRoutes(db: Db, stripe: PaymentProvider<StripeWebhook> | null) {
+function stripeWebhookRoutes(db: Db, stripe: PaymentProvider<StripeWebhook> | null, events: EventSink) {
   return async (webhooks: FastifyInstance) => {
     webhooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
       done(null, body);
@@ -243,7 +251,7 @@ function stripeWebhookRoutes(db: Db, stripe: PaymentProvider<StripeWebhook> | nu
         return reply.status(400).type('text/plain; charset=utf-8').send('bad signature');
       }
       if (paid) {
-        const outcome = await confirmCardPayment(db, paid);
+        const outcome = await confirmCardPayment(db, paid, events);
         request.log.info({ outcome, session: paid.externalId }, 'Stripe payment confirmed');
       }
       return reply.send({ received: true });

@@ -1,11 +1,14 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import type { EventSink } from '../../platform/deps.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/http/forms.js';
 import { pseudonymsByIds } from '../accounts/index.js';
+import { acceptAgreementsField, acceptCarried, tickedVersion } from '../agreements/index.js';
 import {
   accessGroup,
+  announceNewMember,
   findUserIdByName,
   memberNameSql,
   assertCanManage,
@@ -21,10 +24,17 @@ import { assertMayPay, assertPayerMayEnter, mayPay, payerAccess, standingOf } fr
 import type { Checkout, ConfirmedPayment, PaymentProvider, PaymentProviders, PaymentStart } from './providers.js';
 import { payments, type Payment, type PaymentProviderName } from './schema.js';
 
+/** A payment recorded, and whether it made the payer a member (to announce once committed). */
+interface Recorded {
+  payment: Payment;
+  joined: boolean;
+}
+
 /**
  * The one path by which a payment is recorded, whoever confirmed it: writes the payment, extends
- * the payer's access by one period, and audits it. A payment already recorded (the same external
- * id, as when a webhook is delivered twice) changes nothing and returns null.
+ * the payer's access by one period (the agreements they accepted on the way written with it), and
+ * audits it. A payment already recorded (the same external id, as when a webhook is delivered
+ * twice) changes nothing and returns null.
  */
 async function recordPayment(
   tx: DbOrTx,
@@ -32,7 +42,7 @@ async function recordPayment(
   provider: PaymentProviderName,
   paid: ConfirmedPayment,
   opts: { recordedBy: number | null; grantAccess: boolean },
-): Promise<Payment | null> {
+): Promise<Recorded | null> {
   const interval = feeOf(payer.group)?.interval ?? 'once';
   const current = payer.membership?.paidUntil ?? null;
   // Paying before the current period ends extends it, rather than overlapping it.
@@ -54,7 +64,11 @@ async function recordPayment(
     .onConflictDoNothing({ target: payments.externalId })
     .returning();
   if (!payment) return null;
-  if (opts.grantAccess) await grantPaidAccess(tx, payer.group.id, paid.userId, payment.periodEnd);
+  let joined = false;
+  if (opts.grantAccess) {
+    await acceptCarried(tx, payer, paid.agreementsVersion ?? 0);
+    joined = await grantPaidAccess(tx, payer.group.id, paid.userId, payment.periodEnd);
+  }
   // The amount stays out of the audit log: facilitators read it, and what people pay is private.
   await recordAudit(tx, {
     groupId: payer.group.id,
@@ -63,7 +77,7 @@ async function recordPayment(
     subjectUserId: paid.userId,
     reason: provider,
   });
-  return payment;
+  return { payment, joined };
 }
 
 const receivedOnInput = z
@@ -87,7 +101,8 @@ const manualPaymentInput = z.object({
 
 /**
  * A treasurer records money a member (or someone who wants to join) paid in person or by
- * transfer; they become a member with access for one period from the day it arrived.
+ * transfer; they become a member with access for one period from the day it arrived. Nobody
+ * ticked the group's agreements here: a new member accepts them before their first post.
  */
 export async function recordManualPayment(
   db: Db,
@@ -95,8 +110,9 @@ export async function recordManualPayment(
   actor: Actor,
   slug: string,
   input: unknown,
+  events?: EventSink,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
+  const joined = await db.transaction(async (tx) => {
     const access = await accessGroup(tx, actor, slug);
     assertCanManage(access);
     const fee = feeOf(access.group);
@@ -114,13 +130,19 @@ export async function recordManualPayment(
       currency: fee.currency,
       receivedAt: data.receivedOn,
     });
-    if (paid) await recordPayment(tx, payer, 'manual', paid, { recordedBy: actor!.id, grantAccess: true });
+    if (!paid) return null;
+    const recorded = await recordPayment(tx, payer, 'manual', paid, { recordedBy: actor!.id, grantAccess: true });
+    return recorded?.joined ? { groupId: access.group.id, userId } : null;
   });
+  if (joined) await announceNewMember(events, joined.groupId, joined.userId);
 }
+
+const cardInput = z.object({ acceptAgreements: acceptAgreementsField });
 
 /**
  * A member starts paying by card: the amount they chose on the sliding scale (or the full fee),
- * checked here, then handed to the provider, which says where to send them.
+ * checked here, then handed to the provider, which says where to send them. Someone joining
+ * ticks the group's agreements first; the version they accepted travels with the payment.
  */
 export async function startCardPayment(
   db: Db,
@@ -141,12 +163,16 @@ export async function startCardPayment(
     if (amountCents < fee.minimumCents || amountCents > fee.amountCents)
       throw new Invalid({ amount: 'payments.errors.scale' });
   }
+  // Renewing, a member has been through the door already.
+  const { acceptAgreements } = parseInput(cardInput, input);
+  const agreementsVersion = access.membership ? 0 : tickedVersion(access, acceptAgreements);
   const start = await provider.start({
     ...links(access.group),
     groupId: access.group.id,
     userId: actor!.id,
     amountCents,
     currency: fee.currency,
+    agreementsVersion,
   });
   return { access, start };
 }
@@ -157,8 +183,13 @@ export type CardPaymentOutcome = 'recorded' | 'duplicate' | 'ignored';
  * A provider confirmed a card payment (a verified webhook). Money taken from someone who has
  * since been banned is still recorded, so the treasurer can refund it, but buys no access.
  */
-export async function confirmCardPayment(db: Db, paid: ConfirmedPayment): Promise<CardPaymentOutcome> {
-  return db.transaction(async (tx) => {
+export async function confirmCardPayment(
+  db: Db,
+  paid: ConfirmedPayment,
+  events?: EventSink,
+): Promise<CardPaymentOutcome> {
+  let joined = false;
+  const outcome = await db.transaction(async (tx): Promise<CardPaymentOutcome> => {
     const names = await pseudonymsByIds(tx, [paid.userId]);
     if (!names.has(paid.userId)) return 'ignored';
     let payer: GroupAccess;
@@ -175,9 +206,12 @@ export async function confirmCardPayment(db: Db, paid: ConfirmedPayment): Promis
       if (!(error instanceof Forbidden)) throw error;
       grantAccess = false;
     }
-    const payment = await recordPayment(tx, payer, 'stripe', paid, { recordedBy: null, grantAccess });
-    return payment ? 'recorded' : 'duplicate';
+    const recorded = await recordPayment(tx, payer, 'stripe', paid, { recordedBy: null, grantAccess });
+    joined = recorded?.joined ?? false;
+    return recorded ? 'recorded' : 'duplicate';
   });
+  if (joined) await announceNewMember(events, paid.groupId, paid.userId);
+  return outcome;
 }
 
 export interface PaymentRow {

@@ -1,6 +1,7 @@
 import type { PageContext } from '../../platform/http/page.js';
 import { CsrfField, Field, FormErrors, type FieldErrors } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
+import { AcceptAgreementsField } from '../agreements/index.js';
 import { GRACE_DAYS, GroupHeader, type GroupAccess } from '../groups/index.js';
 import { amountText, currencies, feeIntervals, type Fee } from './fees.js';
 import { dayText, feeText, money } from './format.js';
@@ -134,6 +135,9 @@ function StandingMessage({ ctx, access, standing }: { ctx: PageContext; access: 
   }
 }
 
+/** The pay page's two forms: which one a refused post came from. */
+export type PayForm = 'card' | 'waiver';
+
 interface PayPageProps {
   ctx: PageContext;
   access: GroupAccess;
@@ -143,10 +147,12 @@ interface PayPageProps {
   cardEnabled: boolean;
   errors?: FieldErrors;
   values?: Record<string, string>;
+  sent?: PayForm | undefined;
 }
 
 /** What joining or renewing costs, and the three ways through: card, the treasurer, or a waiver. */
-export function PayPage({ ctx, access, fee, standing, waiver, cardEnabled, errors = {}, values = {} }: PayPageProps) {
+export function PayPage(p: PayPageProps) {
+  const { ctx, access, fee, standing, waiver, cardEnabled, errors = {}, values = {}, sent } = p;
   const { t } = ctx;
   const { group } = access;
   const open = fee !== null && mayPay(standing, fee.interval);
@@ -175,31 +181,60 @@ export function PayPage({ ctx, access, fee, standing, waiver, cardEnabled, error
       </section>
       {open && fee ? (
         <>
-          {cardEnabled ? <CardForm ctx={ctx} slug={group.slug} fee={fee} errors={errors} values={values} /> : null}
+          {cardEnabled ? (
+            <CardForm ctx={ctx} access={access} fee={fee} errors={errors} values={values} sent={sent === 'card'} />
+          ) : null}
           <section class="panel" aria-labelledby="treasurer-heading">
             <h2 id="treasurer-heading">{t('payments.pay.treasurer.heading')}</h2>
             <p>{t('payments.pay.treasurer.body')}</p>
           </section>
-          <WaiverForm ctx={ctx} slug={group.slug} waiver={waiver} errors={errors} values={values} />
+          <WaiverForm
+            ctx={ctx}
+            access={access}
+            waiver={waiver}
+            errors={errors}
+            values={values}
+            sent={sent === 'waiver'}
+          />
         </>
       ) : null}
     </Layout>
   );
 }
 
-function CardForm(p: {
+interface PayFormProps {
   ctx: PageContext;
-  slug: string;
-  fee: Fee;
+  access: GroupAccess;
   errors: FieldErrors;
   values: Record<string, string>;
-}) {
+  /** This form was the one sent (and refused): its box keeps its tick, and shows its error. */
+  sent: boolean;
+}
+
+/**
+ * "I accept the group's agreements", for someone paying or asking to come in (a member renewing
+ * came in already). Each form has its own, so the box's id names the form.
+ */
+function JoinAgreements({ form, ...p }: PayFormProps & { form: PayForm }) {
+  if (p.access.membership) return null;
+  return (
+    <AcceptAgreementsField
+      ctx={p.ctx}
+      access={p.access}
+      errors={p.sent ? p.errors : {}}
+      checked={p.sent && p.values.acceptAgreements === 'on'}
+      id={`${form}-acceptAgreements`}
+    />
+  );
+}
+
+function CardForm(p: PayFormProps & { fee: Fee }) {
   const { t } = p.ctx;
   const { fee } = p;
   return (
     <section class="panel" aria-labelledby="card-heading">
       <h2 id="card-heading">{t('payments.pay.card.heading')}</h2>
-      <form method="post" action={`/g/${p.slug}/pay/card`} novalidate>
+      <form method="post" action={`/g/${p.access.group.slug}/pay/card`} novalidate>
         <CsrfField ctx={p.ctx} />
         {fee.minimumCents === null ? null : (
           <Field
@@ -216,6 +251,7 @@ function CardForm(p: {
             maxLength={12}
           />
         )}
+        <JoinAgreements {...p} form="card" />
         <button type="submit" class="button">
           {t('payments.pay.card.submit')}
         </button>
@@ -225,13 +261,7 @@ function CardForm(p: {
   );
 }
 
-function WaiverForm(p: {
-  ctx: PageContext;
-  slug: string;
-  waiver: HardshipRequest | null;
-  errors: FieldErrors;
-  values: Record<string, string>;
-}) {
+function WaiverForm(p: PayFormProps & { waiver: HardshipRequest | null }) {
   const { t } = p.ctx;
   return (
     <section class="panel" aria-labelledby="waiver-heading">
@@ -242,7 +272,7 @@ function WaiverForm(p: {
         <>
           {p.waiver?.status === 'declined' ? <p>{t('payments.pay.waiver.declined')}</p> : null}
           <p>{t('payments.pay.waiver.intro')}</p>
-          <form method="post" action={`/g/${p.slug}/pay/waiver`} novalidate>
+          <form method="post" action={`/g/${p.access.group.slug}/pay/waiver`} novalidate>
             <CsrfField ctx={p.ctx} />
             <Field
               ctx={p.ctx}
@@ -255,6 +285,7 @@ function WaiverForm(p: {
               required
               maxLength={2000}
             />
+            <JoinAgreements {...p} form="waiver" />
             <button type="submit" class="button button-secondary">
               {t('payments.pay.waiver.submit')}
             </button>

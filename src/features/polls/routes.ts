@@ -137,7 +137,13 @@ export async function pollRoutes(app: FastifyInstance, deps: Deps): Promise<void
     if (!requireViewer(request, reply)) return reply;
     const pollId = parseId(request.params.id);
     try {
-      const { firstOccurrenceId } = await polls.scheduleChosenTime(db, request.viewer!, pollId, request.body);
+      const { firstOccurrenceId } = await polls.scheduleChosenTime(
+        db,
+        request.viewer!,
+        pollId,
+        request.body,
+        deps.events,
+      );
       return redirectAfterPost(request, reply, `/meetings/${firstOccurrenceId}?notice=meetingsScheduled`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;

@@ -7,7 +7,7 @@ import type { Viewer } from '../../platform/http/page.js';
 import { wallClockFields } from '../../platform/text/zoned-time.js';
 import { createThread } from '../forum/index.js';
 import { accessGroup, recordAudit, type GroupAccess } from '../groups/index.js';
-import { scheduleMeeting } from '../meetings/index.js';
+import { announceNewMeeting, scheduleMeeting } from '../meetings/index.js';
 import { createNotifications } from '../notifications/index.js';
 import { mailNewCrisisAlerts } from '../safety/index.js';
 import { chosenOptions, choicePollInput, closesAtOf, offeredTimes, scheduleInput, timePollInput } from './input.js';
@@ -288,16 +288,18 @@ const meetingFormFields = [
 /**
  * "Schedule this time": the chosen time becomes a meeting of the poll's length, on the clock it
  * was offered on, through the meetings feature's own scheduleMeeting; in the same transaction the
- * poll links to it and the voters who chose that time are told, with a link to the meeting.
+ * poll links to it and the voters who chose that time are told, with a link to the meeting. Once
+ * it commits, the meeting is announced as one scheduled from the meetings page is.
  */
 export async function scheduleChosenTime(
   db: Db,
   actor: Viewer,
   pollId: number,
   input: unknown,
+  events?: EventSink,
 ): Promise<{ access: GroupAccess; firstOccurrenceId: number }> {
   const { option: optionId } = parseInput(scheduleInput, input);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const { access, poll } = await pollToSchedule(tx, actor, pollId, true);
     if (!isClosed(poll)) throw new Invalid({ '': 'polls.errors.closeFirst' });
     if (poll.meetingId !== null) throw new Invalid({ '': 'polls.errors.alreadyScheduled' });
@@ -351,6 +353,8 @@ export async function scheduleChosenTime(
       action: 'schedule_poll_meeting',
       threadId: poll.threadId,
     });
-    return { access, firstOccurrenceId: scheduled.firstOccurrenceId };
+    return { access, firstOccurrenceId: scheduled.firstOccurrenceId, meetingId: scheduled.meeting.id };
   });
+  await announceNewMeeting(events, done.meetingId);
+  return { access: done.access, firstOccurrenceId: done.firstOccurrenceId };
 }

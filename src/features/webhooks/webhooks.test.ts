@@ -1,11 +1,8 @@
-import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, textOf, type Agent, type TestWorld } from '../../../test/helpers/app.js';
 import { makeGroup } from '../../../test/helpers/factories.js';
+import { Receiver, signatureValid } from '../../../test/helpers/webhook-receiver.js';
 import { webhooks } from './schema.js';
 import { postDelivery } from './sender.js';
 
@@ -14,71 +11,6 @@ import { postDelivery } from './sender.js';
  * secret once, something happens in the group through the pages, the worker runs, and a real
  * HTTP receiver on loopback gets a POST whose signature checks out with that secret.
  */
-
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** An HTTP receiver on 127.0.0.1 that answers each request with the next status given (200 once they run out). */
-class Receiver {
-  readonly received: Received[] = [];
-  private answers: { status: number; location?: string }[] = [];
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<Receiver> {
-    const server = http.createServer();
-    const receiver = new Receiver(server);
-    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        receiver.received.push({
-          path: request.url ?? '',
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        const answer = receiver.answers.shift() ?? { status: 200 };
-        if (answer.location) response.setHeader('location', answer.location);
-        response.statusCode = answer.status;
-        response.end('ok');
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return receiver;
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  url(path = '/hook'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  answer(...answers: { status: number; location?: string }[]): void {
-    this.answers.push(...answers);
-  }
-
-  reset(): void {
-    this.received.length = 0;
-    this.answers = [];
-  }
-
-  async close(): Promise<void> {
-    this.server.close();
-    await once(this.server, 'close');
-  }
-}
-
-/** Checks a delivery as a receiver would (docs/webhooks.md): the HMAC of "timestamp.body", in constant time. */
-function signatureValid(secret: string, r: Received): boolean {
-  const timestamp = String(r.headers['mutual-webhook-timestamp']);
-  const expected = `v1=${createHmac('sha256', secret).update(`${timestamp}.${r.body}`).digest('hex')}`;
-  return r.headers['mutual-signature'] === expected;
-}
 
 const secretOf = (html: string) => /<code id="webhook-secret">([^<]+)<\/code>/.exec(html)?.[1];
 

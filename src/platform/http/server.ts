@@ -140,10 +140,11 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpOptio
         }
       : { global: false, enableDraftSpec: true },
   );
-  // Frames are small JSON; anything bigger than this closes the socket. No per-message deflate:
+  // Frames are small JSON (a circle's SDP, the biggest, is 20,000 characters; the hub holds each
+  // topic to its own limit); anything bigger than this closes the socket. No per-message deflate:
   // for frames this small it saves little, and it would cost a compression context per socket
   // (hundreds of KB each) and a compression per socket for every event.
-  await app.register(websocket, { options: { maxPayload: 4096, perMessageDeflate: false } });
+  await app.register(websocket, { options: { maxPayload: 65_536, perMessageDeflate: false } });
 
   // Every state change carries the token: a hidden field in forms, a header from htmx.
   app.addHook('preHandler', (request, reply, done) => {

@@ -10,7 +10,7 @@ import { negotiateLocale, translator, type Translate } from '../views/i18n.js';
  * Something people can follow live, such as a thread or a chat room: who may, where its events
  * come from, what they look like, and what each follower is sent of them.
  */
-export interface LiveTopic<E, C = void> {
+export interface LiveTopic<E, C = void, I = never> {
   /**
    * Resolves when this person may follow the thing with this id, with what the topic keeps about
    * the subscription (its context, for `filter` and `presence`); throws NotFound otherwise.
@@ -26,8 +26,24 @@ export interface LiveTopic<E, C = void> {
    * out, say); absent, the event as it came.
    */
   toClient?(event: E): unknown;
+  /**
+   * What this follower is sent of an event, made for each of them (their own part of a state, say);
+   * null sends nothing. When present it is used instead of toClient: for topics with few followers
+   * (a circle), since each frame is serialised per follower.
+   */
+  frameFor?(context: C, event: E): unknown;
   /** Who is here: told when a person starts following, at every heartbeat while they do, and when they stop. */
   presence?: LivePresence<C>;
+  /**
+   * What a follower may send on the topic ({"type":"send","topic":…,"id":…,"data":…}), checked before
+   * `receive` is called with it; absent, the topic takes nothing. Frames of one socket reach
+   * `receive` one at a time, in the order they were sent.
+   */
+  incoming?: z.ZodType<I>;
+  receive?(context: C, id: number, data: I): Promise<void>;
+  /** The topic's own limits for what its followers send, above the hub's (a circle's SDP is big). */
+  frameChars?: number;
+  framesPerMinute?: number;
 }
 
 export interface LivePresence<C> {
@@ -40,10 +56,13 @@ export interface LivePresence<C> {
 
 /** The topics features offer; they are added while the app is assembled. */
 export class LiveTopics {
-  readonly topics = new Map<string, LiveTopic<unknown, unknown>>();
+  readonly topics = new Map<string, LiveTopic<unknown, unknown, unknown>>();
+  /** The largest frame any topic takes, so that a bigger one is refused before it is read. */
+  maxFrameChars = liveLimits.frameChars;
 
-  add<E, C>(name: string, topic: LiveTopic<E, C>): void {
-    this.topics.set(name, topic as unknown as LiveTopic<unknown, unknown>);
+  add<E, C, I = never>(name: string, topic: LiveTopic<E, C, I>): void {
+    this.topics.set(name, topic as unknown as LiveTopic<unknown, unknown, unknown>);
+    this.maxFrameChars = Math.max(this.maxFrameChars, topic.frameChars ?? 0);
   }
 }
 
@@ -75,6 +94,7 @@ const topicName = z.string().min(1).max(40);
 const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), topic: topicName, id }),
   z.object({ type: z.literal('unsubscribe'), topic: topicName, id }),
+  z.object({ type: z.literal('send'), topic: topicName, id, data: z.unknown() }),
 ]);
 
 type ErrorCode = 'badFrame' | 'unknownTopic' | 'notFound' | 'tooManySubscriptions' | 'tooManyFrames' | 'unavailable';
@@ -83,7 +103,8 @@ type ErrorCode = 'badFrame' | 'unknownTopic' | 'notFound' | 'tooManySubscription
  * GET /live: a WebSocket on which a page follows topics. The client sends
  * {"type":"subscribe","topic":"thread","id":42}; the server answers {"type":"subscribed",…} once
  * events will reach it, or {"type":"error","error":"notFound",…} for anything this person may not
- * read (the same answer as for something that does not exist). A bad frame is answered with an
+ * read (the same answer as for something that does not exist). On a topic that takes them, a
+ * follower sends {"type":"send","topic":"circle","id":7,"data":{…}}. A bad frame is answered with an
  * error frame and changes nothing else; a socket that keeps sending past its limit is closed.
  */
 export async function liveRoutes(
@@ -141,7 +162,7 @@ function hostOf(origin: string): string | null {
 /** One socket's subscription to one thing. */
 interface Subscription {
   follower: Follower;
-  topic: LiveTopic<unknown, unknown>;
+  topic: LiveTopic<unknown, unknown, unknown>;
   name: string;
   id: number;
   channel: string;
@@ -216,6 +237,7 @@ class Hub {
 
   private deliver(channel: Channel, first: Subscription, event: unknown): void {
     const topic = first.topic;
+    if (topic.frameFor) return this.deliverEach(channel, first, event);
     // Encoded once as UTF-8 bytes: each socket then writes the same buffer, where a string would
     // be encoded again for every one of them (a presence list of a full room is kilobytes).
     let frame: Buffer;
@@ -229,6 +251,21 @@ class Hub {
       if (!sub.active) continue;
       try {
         if (!topic.filter || topic.filter(sub.context, event)) sub.follower.sendFrame(frame);
+      } catch (error) {
+        this.report(error, sub);
+      }
+    }
+  }
+
+  /** Each follower's own frame of the event, serialised for them alone. */
+  private deliverEach(channel: Channel, first: Subscription, event: unknown): void {
+    const topic = first.topic;
+    for (const sub of channel.subscriptions) {
+      if (!sub.active) continue;
+      try {
+        if (topic.filter && !topic.filter(sub.context, event)) continue;
+        const frame = topic.frameFor!(sub.context, event);
+        if (frame !== null && frame !== undefined) sub.follower.sendFrame(JSON.stringify(frame));
       } catch (error) {
         this.report(error, sub);
       }
@@ -266,7 +303,7 @@ class Hub {
 
   /** A heartbeat: each topic that keeps presence hears of every subscription still open here. */
   async beat(): Promise<void> {
-    const byTopic = new Map<LiveTopic<unknown, unknown>, { context: unknown; id: number }[]>();
+    const byTopic = new Map<LiveTopic<unknown, unknown, unknown>, { context: unknown; id: number }[]>();
     for (const channel of this.channels.values()) {
       for (const sub of channel.subscriptions) {
         if (!sub.active || !sub.topic.presence) continue;
@@ -285,6 +322,29 @@ class Hub {
   }
 }
 
+/**
+ * Frames one socket sent in the current minute, against a limit: past it each is refused, and a
+ * socket that keeps on after `floodGrace` more is closed.
+ */
+class FrameBudget {
+  private windowStart = Date.now();
+  private frames = 0;
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Counts a frame: 'ok', 'over' (refuse it) or 'flood' (close the socket). */
+  count(): 'ok' | 'over' | 'flood' {
+    const now = Date.now();
+    if (now - this.windowStart > 60_000) {
+      this.windowStart = now;
+      this.frames = 0;
+    }
+    this.frames += 1;
+    if (this.frames <= this.perMinute) return 'ok';
+    return this.frames > this.perMinute + liveLimits.floodGrace ? 'flood' : 'over';
+  }
+}
+
 /** One socket's subscriptions, and its answers to what the page sends. */
 class Follower {
   private readonly subscriptions = new Map<string, Promise<Subscription | null>>();
@@ -292,8 +352,11 @@ class Follower {
   readonly viewer: Viewer | null;
   private closed = false;
   private watching = false;
-  private windowStart = Date.now();
-  private framesInWindow = 0;
+  private readonly budget = new FrameBudget(liveLimits.framesPerMinute);
+  /** Send frames on a topic with its own limit count against that topic's budget. */
+  private readonly topicBudgets = new Map<string, FrameBudget>();
+  /** Send frames are handled one after another, so that a topic receives them in order. */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -306,37 +369,62 @@ class Follower {
   }
 
   async receive(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.overBudget()) {
-      // Throttled first, each frame refused; a socket that keeps on after that is closed.
-      if (this.framesInWindow > liveLimits.framesPerMinute + liveLimits.floodGrace) {
-        this.socket.close(1008, 'too many frames');
-        return;
-      }
-      return this.error('tooManyFrames');
-    }
     const text = isBinary ? null : data.toString();
-    if (text === null || text.length > liveLimits.frameChars) return this.error('badFrame');
     let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return this.error('badFrame');
+    let parsed = false;
+    if (text !== null && text.length <= this.topics.maxFrameChars) {
+      try {
+        json = JSON.parse(text);
+        parsed = true;
+      } catch {
+        parsed = false;
+      }
     }
-    const frame = clientFrame.safeParse(json);
-    if (!frame.success) return this.error('badFrame');
-    const { type, topic, id } = frame.data;
-    if (type === 'subscribe') await this.subscribe(topic, id);
-    else await this.unsubscribe(topic, id);
+    const frame = parsed ? clientFrame.safeParse(json) : null;
+    const sent = frame?.success && frame.data.type === 'send' ? frame.data : null;
+    const topic = sent ? this.topics.topics.get(sent.topic) : undefined;
+    const budget = sent && topic?.framesPerMinute ? this.budgetOf(sent.topic, topic.framesPerMinute) : this.budget;
+    // Throttled first, each frame refused; a socket that keeps on after that is closed.
+    const spent = budget.count();
+    if (spent === 'flood') {
+      this.socket.close(1008, 'too many frames');
+      return;
+    }
+    if (spent === 'over') return this.error('tooManyFrames');
+    const maxChars = sent ? (topic?.frameChars ?? liveLimits.frameChars) : liveLimits.frameChars;
+    if (text === null || text.length > maxChars || !frame?.success) return this.error('badFrame');
+    const { type, topic: name, id } = frame.data;
+    if (type === 'subscribe') await this.subscribe(name, id);
+    else if (type === 'unsubscribe') await this.unsubscribe(name, id);
+    else {
+      const data = frame.data.data;
+      const turn = this.sending.then(() => this.deliverSent(name, id, data));
+      this.sending = turn.catch(() => undefined);
+      await turn;
+    }
   }
 
-  private overBudget(): boolean {
-    const now = Date.now();
-    if (now - this.windowStart > 60_000) {
-      this.windowStart = now;
-      this.framesInWindow = 0;
+  private budgetOf(name: string, perMinute: number): FrameBudget {
+    let budget = this.topicBudgets.get(name);
+    if (!budget) this.topicBudgets.set(name, (budget = new FrameBudget(perMinute)));
+    return budget;
+  }
+
+  /** Something the page sends on a topic it follows, checked by the topic's own schema. */
+  private async deliverSent(name: string, id: number, data: unknown): Promise<void> {
+    const sub = await this.subscriptions.get(`${name}:${id}`)?.catch(() => null);
+    const topic = sub?.topic;
+    if (!sub || !sub.active || this.closed || !topic?.incoming || !topic.receive) {
+      return this.error('badFrame', { topic: name, id });
     }
-    this.framesInWindow += 1;
-    return this.framesInWindow > liveLimits.framesPerMinute;
+    const input = topic.incoming.safeParse(data);
+    if (!input.success) return this.error('badFrame', { topic: name, id });
+    try {
+      await topic.receive(sub.context, id, input.data);
+    } catch (error) {
+      this.hub.report(error, sub);
+      this.error('unavailable', { topic: name, id });
+    }
   }
 
   private async subscribe(name: string, id: number): Promise<void> {
@@ -374,7 +462,7 @@ class Follower {
   }
 
   /** Checks the person may follow it now, then listens: null when they may not (or it does not exist). */
-  private async follow(topic: LiveTopic<unknown, unknown>, name: string, id: number): Promise<Subscription | null> {
+  private async follow(topic: LiveTopic<unknown, unknown, unknown>, name: string, id: number): Promise<Subscription | null> {
     const context = await this.authorise(topic, id);
     if (context === denied) return null;
     if (this.viewer && !this.watching) {
@@ -394,7 +482,7 @@ class Follower {
     return sub;
   }
 
-  private async authorise(topic: LiveTopic<unknown, unknown>, id: number): Promise<unknown> {
+  private async authorise(topic: LiveTopic<unknown, unknown, unknown>, id: number): Promise<unknown> {
     try {
       return await topic.authorise(this.viewer, id);
     } catch (error) {

@@ -25,6 +25,8 @@ export const assetFiles: Record<string, string> = {
   'push.js': fileURLToPath(new URL('../../client/push.js', import.meta.url)),
   // Photos and files in a post's or message's form: uploaded when chosen, dropped or pasted.
   'attach.js': fileURLToPath(new URL('../../client/attach.js', import.meta.url)),
+  // Before joining a voice or video circle: the microphone's level, the camera, the device pickers.
+  'device-check.js': fileURLToPath(new URL('../../client/device-check.js', import.meta.url)),
 };
 
 /**
@@ -35,6 +37,7 @@ export const assetFiles: Record<string, string> = {
  */
 export const assetBundles: Record<string, string> = {
   'chat-room.js': '../../client/islands/chat-room.client',
+  'circle.js': '../../client/islands/circle.client',
 };
 
 const contents = new Map<string, Buffer>();
