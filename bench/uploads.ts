@@ -4,15 +4,18 @@
  *
  *   npm run bench:uploads                     # 30 uploads one after another, then 10 at once
  *   npm run bench:uploads -- --runs 50 --burst 10 --concurrency 2
+ *   npm run bench:uploads -- --postgres postgres://postgres@127.0.0.1:5432/postgres   # as deployed
  *
- * It goes through storeUpload (what POST /uploads calls once the multipart body is read) and the
- * serving route GET /files/:publicId/thumb.webp over app.inject, on the embedded database.
+ * Each upload is what a browser sends: a multipart POST /uploads (as attach.js makes it, the CSRF
+ * token in its header), then GET /files/:publicId/thumb.webp, over app.inject on the embedded
+ * database: the multipart parsing, the re-encoding and the serving route are all measured.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import sharp from 'sharp';
 import { buildApp } from '../src/app.js';
 import { signUp } from '../src/features/accounts/service.js';
@@ -21,13 +24,14 @@ import { createJobQueue } from '../src/platform/jobs/queue.js';
 import { createMailTransport, queuedMailer } from '../src/platform/mail/mailer.js';
 import { folderStorage } from '../src/platform/storage/index.js';
 import { setImageConcurrency } from '../src/features/files/processing.js';
-import { fileUrl, storeUpload } from '../src/features/files/service.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '30' },
     burst: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '2' },
+    /** A PostgreSQL server (postgres://…/postgres): the bench makes its own database there and drops it. */
+    postgres: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -54,7 +58,16 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'mutual-bench-uploads-'));
-  const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'db') });
+  // On PostgreSQL the process holds what a deployed web process holds; PGlite adds the database itself.
+  const benchDb = `mutual_bench_uploads_${randomBytes(4).toString('hex')}`;
+  const admin = values.postgres ? new pg.Client({ connectionString: values.postgres }) : null;
+  await admin?.connect();
+  await admin?.query(`create database ${benchDb}`);
+  const target = values.postgres ? new URL(values.postgres) : null;
+  if (target) target.pathname = `/${benchDb}`;
+  const database = target
+    ? await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 5 })
+    : await openDatabase({ kind: 'pglite', dataDir: join(dir, 'db') });
   await database.migrate();
   const jobs = createJobQueue(database, { worker: false, report: (error) => console.error(error) });
   const from = 'Mutual <no-reply@bench.test>';
@@ -68,28 +81,38 @@ async function main() {
     baseUrl: 'http://localhost:3000',
     cookieSecret: randomBytes(32).toString('hex'),
     logLevel: 'silent',
+    limits: { post: { max: 1_000_000, timeWindow: 60_000 } },
   });
   await app.ready();
-  const user = await signUp(database.db, {
+  global.gc?.();
+  const started = process.memoryUsage().rss;
+  await signUp(database.db, {
     email: 'bench@example.org',
     password: 'bench-password',
     pseudonym: 'Bench',
   });
   const cookie = await logIn(app, 'bench@example.org', 'bench-password');
-  const deps = { db: database.db, files };
-  const limits = { maxBytes: 20 * 1024 * 1024, images: true, files: true };
+  const page = await app.inject({ method: 'GET', url: '/groups', headers: { cookie } });
+  const csrf = /"x-csrf-token":"([^"]+)"/.exec(page.body.replace(/&quot;/g, '"'))?.[1];
+  if (!csrf) throw new Error('no CSRF token on the page');
   const photo = await phonePhoto();
   console.log(
-    `photo: 4000x3000 JPEG, ${(photo.length / 1024 / 1024).toFixed(1)} MB; image concurrency ${values.concurrency}`,
+    `photo: 4000x3000 JPEG, ${(photo.length / 1024 / 1024).toFixed(1)} MB; image concurrency ${values.concurrency}; ` +
+      `database ${target ? 'PostgreSQL' : 'PGlite (in this process)'}`,
   );
 
+  // One multipart body, sent for every upload: the bench's own side holds one copy of the photo,
+  // so the memory figures are the server's (app.inject runs it in this process).
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'IMG_0001.JPG');
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  const payload = Buffer.from(await request.arrayBuffer());
+  const headers = { cookie, 'x-csrf-token': csrf, 'content-type': request.headers.get('content-type')! };
   const uploadAndFetch = async () => {
-    const row = await storeUpload(
-      deps,
-      { uploaderId: user.id, groupId: null, name: 'IMG_0001.JPG', bytes: photo },
-      limits,
-    );
-    const res = await app.inject({ method: 'GET', url: fileUrl(row.publicId, 'thumb.webp'), headers: { cookie } });
+    const sent = await app.inject({ method: 'POST', url: '/uploads?place=pm', payload, headers });
+    if (sent.statusCode !== 201) throw new Error(`upload: ${sent.statusCode} ${sent.body}`);
+    const { thumbUrl } = JSON.parse(sent.body) as { thumbUrl: string };
+    const res = await app.inject({ method: 'GET', url: thumbUrl, headers: { cookie } });
     if (res.statusCode !== 200) throw new Error(`thumbnail: ${res.statusCode}`);
   };
 
@@ -121,11 +144,13 @@ async function main() {
   const took = performance.now() - start;
   clearInterval(sampler);
   console.log(
-    `${burst} at once: all done in ${took.toFixed(0)} ms; RSS at rest ${mb(rest.rss)}, peak ${mb(peakRss)} (+${mb(peakRss - rest.rss)}); heap peak ${mb(peakHeap)}; buffers peak ${mb(peakExternal)}`,
+    `${burst} at once: all done in ${took.toFixed(0)} ms; RSS at start ${mb(started)}, at rest ${mb(rest.rss)}, peak ${mb(peakRss)} (+${mb(peakRss - rest.rss)}); heap peak ${mb(peakHeap)}; buffers peak ${mb(peakExternal)}`,
   );
   await app.close();
   await jobs.stop();
   await database.close();
+  await admin?.query(`drop database if exists ${benchDb} with (force)`);
+  await admin?.end();
   await rm(dir, { recursive: true, force: true });
 }
 
