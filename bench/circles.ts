@@ -4,7 +4,8 @@
  *
  *   npm run bench:circles                       # 20 joins of a mesh circle
  *   npm run bench:circles -- --joins 30 --already 3
- *   npm run bench:circles -- --janus-url http://127.0.0.1:8088/janus   # through Janus (mesh limit 1)
+ *   npm run bench:circles -- --janus                                 # through a Janus it starts (mesh limit 1)
+ *   npm run bench:circles -- --janus-url http://127.0.0.1:8088/janus   # through that Janus
  *
  * One Mutual process in this one (buildApp on a fresh embedded database, listening on loopback),
  * and Debian's Chromium with its fake microphone (a beep) granted without asking. A facilitator
@@ -17,8 +18,9 @@
  * join form's post and redirect, the circle page and its island, /live, the ICE servers, the
  * microphone, the offers and answers relayed by the server, ICE, DTLS and the first RTP packet.
  *
- * With --janus-url the circle's mesh limit is 1, so it moves to Janus when the second person is let
- * in, and every later join goes through Janus's AudioBridge.
+ * With --janus (Janus started from the test harness's configuration, test/helpers/janus.ts) or
+ * --janus-url, the circle's mesh limit is 1, so it moves to Janus when the second person is let in,
+ * and every later join goes through Janus's AudioBridge (the first audio packet is then the mix).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,18 +36,21 @@ import { openDatabase } from '../src/platform/db/client.js';
 import { createJobQueue } from '../src/platform/jobs/queue.js';
 import { createMailTransport, queuedMailer } from '../src/platform/mail/mailer.js';
 import { folderStorage } from '../src/platform/storage/index.js';
+import { startJanus } from '../test/helpers/janus.js';
 
 const { values } = parseArgs({
   options: {
     joins: { type: 'string', default: '20' },
     /** People in the circle before the timed joins, the facilitator included. */
     already: { type: 'string', default: '2' },
+    janus: { type: 'boolean', default: false },
     'janus-url': { type: 'string', default: '' },
   },
 });
 const joins = Number(values.joins);
 const already = Math.max(1, Number(values.already));
-const janusUrl = values['janus-url'] || undefined;
+const ownJanus = values.janus && !values['janus-url'] ? await startJanus({ debugLevel: 2 }) : undefined;
+const janusUrl = values['janus-url'] || ownJanus?.url;
 const password = 'bench-password';
 
 // Before the page's own scripts: the moment the first audio packet from anyone arrives.
@@ -113,7 +118,14 @@ async function main() {
   const starts = new Date(Date.now() - 5 * 60_000);
   const [meeting] = await database.db
     .insert(meetings)
-    .values({ groupId: group.id, title: 'Bench meeting', kind: 'online', timeZone: 'UTC', startsAt: starts, durationMinutes: 240 })
+    .values({
+      groupId: group.id,
+      title: 'Bench meeting',
+      kind: 'online',
+      timeZone: 'UTC',
+      startsAt: starts,
+      durationMinutes: 240,
+    })
     .returning({ id: meetings.id });
   const [occurrence] = await database.db
     .insert(meetingOccurrences)
@@ -145,7 +157,9 @@ async function main() {
   };
   const checkAndJoin = async (page: Page) => {
     await page.goto(`${circlePath}/check`);
-    await page.waitForFunction(() => Number((document.getElementById('device-check-level') as HTMLMeterElement | null)?.value) > 0);
+    await page.waitForFunction(
+      () => Number((document.getElementById('device-check-level') as HTMLMeterElement | null)?.value) > 0,
+    );
     const clicked = Date.now();
     await Promise.all([
       page.waitForURL((url) => url.pathname === circlePath),
@@ -169,10 +183,12 @@ async function main() {
   for (const person of people.slice(already)) {
     const page = await open(person.email);
     const clicked = await checkAndJoin(page);
-    const heard = (await (await page.waitForFunction(() => (window as unknown as { __firstAudioAt?: number }).__firstAudioAt, null, {
-      timeout: 30_000,
-      polling: 10,
-    })).jsonValue()) as number;
+    const heard = (await (
+      await page.waitForFunction(() => (window as unknown as { __firstAudioAt?: number }).__firstAudioAt, null, {
+        timeout: 30_000,
+        polling: 10,
+      })
+    ).jsonValue()) as number;
     times.push(heard - clicked);
     process.stdout.write(`${Math.round(heard - clicked)} `);
     await Promise.all([
@@ -190,6 +206,7 @@ async function main() {
   await app.close();
   await jobs.stop();
   await database.close();
+  await ownJanus?.stop();
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -197,4 +214,3 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
-

@@ -68,7 +68,7 @@ function descendants(rootPid: number): number[] {
     }
   }
   const found = new Set([rootPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, parent] of parents)
       if (found.has(parent) && !found.has(pid)) {
@@ -177,7 +177,9 @@ async function main() {
         pages.push(p);
       }
       const list = await admin.listParticipants(room);
-      console.log(`room ${r + 1}: ${list.length} participants, ${list.filter((x) => x.setup).length} with media set up`);
+      console.log(
+        `room ${r + 1}: ${list.length} participants, ${list.filter((x) => x.setup).length} with media set up`,
+      );
     }
     const sorted = [...joins].sort((a, b) => a - b);
     console.log(
@@ -187,7 +189,9 @@ async function main() {
     // Let every stream settle, then measure.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const before = await Promise.all(pages.map(inboundBytes));
-    const browserPids = descendants(process.pid).filter((pid) => pid !== janusPid && !descendants(janusPid).includes(pid));
+    const browserPids = descendants(process.pid).filter(
+      (pid) => pid !== janusPid && !descendants(janusPid).includes(pid),
+    );
     const janusCpu0 = janusPid ? cpuSeconds(janusPid) : 0;
     const browserCpu0 = browserPids.reduce((sum, pid) => sum + safeCpu(pid), 0);
     const start = performance.now();
@@ -199,7 +203,10 @@ async function main() {
     const elapsed = (performance.now() - start) / 1000;
     const after = await Promise.all(pages.map(inboundBytes));
     const growing = after.filter((bytes, i) => bytes > before[i]!).length;
-    console.log(`inbound audio grew for ${growing} of ${pages.length} participants over ${round1(elapsed)} s`);
+    const kbits = after.reduce((sum, bytes, i) => sum + (bytes - before[i]!), 0) / pages.length / elapsed / 125;
+    console.log(
+      `inbound audio grew for ${growing} of ${pages.length} participants over ${round1(elapsed)} s (the mix: ${round1(kbits)} kbit/s each, RTP payload)`,
+    );
     if (janusPid) {
       const cpu = ((cpuSeconds(janusPid) - janusCpu0) / elapsed) * 100;
       console.log(

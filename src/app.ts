@@ -57,6 +57,7 @@ import { campaignRoutes } from './features/campaigns/index.js';
 import { linkPreviewRoutes } from './features/link-previews/index.js';
 import { meetingApiRoutes, meetingRoutes } from './features/meetings/index.js';
 import { chatRoutes } from './features/chat/index.js';
+import { circleRoutes } from './features/circles/index.js';
 import { followingRoutes } from './features/following/index.js';
 import { messageRoutes } from './features/messages/index.js';
 import { pushRoutes } from './features/push/index.js';
@@ -200,6 +201,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await linkPreviewRoutes(app);
   await meetingRoutes(app, deps);
   await chatRoutes(app, deps);
+  // Adds to the meetings' live rooms, so it comes after the chat's routes (chat/extensions.ts).
+  await circleRoutes(app, deps);
   await followingRoutes(app, deps);
   await messageRoutes(app, deps);
   await pushRoutes(app, deps);

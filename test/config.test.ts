@@ -112,6 +112,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, JANUS_URL: 'janus.example.org' })).toThrow(/JANUS_URL: must start with http/);
   });
 
+  it('holds a circle to CIRCLE_MESH_LIMIT people browser to browser, 6 unless set', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).circles.meshLimit).toBe(6);
+    expect(loadConfig({ ...base, CIRCLE_MESH_LIMIT: '4' }).circles.meshLimit).toBe(4);
+    expect(() => loadConfig({ ...base, CIRCLE_MESH_LIMIT: '1' })).toThrow(/CIRCLE_MESH_LIMIT: must be a whole number/);
+    expect(() => loadConfig({ ...base, CIRCLE_MESH_LIMIT: 'many' })).toThrow(/CIRCLE_MESH_LIMIT/);
+  });
+
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const name of Object.keys(settings)) expect(readme, name).toContain(`| \`${name}\``);

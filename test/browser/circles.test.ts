@@ -14,7 +14,10 @@ import { Audit, chromiumInstalled, chromiumPath, fakeMediaArgs, launchChromium, 
  * their tile by track, keep growing. Oak mutes Hazel: her browser stops sending at once, the
  * others stop playing her, and she cannot unmute until he allows it. In talking-stick mode only
  * the holder's microphone (and the facilitator's) is open. The share timer counts down for all
- * and says when the time is up. Every page is checked with axe-core as it changes.
+ * and says when the time is up; ending the circle ends it for everyone. Then a professionally run
+ * group's video circle: Hazel waits until Oak lets her in, her camera stays off (nothing sent)
+ * until she turns it on, and Oak sees her picture. Someone whose browser refuses the microphone
+ * gets clear help on the device check page. Every page is checked with axe-core as it changes.
  */
 
 if (!chromiumInstalled && process.env.CI === 'true') {
@@ -37,9 +40,11 @@ function inbound(person: Person): Promise<Record<string, number>> {
     const all = (window as unknown as { __connections: RTCPeerConnection[] }).__connections;
     for (const pc of all) {
       if (pc.signalingState === 'closed') continue;
-      (await pc.getStats()).forEach((s: { type: string; kind?: string; trackIdentifier?: string; bytesReceived?: number }) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio') received.set(s.trackIdentifier!, s.bytesReceived ?? 0);
-      });
+      (await pc.getStats()).forEach(
+        (s: { type: string; kind?: string; trackIdentifier?: string; bytesReceived?: number }) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') received.set(s.trackIdentifier!, s.bytesReceived ?? 0);
+        },
+      );
     }
     const bytes: Record<string, number> = {};
     for (const tile of document.querySelectorAll('.circle-tile')) {
@@ -51,24 +56,24 @@ function inbound(person: Person): Promise<Record<string, number>> {
   });
 }
 
-/** Audio bytes this person's browser has sent, to everyone together. */
-function outbound(person: Person): Promise<number> {
-  return person.page.evaluate(async () => {
+/** Audio (or video) bytes this person's browser has sent, to everyone together. */
+function outbound(person: Person, kind: 'audio' | 'video' = 'audio'): Promise<number> {
+  return person.page.evaluate(async (kind) => {
     let sent = 0;
     const all = (window as unknown as { __connections: RTCPeerConnection[] }).__connections;
     for (const pc of all) {
       if (pc.signalingState === 'closed') continue;
       (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number }) => {
-        if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === kind) sent += s.bytesSent ?? 0;
       });
     }
     return sent;
-  });
+  }, kind);
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout: 60_000 }, () => {
+describe.runIf(chromiumInstalled)('Voice and video circles in the browser', { timeout: 60_000 }, () => {
   let world: TestWorld;
   let browser: Browser;
   const audit = new Audit();
@@ -78,6 +83,9 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
   let occurrenceId = 0;
   let roomPath = '';
   let circlePath = '';
+  // A professionally run group's meeting: a video circle, with a waiting room.
+  let videoRoomPath = '';
+  let videoCirclePath = '';
 
   beforeAll(async () => {
     world = await createWorld();
@@ -99,6 +107,20 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
       title: 'Night owls',
     });
     occurrenceId = occurrenceIds[0]!;
+    const clinic = await makeGroup(world, oak, {
+      name: 'Clinic evening',
+      visibility: 'members',
+      leadership: 'professional',
+    });
+    await hazelAgent.post(`/g/${clinic.slug}/join`, { alias: 'Hazel Nut' });
+    await juniperAgent.post(`/g/${clinic.slug}/join`);
+    const video = await makeMeeting(world, clinic, {
+      starts: [new Date(Date.now() - 5 * 60_000)],
+      kind: 'online',
+      title: 'Clinic circle',
+    });
+    videoRoomPath = `/meetings/${video.occurrenceIds[0]}/room`;
+    videoCirclePath = `/meetings/${video.occurrenceIds[0]}/circle`;
     roomPath = `/meetings/${occurrenceId}/room`;
     circlePath = `/meetings/${occurrenceId}/circle`;
     browser = await launchChromium(fakeMediaArgs);
@@ -121,18 +143,18 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
   });
 
   /** Checks the microphone on the device check page (its meter moves), then joins the circle. */
-  async function join(person: Person) {
-    await person.visit(`${circlePath}/check`);
+  async function join(person: Person, path = circlePath) {
+    await person.visit(`${path}/check`);
     await person.page.waitForFunction(
       () => Number((document.getElementById('device-check-level') as HTMLMeterElement | null)?.value) > 0,
     );
     expect(await person.page.getByLabel('Microphone', { exact: true }).inputValue()).not.toBe('');
     await person.check();
     await Promise.all([
-      person.page.waitForURL((url) => url.pathname === circlePath),
+      person.page.waitForURL((url) => url.pathname === path),
       person.page.locator('#circle-join').getByRole('button').click(),
     ]);
-    await person.page.locator('#circle .circle-tile').first().waitFor();
+    await person.page.locator('#circle').waitFor();
     await person.check();
   }
 
@@ -142,12 +164,28 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
       (expected) =>
         expected.every((name) =>
           [...document.querySelectorAll('.circle-tile')].some(
-            (tile) => tile.querySelector('.circle-name')?.textContent === name && tile.querySelector('audio')?.srcObject,
+            (tile) =>
+              tile.querySelector('.circle-name')?.textContent === name && tile.querySelector('audio')?.srcObject,
           ),
         ),
       names,
       { timeout: 20_000 },
     );
+  }
+
+  /** The device check page's help, for someone whose browser refuses the microphone. */
+  async function refusedAt(path: string) {
+    const refused = await Person.open(browser, new URL(juniperAt.page.url()).origin, 'Juniper refusing', audit);
+    await refused.context.addCookies(await juniperAt.context.cookies());
+    await refused.context.addInitScript({
+      content: `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`,
+    });
+    await refused.visit(`${path}/check`);
+    await refused.page.locator('#device-check-denied').waitFor();
+    expect(await refused.page.locator('#device-check-tools').isHidden()).toBe(true);
+    expect(await refused.page.locator('#device-check-failed').isHidden()).toBe(true);
+    await refused.check();
+    await refused.close();
   }
 
   const everyone = () => [oakAt, hazelAt, juniperAt];
@@ -158,11 +196,15 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
     await oakAt.visit(roomPath);
     await oakAt.follow(() => oakAt.page.getByRole('button', { name: 'Open a voice circle' }).click());
     for (const person of everyone()) await join(person);
-    for (const person of everyone()) await hearing(person, othersOf(person).map((p) => tileNames[p.name]!));
+    for (const person of everyone())
+      await hearing(
+        person,
+        othersOf(person).map((p) => tileNames[p.name]!),
+      );
 
-    const first = await Promise.all(everyone().map(inbound));
+    const first = await Promise.all(everyone().map((person) => inbound(person)));
     await pause(2500);
-    const then = await Promise.all(everyone().map(inbound));
+    const then = await Promise.all(everyone().map((person) => inbound(person)));
     everyone().forEach((person, i) => {
       for (const other of othersOf(person)) {
         const name = tileNames[other.name]!;
@@ -223,9 +265,9 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
     await hazelAt.page.getByText('Only the person with the talking stick can speak now.').waitFor();
 
     await pause(500);
-    const before = await Promise.all(everyone().map(outbound));
+    const before = await Promise.all(everyone().map((person) => outbound(person)));
     await pause(2000);
-    const after = await Promise.all(everyone().map(outbound));
+    const after = await Promise.all(everyone().map((person) => outbound(person)));
     const [oak, hazel, juniper] = [0, 1, 2].map((i) => after[i]! - before[i]!);
     expect(juniper, 'the holder speaks').toBeGreaterThan(0);
     expect(oak, 'the facilitator may always speak').toBeGreaterThan(0);
@@ -237,12 +279,16 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
     await oakAt.page.getByLabel('Share timer').selectOption({ label: '1 minute a share' });
     await oakAt.page.getByRole('button', { name: 'Set the timer' }).click();
     await oakAt.page.getByRole('button', { name: 'Start the timer for a share' }).click();
-    for (const person of everyone()) await person.page.getByRole('timer').getByText(/Time left for this share: [01]:\d\d/).waitFor();
+    for (const person of everyone())
+      await person.page
+        .getByRole('timer')
+        .getByText(/Time left for this share: [01]:\d\d/)
+        .waitFor();
     // Nearly a minute later (the start moved back in the database), and any change sends the state again.
     await world.database.db.execute(
       sql`update circles set share_started_at = now() - interval '58 seconds' where occurrence_id = ${occurrenceId}`,
     );
-    await juniperAt.page.getByRole('button', { name: 'Lower my hand' }).click();
+    await hazelAt.page.getByRole('button', { name: 'Raise my hand' }).click();
     for (const person of everyone())
       await person.page.getByText('Time for this share is up.', { exact: false }).first().waitFor({ timeout: 8000 });
     await hazelAt.page.getByRole('status').filter({ hasText: 'Time for this share is up.' }).waitFor();
@@ -258,5 +304,56 @@ describe.runIf(chromiumInstalled)('A voice circle in three browsers', { timeout:
     await juniperAt.page.locator('.circle-tile', { hasText: 'Hazel Nut' }).waitFor({ state: 'detached' });
     await hazelAt.check();
     await oakAt.check();
+  });
+
+  it('ends the circle for everyone at once', async () => {
+    await oakAt.page.getByRole('button', { name: 'End the circle for everyone' }).click();
+    await juniperAt.page.getByText('The circle has ended.').first().waitFor();
+    // Her browser let go of every connection (and of her microphone).
+    await juniperAt.page.waitForFunction(() =>
+      (window as unknown as { __connections: RTCPeerConnection[] }).__connections.every(
+        (pc) => pc.signalingState === 'closed',
+      ),
+    );
+    expect(await juniperAt.page.getByRole('button', { name: 'Mute my microphone' }).count()).toBe(0);
+    await juniperAt.check();
+    await oakAt.check();
+  });
+
+  it('runs a video circle with a waiting room: the facilitator lets Hazel in; her camera is off until she turns it on', async () => {
+    await oakAt.visit(videoRoomPath);
+    await oakAt.follow(() => oakAt.page.getByRole('button', { name: 'Open a video circle' }).click());
+    await join(oakAt, videoCirclePath);
+    await refusedAt(videoCirclePath);
+    await join(hazelAt, videoCirclePath);
+    await hazelAt.page.getByText('You are waiting to be let in.').waitFor();
+    await oakAt.page.getByRole('status').filter({ hasText: 'Hazel Nut is waiting to be let in.' }).waitFor();
+    await oakAt.check();
+    await oakAt.page.getByRole('button', { name: 'Let in Hazel Nut' }).click();
+    await hazelAt.page.getByRole('status').filter({ hasText: 'You are in the circle now.' }).waitFor();
+    await hearing(hazelAt, ['Oak']);
+    await hearing(oakAt, ['Hazel Nut']);
+
+    // Camera off by default: no picture of her anywhere, nothing sent.
+    const tileOfHazel = oakAt.page.locator('.circle-tile', { hasText: 'Hazel Nut' });
+    expect(await tileOfHazel.locator('video').count()).toBe(0);
+    expect(await outbound(hazelAt, 'video')).toBe(0);
+    await hazelAt.page.getByRole('button', { name: 'Turn my camera on' }).click();
+    await hazelAt.page.getByRole('button', { name: 'Turn my camera off' }).waitFor();
+    await oakAt.page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLVideoElement>('.circle-tile video')].some((video) => video.videoWidth > 0),
+      null,
+      { timeout: 15_000 },
+    );
+    expect(await tileOfHazel.locator('video').getAttribute('aria-label')).toBe('Camera of Hazel Nut');
+    await oakAt.check();
+    await hazelAt.check();
+
+    await hazelAt.page.getByRole('button', { name: 'Turn my camera off' }).click();
+    await tileOfHazel.locator('video').waitFor({ state: 'detached' });
+    const pictures = await outbound(hazelAt, 'video');
+    await pause(1000);
+    expect(await outbound(hazelAt, 'video')).toBe(pictures);
   });
 });

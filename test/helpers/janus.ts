@@ -125,9 +125,13 @@ export async function startJanus(options: TestJanusOptions = {}): Promise<TestJa
   await writeFile(join(dir, 'janus.plugin.videoroom.jcfg'), jcfg({ general: {} }));
 
   let output = '';
-  const child: ChildProcess = spawn(janusPath, ['--config', join(dir, 'janus.jcfg'), '--configs-folder', dir, '--disable-colors'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    janusPath,
+    ['--config', join(dir, 'janus.jcfg'), '--configs-folder', dir, '--disable-colors'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-200_000);
   };

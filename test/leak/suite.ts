@@ -10,6 +10,7 @@ import { newsletters, newsletterSubscribers } from '../../src/features/newslette
 import { campaigns, campaignSignatures } from '../../src/features/campaigns/schema.js';
 import { conversationReportMessages, conversationReports } from '../../src/features/messages/schema.js';
 import { chatMessages, chatParticipants, chatRooms } from '../../src/features/chat/schema.js';
+import { circleParticipants, circles } from '../../src/features/circles/schema.js';
 import { copingStrategies, resources } from '../../src/features/resources/schema.js';
 import { silences } from '../../src/features/moderation/schema.js';
 import { posts as forumPosts } from '../../src/features/forum/schema.js';
@@ -460,6 +461,77 @@ async function chatPeoplePages(action: string): Promise<Fill[]> {
   return [
     inGroup('A', `/chat/rooms/${await chatRoom('A')}/participants/${member}/${action}`, { form: {} }),
     inGroup('B', `/chat/rooms/${await chatRoom('B')}/participants/${enc(ALIAS.B)}/${action}`, { form: {} }),
+  ];
+}
+
+/**
+ * A voice circle of a live meeting in group `k` (started ten minutes ago), with every role's
+ * person let into it; she is in B's (where her alias may show), never in A's or C's, where she
+ * writes only anonymously. Her participant id, where she is in it.
+ */
+async function herCircle(
+  k: GroupKey,
+  opts: { mode?: 'open' | 'stick'; shareSeconds?: number } = {},
+): Promise<{ occurrenceId: number; circleId: number; herPid: number | null }> {
+  const { occurrenceIds } = await makeMeeting(w.pw.world, w.g[k], {
+    starts: [new Date(Date.now() - 10 * 60_000)],
+    kind: 'online',
+    title: `Her circle ${next()}`,
+  });
+  const occurrenceId = occurrenceIds[0]!;
+  const [circle] = await db()
+    .insert(circles)
+    .values({ occurrenceId, groupId: w.g[k].id, kind: 'voice', waitingRoom: false, ...opts })
+    .returning({ id: circles.id });
+  const seat = async (userId: number) => {
+    const [row] = await db()
+      .insert(circleParticipants)
+      .values({
+        circleId: circle!.id,
+        groupId: w.g[k].id,
+        userId,
+        status: 'admitted',
+        hideAddress: true,
+        lastSeenAt: new Date(),
+      })
+      .returning({ id: circleParticipants.id });
+    return row!.id;
+  };
+  for (const person of Object.values(w.pw.people)) await seat(person.id);
+  const herPid = k === 'B' ? await seat(AUTHOR_ID) : null;
+  return { occurrenceId, circleId: circle!.id, herPid };
+}
+const circlesMade = new Map<GroupKey, ReturnType<typeof herCircle>>();
+/** Each group's circle for the pages that only read it: made once. */
+function sharedCircle(k: GroupKey): ReturnType<typeof herCircle> {
+  let made = circlesMade.get(k);
+  if (!made) circlesMade.set(k, (made = herCircle(k)));
+  return made;
+}
+/** A page of each group's circle, at `/meetings/<occurrence>/circle<suffix>`; fresh ones for a form. */
+async function circlePages(
+  suffix: string,
+  extra: Partial<Fill> = {},
+  opts: Parameters<typeof herCircle>[1] = {},
+): Promise<Fill[]> {
+  const fills: Fill[] = [];
+  for (const k of ['A', 'B', 'C'] as const) {
+    const c = extra.form ? await herCircle(k, opts) : await sharedCircle(k);
+    fills.push(inGroup(k, `/meetings/${c.occurrenceId}/circle${suffix}`, extra));
+  }
+  return fills;
+}
+/** A leader's action on someone in a circle, by participant id: on her in B's, on the member in A's. */
+async function circlePeoplePages(action: string, opts: Parameters<typeof herCircle>[1] = {}): Promise<Fill[]> {
+  const a = await herCircle('A', opts);
+  const b = await herCircle('B', opts);
+  const [member] = await db()
+    .select({ id: circleParticipants.id })
+    .from(circleParticipants)
+    .where(and(eq(circleParticipants.circleId, a.circleId), eq(circleParticipants.userId, w.pw.people.member.id)));
+  return [
+    inGroup('A', `/meetings/${a.occurrenceId}/circle/participants/${member!.id}/${action}`, { form: {} }),
+    inGroup('B', `/meetings/${b.occurrenceId}/circle/participants/${b.herPid}/${action}`, { form: {} }),
   ];
 }
 
@@ -976,6 +1048,15 @@ const gets: Record<string, Filler> = {
     ...(await chatRoomPages('/messages')),
     ...(await chatRoomPages('/messages?after=0')),
   ],
+  // Voice circles: she is in B's, under her alias there; never in A's or C's.
+  '/meetings/:occurrenceId/circle': () => circlePages(''),
+  '/meetings/:occurrenceId/circle/check': () => circlePages('/check'),
+  '/meetings/:occurrenceId/circle/state': () => circlePages('/state'),
+  '/circles/:circleId/ice': async () =>
+    Promise.all(
+      (['A', 'B', 'C'] as const).map(async (k) => inGroup(k, `/circles/${(await sharedCircle(k)).circleId}/ice`)),
+    ),
+  '/g/:slug/circles/settings': () => eachGroup((g) => `/g/${g.slug}/circles/settings`),
   // Polls, "find a time", webhooks, tokens, files and agreements.
   '/g/:slug/polls/new': () => eachGroup((g) => `/g/${g.slug}/polls/new`),
   '/g/:slug/polls/find-a-time': () => eachGroup((g) => `/g/${g.slug}/polls/find-a-time`),
@@ -1431,6 +1512,48 @@ const posts: Record<string, Filler> = {
   '/chat/rooms/:roomId/participants/:name/mute': () => chatPeoplePages('mute'),
   '/chat/rooms/:roomId/participants/:name/unmute': () => chatPeoplePages('unmute'),
   '/chat/rooms/:roomId/participants/:name/remove': () => chatPeoplePages('remove'),
+  // Voice circles: opened, joined and run in each group; she is in B's.
+  '/meetings/:occurrenceId/circle/open': async () =>
+    Promise.all(
+      (['A', 'B', 'C'] as const).map(async (k) => {
+        const { occurrenceIds } = await makeMeeting(w.pw.world, w.g[k], {
+          starts: [new Date(Date.now() - 10 * 60_000)],
+          kind: 'online',
+        });
+        return inGroup(k, `/meetings/${occurrenceIds[0]}/circle/open`, { form: { kind: 'voice' } });
+      }),
+    ),
+  ...Object.fromEntries(
+    [
+      'join',
+      'leave',
+      'mute',
+      'unmute',
+      'raise-hand',
+      'lower-hand',
+      'camera-on',
+      'camera-off',
+      'end',
+      'lock',
+      'unlock',
+      'mute-all',
+      'start-share',
+    ].map((action) => [
+      `/meetings/:occurrenceId/circle/${action}`,
+      () => circlePages(`/${action}`, { form: {} }, { shareSeconds: 180 }),
+    ]),
+  ),
+  '/meetings/:occurrenceId/circle/mode': () => circlePages('/mode', { form: { mode: 'stick' } }),
+  '/meetings/:occurrenceId/circle/timer': () => circlePages('/timer', { form: { seconds: '180' } }),
+  '/meetings/:occurrenceId/circle/pass-stick': () => circlePages('/pass-stick', { form: {} }, { mode: 'stick' }),
+  ...Object.fromEntries(
+    ['admit', 'remove', 'mute', 'allow-unmute', 'give-stick'].map((action) => [
+      `/meetings/:occurrenceId/circle/participants/:pid/${action}`,
+      () => circlePeoplePages(action, action === 'give-stick' ? { mode: 'stick' } : {}),
+    ]),
+  ),
+  '/g/:slug/circles/settings': () =>
+    eachGroup((g) => `/g/${g.slug}/circles/settings`, { form: { waitingRoom: 'leadership' } }),
   // Polls: starting one, voting in hers (the answer, as a page or an htmx fragment, shows the
   // results: named votes only in B), closing hers, and making a meeting of her "find a time" poll.
   '/g/:slug/polls/new': () => eachGroup((g) => `/g/${g.slug}/polls/new`, { form: pollFields() }),
@@ -1945,6 +2068,12 @@ export function leakSuite(part: 'pages' | 'forms'): void {
       it('sends nothing of her over /live while she writes, to anyone following', { timeout: 120_000 }, async () => {
         const topics = [...w.pw.world.app.liveTopics.topics.keys()];
         const rooms = { A: await chatRoom('A'), B: await chatRoom('B') };
+        const voice = { A: await herCircle('A'), B: await herCircle('B') };
+        // In B's circle she is to come in while the others follow it.
+        await db()
+          .update(circleParticipants)
+          .set({ leftAt: new Date() })
+          .where(eq(circleParticipants.id, voice.B.herPid!));
         const follow: Record<string, () => { id: number; fill: Fill }[]> = {
           thread: () => [
             { id: w.anonThread, fill: aboutAnonymous('A', '') },
@@ -1959,6 +2088,11 @@ export function leakSuite(part: 'pages' | 'forms'): void {
           chat: () => [
             { id: rooms.A, fill: inGroup('A', '') },
             { id: rooms.B, fill: inGroup('B', '') },
+          ],
+          // Circles in A (she is not in it) and B (she comes into it while others follow, under her alias).
+          circle: () => [
+            { id: voice.A.circleId, fill: inGroup('A', '') },
+            { id: voice.B.circleId, fill: inGroup('B', '') },
           ],
         };
         expect(topics.filter((t) => !(t in follow))).toEqual([]);
@@ -1988,6 +2122,9 @@ export function leakSuite(part: 'pages' | 'forms'): void {
         // She chats in B's room; in A's, the member does.
         await w.author.post(`/chat/rooms/${rooms.B}/messages`, { body: 'Hello, garden.' });
         await w.pw.agents.member.post(`/chat/rooms/${rooms.A}/messages`, { body: 'Hello, circle.' });
+        // She comes back into B's voice circle; in A's, the member raises a hand.
+        await w.author.post(`/meetings/${voice.B.occurrenceId}/circle/join`, {});
+        await w.pw.agents.member.post(`/meetings/${voice.A.occurrenceId}/circle/raise-hand`);
         for (const { socket, role, fill, subscribed } of sockets) {
           if (subscribed) {
             // Who is here is told as people come and go, before or after what is written: each is read.

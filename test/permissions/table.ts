@@ -70,6 +70,7 @@ import * as pagesWebhooks from './pages-webhooks.js';
 import * as pagesFiles from './pages-files.js';
 import * as pagesPolls from './pages-polls.js';
 import * as pagesAgreements from './pages-agreements.js';
+import * as pagesCircles from './pages-circles.js';
 import * as apiAccount from './api-account.js';
 import * as apiGroups from './api-groups.js';
 import * as apiForum from './api-forum.js';
@@ -3207,7 +3208,7 @@ const siteCases: SiteCase[] = [
 ];
 
 /** Every page and form case: this file's, and those kept beside each later capability's. */
-const pageFiles = [pagesApi, pagesWebhooks, pagesFiles, pagesPolls, pagesAgreements];
+const pageFiles = [pagesApi, pagesWebhooks, pagesFiles, pagesPolls, pagesAgreements, pagesCircles];
 const allGroupCases: GroupCase[] = [...groupCases, ...pageFiles.flatMap((f) => f.groupCases)];
 const allSiteCases: SiteCase[] = [...siteCases, ...pageFiles.flatMap((f) => f.siteCases)];
 /** The JSON API's cases (api-*.ts). */

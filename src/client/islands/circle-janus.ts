@@ -73,6 +73,11 @@ export class JanusPath implements MediaPath {
         if (pc?.signalingState !== 'have-local-offer') return;
         clearTimeout(this.timer);
         await pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
+        // Janus letting go (restarted, or the server's process gone) closes DTLS at once, well before ICE fails.
+        const dtls = pc.getSenders()[0]?.transport;
+        dtls?.addEventListener('statechange', () => {
+          if ((dtls.state === 'closed' || dtls.state === 'failed') && this.main === pc) this.again();
+        });
       });
     else if (data.kind === 'offer' && this.video) this.run(() => this.answer(data.sdp));
   }
@@ -96,14 +101,10 @@ export class JanusPath implements MediaPath {
       if (s.type === 'media-source' && s.kind === 'audio' && this.micOpen && s.audioLevel !== undefined)
         levels.set(this.me, s.audioLevel);
     });
-    const byTrack = new Map<string, Pid>();
-    for (const t of this.sub?.getTransceivers() ?? []) {
-      const pid = t.mid === null ? undefined : this.mids.get(t.mid);
-      if (pid !== undefined) byTrack.set(t.receiver.track.id, pid);
-    }
+    const byTrack = new Map(this.received().map(([pid, t]) => [t.receiver.track.id, pid]));
     const others = await this.sub?.getStats().catch(() => null);
     others?.forEach((s: { type: string; kind?: string; audioLevel?: number; trackIdentifier?: string }) => {
-      const pid = s.trackIdentifier === undefined ? undefined : byTrack.get(s.trackIdentifier);
+      const pid = byTrack.get(s.trackIdentifier ?? '');
       if (s.type === 'inbound-rtp' && s.kind === 'audio' && pid !== undefined && s.audioLevel !== undefined)
         levels.set(pid, s.audioLevel);
     });
@@ -129,6 +130,12 @@ export class JanusPath implements MediaPath {
     this.hooks.stream(pid, stream);
   }
 
+  /** Connects again after a breath (the server may be starting again). */
+  private again(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), 2000);
+  }
+
   /** A new connection to the server (and, for video, the end of the old subscription with it). */
   private connect(): void {
     this.run(async () => {
@@ -145,7 +152,7 @@ export class JanusPath implements MediaPath {
       if (this.video) pc.addTransceiver('video', { direction: 'sendonly' });
       else pc.ontrack = ({ track }) => this.main === pc && this.show(mixPid, new MediaStream([track]));
       pc.onconnectionstatechange = () => {
-        if (pc.connectionState === 'failed' && this.main === pc) this.timer = setTimeout(() => this.connect(), 2000);
+        if (pc.connectionState === 'failed' && this.main === pc) this.again();
       };
       this.attach();
       await pc.setLocalDescription();
@@ -177,14 +184,21 @@ export class JanusPath implements MediaPath {
     this.refresh();
   }
 
+  /** The subscription's live m-lines, with the person each carries. */
+  private received(): [Pid, RTCRtpTransceiver][] {
+    const found: [Pid, RTCRtpTransceiver][] = [];
+    for (const t of this.sub?.getTransceivers() ?? []) {
+      const pid = this.mids.get(t.mid ?? '');
+      if (pid !== undefined && t.currentDirection !== 'inactive' && t.receiver.track.readyState === 'live')
+        found.push([pid, t]);
+    }
+    return found;
+  }
+
   /** Each person's tracks, as the subscription now carries them, for their tiles. */
   private refresh(): void {
     const tracks = new Map<Pid, MediaStreamTrack[]>();
-    for (const t of this.sub?.getTransceivers() ?? []) {
-      const pid = t.mid === null ? undefined : this.mids.get(t.mid);
-      if (pid === undefined || t.currentDirection === 'inactive' || t.receiver.track.readyState !== 'live') continue;
-      tracks.set(pid, [...(tracks.get(pid) ?? []), t.receiver.track]);
-    }
+    for (const [pid, t] of this.received()) tracks.set(pid, [...(tracks.get(pid) ?? []), t.receiver.track]);
     for (const pid of [...this.shown]) if (!tracks.has(pid)) this.show(pid, null);
     for (const [pid, list] of tracks) this.show(pid, new MediaStream(list));
   }

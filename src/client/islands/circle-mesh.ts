@@ -69,7 +69,11 @@ export class Mesh implements MediaPath {
       // The newer one offers: on arrival, to everyone already here; later arrivals offer to us,
       // and should their offer not come (a lost frame), we offer ourselves.
       if (!this.started) this.offer(pid);
-      else this.waits.set(pid, setTimeout(() => this.offer(pid), offerWaitMs));
+      else
+        this.waits.set(
+          pid,
+          setTimeout(() => this.offer(pid), offerWaitMs),
+        );
     }
     this.started = true;
   }

@@ -38,15 +38,22 @@ export function Control(p: {
 }
 
 /** A person's sound or picture. The element is given the stream once it exists (it cannot be markup). */
-export function Media(p: { stream: MediaStream; video?: boolean; muted?: boolean; label?: string; blocked?: () => void }) {
+export function Media(p: {
+  stream: MediaStream;
+  video?: boolean;
+  muted?: boolean;
+  label?: string;
+  blocked?: () => void;
+}) {
   const el = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  // After every render: the element itself may be new (a picture where a sound was).
   useEffect(() => {
     const media = el.current;
     if (!media || media.srcObject === p.stream) return;
     media.srcObject = p.stream;
     // A browser that wants a click before it plays sound says so here; the island offers a button.
     media.play().catch(() => p.blocked?.());
-  }, [p.stream]);
+  });
   return p.video ? (
     <video ref={el} class="circle-video" autoPlay playsInline muted aria-label={p.label} />
   ) : (
@@ -83,13 +90,13 @@ export function Tile(p: TileProps) {
   return (
     <li class={`circle-tile${p.speaking ? ' circle-speaking' : ''}`} data-pid={person.pid}>
       {picture ? (
-        <Media stream={picture} video label={fill(t.video, { name: person.name })} />
+        <Media key="picture" stream={picture} video label={fill(t.video, { name: person.name })} />
       ) : (
         <span class="circle-avatar" aria-hidden="true">
           {person.name.slice(0, 1).toUpperCase()}
         </span>
       )}
-      {p.stream && !p.you ? <Media stream={p.stream} muted={p.silenced} blocked={p.blocked} /> : null}
+      {p.stream && !p.you ? <Media key="sound" stream={p.stream} muted={p.silenced} blocked={p.blocked} /> : null}
       <span class="circle-name">
         {person.name}
         {p.you ? ` ${t.you}` : ''}
@@ -97,7 +104,9 @@ export function Tile(p: TileProps) {
       {badges.length > 0 ? (
         <span class="circle-badges">
           {badges.map((b) => (
-            <span class="badge">{b}</span>
+            <span class="badge" key={b}>
+              {b}
+            </span>
           ))}
         </span>
       ) : null}

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { JanusPath } from './circle-janus.js';
 import { Mesh, type MediaHooks, type MediaPath } from './circle-mesh.js';
 import { Control, Media, ShareTimer, Tile, type Send } from './circle-parts.js';
 import {
@@ -87,6 +88,13 @@ export function Circle(p: CircleProps) {
   const [mutedNow, setMutedNow] = useState(false);
   const path = useRef<MediaPath | null>(null);
   const socket = useRef<WebSocket | null>(null);
+  /** Signals wait here until the socket follows the circle (the server takes them only then). */
+  const outbox = useRef<string[]>([]);
+  const following = useRef(false);
+  const flush = () => {
+    if (!following.current) return;
+    for (const frame of outbox.current.splice(0)) socket.current?.send(frame);
+  };
   const before = useRef(p.state);
   const skew = useMemo(() => Date.parse(p.now) - Date.now(), []);
 
@@ -120,6 +128,8 @@ export function Circle(p: CircleProps) {
     const receive = (f: CircleFrame) => {
       if (f.type === 'subscribed') {
         wait = 1000;
+        following.current = true;
+        flush();
         setOffline(false);
         void catchUp().catch(() => undefined);
       } else if (f.type === 'error') {
@@ -139,6 +149,7 @@ export function Circle(p: CircleProps) {
       ws.onopen = () => ws.send(JSON.stringify({ type: 'subscribe', topic: 'circle', id: p.circleId }));
       ws.onmessage = (e) => receive(JSON.parse(String(e.data)) as CircleFrame);
       ws.onclose = () => {
+        following.current = false;
         if (stopped) return;
         setOffline(true);
         timer = setTimeout(connect, wait * (1 + Math.random() / 2));
@@ -163,13 +174,12 @@ export function Circle(p: CircleProps) {
 
   // The media, while the person is in the circle: microphone, connections, levels.
   useEffect(() => {
-    if (!hydrated || !inCircle || c.media !== 'mesh' || !window.RTCPeerConnection) return;
+    if (!hydrated || !inCircle || !window.RTCPeerConnection) return;
     let ice: { at: number; config: Promise<RTCConfiguration> } | null = null;
     const hooks: MediaHooks = {
       send: (data: SignalData) => {
-        const ws = socket.current;
-        if (ws?.readyState === WebSocket.OPEN)
-          ws.send(JSON.stringify({ type: 'send', topic: 'circle', id: p.circleId, data }));
+        outbox.current.push(JSON.stringify({ type: 'send', topic: 'circle', id: p.circleId, data }));
+        flush();
       },
       stream: (pid, stream) =>
         setStreams((all) => {
@@ -191,8 +201,11 @@ export function Circle(p: CircleProps) {
         return ice.config;
       },
     };
-    // The one place a circle's media path is chosen (a Janus path would be made here for 'janus').
-    const mesh: MediaPath = new Mesh(p.pid, c.kind === 'video', hooks);
+    // The one place a circle's media path is chosen: browser to browser, or through Janus (circle-janus.ts).
+    const mesh: MediaPath =
+      c.media === 'janus'
+        ? new JanusPath(p.pid, c.kind === 'video', hooks)
+        : new Mesh(p.pid, c.kind === 'video', hooks);
     path.current = mesh;
     let track: MediaStreamTrack | null = null;
     let stopped = false;
@@ -216,6 +229,7 @@ export function Circle(p: CircleProps) {
       clearInterval(levels);
       mesh.close();
       path.current = null;
+      outbox.current = [];
       track?.stop();
       setMicTrack(null);
       setStreams(new Map());
@@ -231,7 +245,7 @@ export function Circle(p: CircleProps) {
       preview.getTracks().forEach((track) => track.stop());
       setPreview(null);
     }
-  }, [preview, inCircle]);
+  }, [preview, inCircle, c.media]);
 
   const post = async (url: string, body: URLSearchParams) => {
     const res = await fetch(url, {
@@ -318,13 +332,9 @@ export function Circle(p: CircleProps) {
           {error}
         </p>
       ) : null}
-      {gone || status === 'removed' ? (
+      {c.ended || gone || status === 'removed' ? (
         <p class="notice">
-          {t.gone} <a href={p.roomUrl}>{t.backToRoom}</a>
-        </p>
-      ) : c.ended ? (
-        <p class="notice">
-          {t.ended} <a href={p.roomUrl}>{t.backToRoom}</a>
+          {c.ended ? t.ended : t.gone} <a href={p.roomUrl}>{t.backToRoom}</a>
         </p>
       ) : status === 'waiting' ? (
         <p class="notice">{t.waitingYou}</p>
@@ -394,9 +404,7 @@ export function Circle(p: CircleProps) {
                   describedBy: unmuteHint ? 'circle-unmute-hint' : undefined,
                 })
               : control('mute', t.mute, { kind: 'primary' })}
-            {me?.handRaisedAt
-              ? control('lower-hand', t.lowerHand)
-              : control('raise-hand', t.raiseHand)}
+            {me?.handRaisedAt ? control('lower-hand', t.lowerHand) : control('raise-hand', t.raiseHand)}
             {c.kind === 'video'
               ? me?.cameraOn || preview
                 ? control('camera-off', t.cameraOff)
@@ -423,8 +431,7 @@ export function Circle(p: CircleProps) {
               <ul class="circle-waiting" aria-labelledby="circle-waiting">
                 {waiting.map((x) => (
                   <li key={x.pid}>
-                    {x.name}{' '}
-                    {control(`participants/${x.pid}/admit`, named(t.admit, x.name), { kind: 'link' })}{' '}
+                    {x.name} {control(`participants/${x.pid}/admit`, named(t.admit, x.name), { kind: 'link' })}{' '}
                     {control(`participants/${x.pid}/remove`, named(t.remove, x.name), { kind: 'link' })}
                   </li>
                 ))}

@@ -211,8 +211,10 @@ async function userOf(tx: DbOrTx, pid: number): Promise<number | null> {
 /** The share timer: seconds a share may take (30 to 1800), or "" for none. */
 export const timerInput = z.object({
   seconds: z
-    .union([z.literal(''), z.literal('off'), z.coerce.number().int().min(30).max(1800)], 'circles.errors.timer')
-    .transform((v) => (typeof v === 'number' ? v : null)),
+    .string('circles.errors.timer')
+    .trim()
+    .refine((v) => v === '' || v === 'off' || (/^\d{1,4}$/.test(v) && +v >= 30 && +v <= 1800), 'circles.errors.timer')
+    .transform((v) => (v === '' || v === 'off' ? null : Number(v))),
 });
 
 export async function setShareTimer(

@@ -114,7 +114,17 @@ export interface CircleStateFrame {
   participants: ParticipantFrame[];
 }
 
-const publicPart = ({ hideAddress: _hidden, ...rest }: ParticipantView): ParticipantFrame => rest;
+/** What others are sent of someone: all but whether they hide their address. */
+const publicPart = (p: ParticipantView): ParticipantFrame => ({
+  pid: p.pid,
+  name: p.name,
+  status: p.status,
+  selfMuted: p.selfMuted,
+  mutedByLeader: p.mutedByLeader,
+  cameraOn: p.cameraOn,
+  handRaisedAt: p.handRaisedAt,
+  leader: p.leader,
+});
 
 /**
  * The state as person `pid` sees it: leaders see everyone present, waiting or not (to let them

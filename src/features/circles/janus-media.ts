@@ -43,8 +43,8 @@ export class JanusCircleMedia implements CircleMedia {
   private admins: Promise<{ session: JanusSession; audio: AudioBridge; video: VideoRoom }> | null = null;
   /** The people whose media goes through this process, by pid. */
   private readonly held = new Map<number, Connection>();
-  /** Each person's signals are handled one after another. */
-  private readonly turns = new Map<number, Promise<void>>();
+  /** Each person's signals, and each circle's reconciling, are handled one after another. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -66,12 +66,7 @@ export class JanusCircleMedia implements CircleMedia {
         ),
       );
     const tokens = new Map(admitted.map((p) => [p.pid, secretToken()]));
-    const admin = await this.admin();
-    const options = { secret, allowed: [...tokens.values()], description: 'circle' };
-    const room =
-      c.kind === 'voice'
-        ? await admin.audio.create(options)
-        : await admin.video.create({ ...options, publishers: videoPublishers });
+    const room = await this.create(c, { secret, allowed: [...tokens.values()] });
     await this.db.transaction(async (tx) => {
       await tx.update(circles).set({ janusRoom: room, janusSecret: secret }).where(eq(circles.id, c.id));
       for (const [pid, token] of tokens)
@@ -103,8 +98,7 @@ export class JanusCircleMedia implements CircleMedia {
 
   async onEnded(c: CircleRef): Promise<void> {
     const room = await this.room(c.id);
-    for (const connection of [...this.held.values()])
-      if (connection.seat.circleId === c.id) await connection.close();
+    for (const connection of [...this.held.values()]) if (connection.seat.circleId === c.id) await connection.close();
     if (room) {
       const admin = await this.admin();
       await (c.kind === 'voice' ? admin.audio : admin.video).destroy(room.id, room.secret).catch(() => undefined);
@@ -122,7 +116,7 @@ export class JanusCircleMedia implements CircleMedia {
     // Candidates are not trickled to the server: each description comes with its own.
     if (c.media !== 'janus' || data.to !== 'server' || data.kind === 'candidate') return;
     const { kind, sdp } = data;
-    await this.inTurn(p.pid, async () => {
+    await this.inTurn(`person ${p.pid}`, async () => {
       if (kind === 'offer') await this.connect(c, p.pid, sdp, reply);
       else {
         const held = this.held.get(p.pid);
@@ -176,12 +170,14 @@ export class JanusCircleMedia implements CircleMedia {
     return this.admins;
   }
 
-  private inTurn(pid: number, step: () => Promise<void>): Promise<void> {
-    const next = (this.turns.get(pid) ?? Promise.resolve()).catch(() => undefined).then(step);
-    this.turns.set(pid, next);
-    void next.finally(() => {
-      if (this.turns.get(pid) === next) this.turns.delete(pid);
-    });
+  private inTurn(key: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.turns.get(key) ?? Promise.resolve()).catch(() => undefined).then(step);
+    this.turns.set(key, next);
+    void next
+      .finally(() => {
+        if (this.turns.get(key) === next) this.turns.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -217,6 +213,29 @@ export class JanusCircleMedia implements CircleMedia {
       wanted.set(p.pid, { inside, muted: p.mutedByLeaderAt !== null || silencedByStick });
     }
     return wanted;
+  }
+
+  private async create(c: CircleRef, options: { room?: number; secret: string; allowed: string[] }): Promise<number> {
+    const admin = await this.admin();
+    const room = { ...options, description: 'circle' };
+    return c.kind === 'voice' ? admin.audio.create(room) : admin.video.create({ ...room, publishers: videoPublishers });
+  }
+
+  /**
+   * Makes the circle's room again, with its number, secret and tokens, when Janus no longer has
+   * it (Janus restarted: its rooms live in memory only). People then join it as their pages reconnect.
+   */
+  private async remake(c: CircleRef, room: Room): Promise<void> {
+    const tokens = await this.db
+      .select({ token: circleParticipants.janusToken })
+      .from(circleParticipants)
+      .where(eq(circleParticipants.circleId, c.id));
+    const allowed = tokens.map((t) => t.token).filter((t): t is string => t !== null);
+    await this.create(c, { room: room.id, secret: room.secret, allowed }).catch(async (error: unknown) => {
+      // Another process made it again first.
+      const admin = await this.admin();
+      if (!(await (c.kind === 'voice' ? admin.audio : admin.video).exists(room.id))) throw error;
+    });
   }
 
   /** The person's token for the room (made once per room), added to its allowed list. */
@@ -257,6 +276,7 @@ export class JanusCircleMedia implements CircleMedia {
     await this.release(pid);
     const admin = await this.admin();
     const plugin = c.kind === 'voice' ? admin.audio : admin.video;
+    if (!(await plugin.exists(room.id))) await this.remake(c, room);
     // Whatever seat they still have (a page reloaded, a process gone) is given up first.
     await plugin.kick(room.id, room.secret, pid).catch(() => undefined);
     const token = await this.tokenFor(c, pid, room);
@@ -282,7 +302,7 @@ export class JanusCircleMedia implements CircleMedia {
   /** Puts someone out of the room (left, or removed): their token goes, then their seat. */
   private async putOut(c: CircleRef, pid: number): Promise<void> {
     if (c.media !== 'janus') return;
-    await this.inTurn(pid, async () => {
+    await this.inTurn(`person ${pid}`, async () => {
       await this.release(pid);
       const room = await this.room(c.id);
       const [row] = await this.db
@@ -307,7 +327,11 @@ export class JanusCircleMedia implements CircleMedia {
    * should be silent (muted by a facilitator, or not holding the stick) is muted there, and the
    * others unmuted (their own mute button stays in their browser).
    */
-  private async reconcile(c: CircleRef): Promise<void> {
+  private reconcile(c: CircleRef): Promise<void> {
+    return this.inTurn(`circle ${c.id}`, () => this.matchJanus(c));
+  }
+
+  private async matchJanus(c: CircleRef): Promise<void> {
     const room = await this.room(c.id);
     if (!room) return;
     const wanted = await this.wanted(c.id);
@@ -325,15 +349,7 @@ export class JanusCircleMedia implements CircleMedia {
       const want = wanted.get(p.id);
       if (!want?.inside) await admin.video.kick(room.id, room.secret, p.id).catch(() => undefined);
       // Janus keeps no readable record of moderation: it is said again each time (it is idempotent).
-      else
-        await admin.video
-          .moderate(room.id, room.secret, p.id, publisherAudioMid, want.muted)
-          .catch(() => undefined);
+      else await admin.video.moderate(room.id, room.secret, p.id, publisherAudioMid, want.muted).catch(() => undefined);
     }
   }
-}
-
-/** The Janus path when JANUS_URL is set. */
-export function janusCircleMedia(db: Db, settings: JanusSettings): JanusCircleMedia {
-  return new JanusCircleMedia(db, settings);
 }

@@ -1,7 +1,13 @@
-import { JanusError, type HandleEvent, type JanusHandle, type JanusSession, type Jsep } from '../../platform/media/janus.js';
+import {
+  JanusError,
+  type HandleEvent,
+  type JanusHandle,
+  type JanusSession,
+  type Jsep,
+} from '../../platform/media/janus.js';
 import { AudioBridge, VideoRoom, announcedPublishers } from '../../platform/media/janus-rooms.js';
 import type { SignalData } from './frames.js';
-import { labelSubscription } from './janus-sdp.js';
+import { labelSubscription, withoutRoom } from './janus-sdp.js';
 
 /*
  * The Janus connections this process holds for people in circles: for each, the handle their
@@ -61,7 +67,7 @@ export class Connection {
       }
       const answer = await bridge.configure({ jsep: offer, muted: seat.muted });
       connection.listen();
-      await reply({ kind: 'answer', sdp: answer.sdp });
+      await reply({ kind: 'answer', sdp: withoutRoom(answer.sdp) });
       return connection;
     } catch (error) {
       await connection.close();
@@ -79,7 +85,7 @@ export class Connection {
       connection.privateId = joined.privateId;
       const answer = await publisher.publish(offer);
       connection.listen();
-      await reply({ kind: 'answer', sdp: answer.sdp });
+      await reply({ kind: 'answer', sdp: withoutRoom(answer.sdp) });
       const others = joined.publishers.map((p) => p.id).filter((id) => id !== seat.pid);
       if (others.length > 0) connection.later(() => connection.subscribe(others, []));
       return connection;
@@ -174,6 +180,6 @@ export class Connection {
   private async offer(offer: Jsep, streams: { mid: string; feedId: number }[]): Promise<void> {
     const byMid = new Map(streams.filter((s) => Number.isFinite(s.feedId)).map((s) => [s.mid, s.feedId]));
     this.feeds = new Set(byMid.values());
-    await this.reply({ kind: 'offer', sdp: labelSubscription(offer.sdp, byMid) });
+    await this.reply({ kind: 'offer', sdp: withoutRoom(labelSubscription(offer.sdp, byMid)) });
   }
 }

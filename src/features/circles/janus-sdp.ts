@@ -50,3 +50,8 @@ export function labelSubscription(sdp: string, feedsByMid: Map<string, number>):
   });
   return [head, ...labelled].join(`${eol}m=`);
 }
+
+/** Janus names the room in its SDP's session line ("s=AudioBridge 1234"); browsers are not told it. */
+export function withoutRoom(sdp: string): string {
+  return sdp.replace(/^s=.*$/m, 's=-');
+}

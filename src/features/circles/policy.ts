@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { meetingRoomStandingSql, readStanding, takingPartRefusal, type Refusal, type Standing } from '../chat/index.js';
-import { assertCanModerate, canModerate, type Actor, type GroupAccess } from '../groups/index.js';
+import { accessGroupById, assertCanModerate, canModerate, type Actor, type GroupAccess } from '../groups/index.js';
 import {
   accessOccurrence,
   liveRoomState,
@@ -10,7 +10,15 @@ import {
   type OccurrenceAccess,
 } from '../meetings/index.js';
 import type { Circle, CircleParticipant } from './schema.js';
-import { circleFromRow, participantFromRow, type CircleRow, type ParticipantRow } from './state.js';
+import type { ParticipantView } from './frames.js';
+import {
+  circleFromRow,
+  participantFromRow,
+  participantsSql,
+  readParticipants,
+  type CircleRow,
+  type ParticipantRow,
+} from './state.js';
 
 /*
  * Who may do what in a circle. A circle belongs to an online meeting's live room: it is opened,
@@ -33,6 +41,8 @@ export interface CirclePlace extends OccurrenceAccess {
   /** Their standing in the meeting's live room (a facilitator took them out of it, say). */
   standing: Standing | null;
   settings: CircleSettingsView;
+  /** Who is in the circle now, when asked for. */
+  participants?: ParticipantView[];
 }
 
 /** An open circle: one that was opened and has not ended. */
@@ -53,7 +63,12 @@ export function assertCanRunCircle(access: GroupAccess): void {
  * one for the circle, their place in it, the group's settings and their standing in the room);
  * NotFound for anyone who may not read the meeting, or a meeting that does not meet online.
  */
-export async function accessCirclePlace(db: DbOrTx, actor: Actor, occurrenceId: number): Promise<CirclePlace> {
+export async function accessCirclePlace(
+  db: DbOrTx,
+  actor: Actor,
+  occurrenceId: number,
+  opts: { participants?: boolean } = {},
+): Promise<CirclePlace> {
   const found = await accessOccurrence(db, actor, occurrenceId).catch((error: unknown) => {
     // A meeting the person may not read does not exist, as a discussion does not.
     if (error instanceof Forbidden) throw new NotFound();
@@ -66,12 +81,14 @@ export async function accessCirclePlace(db: DbOrTx, actor: Actor, occurrenceId: 
     (select to_json(p) from circle_participants p join circles c on c.id = p.circle_id
       where c.occurrence_id = ${occurrenceId} and p.user_id = ${viewer}) as me,
     (select to_json(s) from circle_settings s where s.group_id = ${found.access.group.id}) as settings,
-    ${meetingRoomStandingSql(occurrenceId, viewer)} as standing`)) as unknown as {
+    ${meetingRoomStandingSql(occurrenceId, viewer)} as standing,
+    ${opts.participants ? sql`(select ${participantsSql(sql.raw('c.id'))} from circles c where c.occurrence_id = ${occurrenceId})` : sql`null`} as participants`)) as unknown as {
     rows: {
       circle: CircleRow | null;
       me: ParticipantRow | null;
       settings: { hide_addresses_forced: boolean; waiting_room_default: boolean | null } | null;
       standing: Record<string, string | null> | null;
+      participants: unknown;
     }[];
   };
   const row = result.rows[0]!;
@@ -81,6 +98,7 @@ export async function accessCirclePlace(db: DbOrTx, actor: Actor, occurrenceId: 
     me: row.me ? participantFromRow(row.me) : null,
     standing: readStanding(row.standing),
     settings: settingsOf(found.access, row.settings),
+    ...(opts.participants ? { participants: readParticipants(row.participants) } : {}),
   };
 }
 
@@ -132,11 +150,16 @@ export function assertMayJoin(place: CirclePlace, now = new Date()): Circle {
   return place.circle!;
 }
 
-/** Someone in the circle now (let in or waiting), for what they do in it; Forbidden otherwise. */
+/**
+ * Someone in the circle now (let in or waiting) who may still take part in the room (not banned
+ * or taken out of it since they joined), for what they do in it; Forbidden otherwise.
+ */
 export function assertInCircle(place: CirclePlace): { circle: Circle; me: CircleParticipant } {
   if (!isOpen(place.circle)) throw new Forbidden('circles.errors.noCircle');
   if (place.me?.status === 'removed') throw new Forbidden('circles.errors.removed');
   if (!isIn(place.me)) throw new Forbidden('circles.errors.notIn');
+  const part = takingPartRefusal({ access: place.access, me: place.standing });
+  if (part) throw new Forbidden(part.key, undefined, part.vars);
   return { circle: place.circle!, me: place.me };
 }
 
@@ -152,6 +175,42 @@ export function assertRunsOpenCircle(place: CirclePlace): Circle {
   assertCanRunCircle(place.access);
   if (!isOpen(place.circle)) throw new Forbidden('circles.errors.noCircle');
   return place.circle!;
+}
+
+export interface ParticipantAccess {
+  access: GroupAccess;
+  circle: Circle;
+  me: CircleParticipant;
+}
+
+/**
+ * Someone in a circle now, by the circle's id: for following it live and for its ICE servers.
+ * Two queries at once; NotFound for anyone else (not in it, removed, gone, no longer able to take
+ * part in the room), the same as for a circle that does not exist.
+ */
+export async function accessParticipant(db: DbOrTx, actor: Actor, circleId: number): Promise<ParticipantAccess> {
+  if (!actor || !Number.isSafeInteger(circleId) || circleId <= 0 || circleId > 2_147_483_647) throw new NotFound();
+  const [access, result] = await Promise.all([
+    accessGroupById(db, actor, sql`(select c.group_id from circles c where c.id = ${circleId})`).catch(
+      (error: unknown) => {
+        if (error instanceof NotFound) return null;
+        throw error;
+      },
+    ),
+    db.execute(sql`select to_json(c) as circle,
+      (select to_json(p) from circle_participants p where p.circle_id = c.id and p.user_id = ${actor.id}) as me,
+      ${meetingRoomStandingSql(sql`c.occurrence_id`, actor.id)} as standing
+      from circles c where c.id = ${circleId}`) as unknown as Promise<{
+      rows: { circle: CircleRow; me: ParticipantRow | null; standing: Record<string, string | null> | null }[];
+    }>,
+  ]);
+  const row = result.rows[0];
+  if (!access || !row?.me) throw new NotFound();
+  const circle = circleFromRow(row.circle);
+  const me = participantFromRow(row.me);
+  if (!isOpen(circle) || !isIn(me)) throw new NotFound();
+  if (takingPartRefusal({ access, me: readStanding(row.standing) })) throw new NotFound();
+  return { access, circle, me };
 }
 
 /** Whether the "hide my network address" box starts ticked: for those with an alias in the group, or where they post anonymously. */

@@ -247,7 +247,10 @@ export async function joinCircle(
             switched: {
               undo: async (db: Db) => {
                 await switched.undo(db);
-                await db.update(circleParticipants).set({ leftAt: new Date() }).where(eq(circleParticipants.id, me!.id));
+                await db
+                  .update(circleParticipants)
+                  .set({ leftAt: new Date() })
+                  .where(eq(circleParticipants.id, me!.id));
               },
             },
           }

@@ -43,6 +43,28 @@ export function readParticipants(rows: unknown): ParticipantView[] {
   }));
 }
 
+/**
+ * The participants, with the person themselves among them even when their page was not seen
+ * lately (they come back to the circle's page after a while): their own page shows them in it.
+ */
+export function withSelf(participants: ParticipantView[], me: CircleParticipant, name: string): ParticipantView[] {
+  if (me.status === 'removed' || me.leftAt !== null || participants.some((p) => p.pid === me.id)) return participants;
+  return [
+    ...participants,
+    {
+      pid: me.id,
+      name,
+      status: me.status,
+      selfMuted: me.selfMuted,
+      mutedByLeader: me.mutedByLeaderAt !== null,
+      cameraOn: me.cameraOn,
+      handRaisedAt: me.handRaisedAt?.toISOString() ?? null,
+      leader: me.leader,
+      hideAddress: me.hideAddress,
+    },
+  ];
+}
+
 /** A circle and its present participants as the state event carries them. */
 export function stateOf(circle: Circle, participants: ParticipantView[]): CircleStateEvent {
   return {

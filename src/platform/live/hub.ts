@@ -462,7 +462,11 @@ class Follower {
   }
 
   /** Checks the person may follow it now, then listens: null when they may not (or it does not exist). */
-  private async follow(topic: LiveTopic<unknown, unknown, unknown>, name: string, id: number): Promise<Subscription | null> {
+  private async follow(
+    topic: LiveTopic<unknown, unknown, unknown>,
+    name: string,
+    id: number,
+  ): Promise<Subscription | null> {
     const context = await this.authorise(topic, id);
     if (context === denied) return null;
     if (this.viewer && !this.watching) {

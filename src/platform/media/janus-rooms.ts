@@ -11,6 +11,8 @@ import { JanusError, type JanusHandle, type Jsep } from './janus.js';
 export type AllowedAction = 'enable' | 'disable' | 'add' | 'remove';
 
 export interface RoomOptions {
+  /** The room's number; absent, Janus picks one (a room made again after Janus restarted keeps its own). */
+  room?: number;
   /** Needed for every change to the room; Mutual keeps it server-side. */
   secret: string;
   /** The tokens that may join; empty to start with, tokens are added as people are let in. */
@@ -67,6 +69,7 @@ export class AudioBridge extends RoomPlugin {
   async create(options: RoomOptions & { samplingRate?: number; audioLevelEvent?: boolean }): Promise<number> {
     const data = await this.handle.request({
       request: 'create',
+      ...(options.room === undefined ? {} : { room: options.room }),
       permanent: false,
       is_private: true,
       description: options.description ?? 'circle',
@@ -189,6 +192,7 @@ export class VideoRoom extends RoomPlugin {
   async create(options: RoomOptions & { publishers: number; bitrate?: number }): Promise<number> {
     const data = await this.handle.request({
       request: 'create',
+      ...(options.room === undefined ? {} : { room: options.room }),
       permanent: false,
       is_private: true,
       description: options.description ?? 'circle',

@@ -115,7 +115,9 @@ describe.runIf(janusInstalled)('Janus client', () => {
     expect(await admin.listParticipants(room)).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: 1, muted: true })]),
     );
-    await birchSaw.until((e) => JSON.stringify(e.data?.participants) === JSON.stringify([{ id: 1, setup: false, muted: true }]));
+    await birchSaw.until(
+      (e) => JSON.stringify(e.data?.participants) === JSON.stringify([{ id: 1, setup: false, muted: true }]),
+    );
     await admin.unmute(room, 'room secret', 1);
     expect((await admin.listParticipants(room)).find((p) => p.id === 1)?.muted).toBe(false);
 
@@ -187,6 +189,25 @@ describe.runIf(janusInstalled)('Janus client', () => {
     await saw.until((e) => e.janus === 'detached');
     expect(doomed.closed).toBe(true);
     await expect(doomed.attach(AudioBridge.plugin)).rejects.toThrow(JanusError);
+  });
+});
+
+describe.runIf(janusInstalled)('Janus with an API secret', () => {
+  it('is refused without the secret, and works with it, long poll included', async () => {
+    const server = await startJanus({ apiSecret: 'the operator secret' });
+    try {
+      expect((await refusal(new Janus({ url: server.url }).createSession())).code).toBe(403);
+      expect((await refusal(new Janus({ url: server.url, apiSecret: 'a guess' }).createSession())).code).toBe(403);
+      const session = await new Janus({ url: server.url, apiSecret: 'the operator secret' }).createSession();
+      const admin = new AudioBridge(await session.attach(AudioBridge.plugin));
+      const room = await admin.create({ secret: 's', allowed: ['t'] });
+      // The join is answered on the long poll, which needs the secret too.
+      const joining = new AudioBridge(await session.attach(AudioBridge.plugin));
+      expect((await joining.join({ room, id: 9, token: 't', muted: false })).id).toBe(9);
+      await session.destroy();
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -29,6 +29,8 @@ export const assetFiles: Record<string, string> = {
   'device-check.js': fileURLToPath(new URL('../../client/device-check.js', import.meta.url)),
 };
 
+export const PREACT_BUNDLE = 'preact.js';
+
 /**
  * Islands: Preact components the server renders into a page and the browser hydrates, bundled
  * with esbuild from their entry (src/client/islands/…) the first time they are asked for, then
@@ -36,18 +38,36 @@ export const assetFiles: Record<string, string> = {
  * JavaScript in dist/ after `npm run build`.
  */
 export const assetBundles: Record<string, string> = {
+  // Preact itself, once for all of a page's islands (layout.tsx loads it before them).
+  [PREACT_BUNDLE]: '../../client/islands/shared/runtime',
   'chat-room.js': '../../client/islands/chat-room.client',
   'circle.js': '../../client/islands/circle.client',
 };
 
 const contents = new Map<string, Buffer>();
 
-function bundle(entry: string): Buffer {
-  const base = fileURLToPath(new URL(entry, import.meta.url));
+/** A source file by its path without extension: .tsx or .ts under `npm start`, .js once compiled. */
+function sourceOf(relative: string): string {
+  const base = fileURLToPath(new URL(relative, import.meta.url));
   const path = [`${base}.tsx`, `${base}.ts`, `${base}.js`].find((p) => existsSync(p));
-  if (!path) throw new Error(`the entry of a bundled asset is missing: ${base}`);
+  if (!path) throw new Error(`the source of a bundled asset is missing: ${base}`);
+  return path;
+}
+
+/** In an island's bundle, Preact's modules are the page's one copy (src/client/islands/shared). */
+function sharedPreact(): Record<string, string> {
+  return {
+    preact: sourceOf('../../client/islands/shared/preact'),
+    'preact/hooks': sourceOf('../../client/islands/shared/hooks'),
+    'preact/jsx-runtime': sourceOf('../../client/islands/shared/jsx-runtime'),
+  };
+}
+
+function bundle(name: string, entry: string): Buffer {
+  const path = sourceOf(entry);
   const built = buildSync({
     entryPoints: [path],
+    alias: name === PREACT_BUNDLE ? {} : sharedPreact(),
     bundle: true,
     minify: true,
     format: 'iife',
@@ -72,7 +92,7 @@ export function assetContent(name: string): Buffer {
     const file = Object.hasOwn(assetFiles, name) ? assetFiles[name] : undefined;
     const entry = Object.hasOwn(assetBundles, name) ? assetBundles[name] : undefined;
     if (file) content = readFileSync(file);
-    else if (entry) content = bundle(entry);
+    else if (entry) content = bundle(name, entry);
     else throw new Error(`unknown asset ${name}`);
     contents.set(name, content);
   }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../http/page.js';
-import { assetUrl } from './assets.js';
+import { assetBundles, assetUrl, PREACT_BUNDLE } from './assets.js';
 import { JsonLd } from './json-ld.js';
 
 interface LayoutProps {
@@ -78,9 +78,11 @@ export function Layout({
         <link rel="apple-touch-icon" href="/icons/icon-192.png" />
         <script src={assetUrl('sw-register.js')} defer></script>
         {htmx ? <script src={assetUrl('htmx.min.js')} defer></script> : null}
-        {scripts.map((name) => (
-          <script key={name} src={assetUrl(name)} defer></script>
-        ))}
+        {(scripts.some((name) => Object.hasOwn(assetBundles, name)) ? [PREACT_BUNDLE, ...scripts] : scripts).map(
+          (name) => (
+            <script key={name} src={assetUrl(name)} defer></script>
+          ),
+        )}
         {viewer ? <script src={assetUrl('bell.js')} defer></script> : null}
       </head>
       <body hx-headers={viewer ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>

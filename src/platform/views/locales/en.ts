@@ -3432,14 +3432,16 @@ export const en = {
       preview: 'What your camera shows',
       denied:
         'Your browser did not allow the microphone. Select the lock or camera sign in the address bar, allow the microphone (and camera), then reload this page.',
-      missing: 'No microphone was found. Plug one in (a headset works well), then reload this page. You can still join to listen.',
+      missing:
+        'No microphone was found. Plug one in (a headset works well), then reload this page. You can still join to listen.',
       unsupported:
         'This browser cannot use a microphone here. Try a recent Firefox, Chrome, Edge or Safari, and make sure the address starts with https.',
       failed: 'Your microphone could not be started. Reload the page to try again; you can still join to listen.',
       hideAddress: 'Hide my network address',
       hideAddressHint:
         'Your sound and pictures then go through the site’s relay server, so other participants never learn your IP address. It can add a little delay.',
-      hideForced: 'This group hides everyone’s network address: your sound and pictures go through the site’s relay server.',
+      hideForced:
+        'This group hides everyone’s network address: your sound and pictures go through the site’s relay server.',
       noRelay:
         'This site has no relay server, so network addresses cannot be hidden: the other participants’ browsers connect to yours directly.',
       waitingRoom: 'A facilitator lets people in, so you may wait a moment after joining.',
