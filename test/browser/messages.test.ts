@@ -61,7 +61,7 @@ describe.runIf(chromiumInstalled)('Private messages in two browsers', { timeout:
     const { page } = anaAt;
     await anaAt.visit(`${groupPath}/members`);
     await anaAt.follow(() => page.getByRole('link', { name: 'Send a private message to Night Owl' }).click());
-    expect(await page.getByLabel('To').inputValue()).toBe('Night Owl');
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('Night Owl');
     await page.getByLabel('Your message').fill('Hello. Your words about the nights helped me.');
     await anaAt.follow(() => page.getByRole('button', { name: 'Send' }).click());
     expect(await anaAt.notice()).toContain('Your message request is sent');

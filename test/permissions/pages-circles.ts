@@ -131,8 +131,10 @@ function memberCase(action: string, opts: { kind?: 'voice' | 'video' } = {}): Gr
   return {
     method: 'POST',
     route: `/meetings/:occurrenceId/circle/${action}`,
-    async request(g, actor): Promise<Req> {
-      const c = await freshCircle(g, [actor], opts);
+    async request(g, actor, r): Promise<Req> {
+      // The role's shared person (or the fresh one the case runs as), let into a circle of their own.
+      const person = actor ?? (r === 'visitor' ? null : permissionWorld().people[r]);
+      const c = await freshCircle(g, [person], opts);
       return { url: `${base(c)}/${action}`, form: {}, missing: `${missingBase}/${action}` };
     },
     expect: partakes,

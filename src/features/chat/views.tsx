@@ -85,9 +85,6 @@ const isAttachError = (key: string) => key === 'file' || key.startsWith('alt-');
 function attachFields(p: RoomPageProps): string | null {
   const { ctx, access, attach } = p;
   if (!attach || !ctx.viewer || p.refusal || p.before !== undefined) return null;
-  // Beside a circle the chat takes words only, so the page stays within its script budget (a
-  // phone in a call has little to spare); photos and files are for the live room's own page.
-  if (p.extras?.some((x) => x.title)) return null;
   const html = renderToString(
     <AttachmentFields
       ctx={ctx}
