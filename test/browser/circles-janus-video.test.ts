@@ -148,7 +148,10 @@ describe.runIf(chromiumInstalled && janusInstalled)('A video circle through Janu
     const [circle] = await world.database.db.select().from(circles).where(eq(circles.occurrenceId, occurrenceId));
     expect(circle).toMatchObject({ kind: 'video', media: 'janus' });
     const room = new VideoRoom(await watcher.attach(VideoRoom.plugin));
-    expect((await room.listParticipants(circle!.janusRoom!)).length).toBe(3);
+    // The last to join publishes a moment after their page shows the circle.
+    await expect
+      .poll(async () => (await room.listParticipants(circle!.janusRoom!)).length, { timeout: 15_000 })
+      .toBe(3);
 
     for (const person of everyone())
       await person.page.waitForFunction(
@@ -162,7 +165,17 @@ describe.runIf(chromiumInstalled && janusInstalled)('A video circle through Janu
         othersOf(person).map((p) => names[p.name]!),
         { timeout: 20_000 },
       );
-    const first = await Promise.all(everyone().map(inbound));
+    // A tile gets its stream when the subscription is answered; its first packets follow a moment later.
+    let first = await Promise.all(everyone().map(inbound));
+    await expect
+      .poll(
+        async () => {
+          first = await Promise.all(everyone().map(inbound));
+          return everyone().every((person, i) => othersOf(person).every((o) => first[i]![names[o.name]!]! > 0));
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await pause(2500);
     const then = await Promise.all(everyone().map(inbound));
     everyone().forEach((person, i) => {

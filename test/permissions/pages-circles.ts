@@ -1,3 +1,4 @@
+import { chatRooms } from '../../src/features/chat/schema.js';
 import { circleParticipants, circles } from '../../src/features/circles/schema.js';
 import type { GroupFixture, Person, Role } from '../helpers/permission-world.js';
 import { makeMeeting } from '../helpers/meetings.js';
@@ -43,6 +44,9 @@ async function freshCircle(
     title: `Circle ${++made} of ${g.slug}`,
   });
   const occurrenceId = occurrenceIds[0]!;
+  // A circle is opened from the meeting's live room, so its room is there already (the first
+  // visit to a room makes it, a write no later visit repeats).
+  await db().insert(chatRooms).values({ groupId: g.id, occurrenceId });
   const [circle] = await db()
     .insert(circles)
     .values({

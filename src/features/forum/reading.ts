@@ -20,7 +20,7 @@ import { posts, reactionKinds, threads, type Post, type ReactionKind, type Threa
 import { flaggedByViewerSql } from '../moderation/index.js';
 import { blockedBetweenSql, mutedThreadsSql, postBlockedSql, postHiddenForViewerSql } from '../blocking/index.js';
 import { warningOpenSql } from '../content-warnings/index.js';
-import { attachmentsSql, readAttachments, type FileView } from '../files/attaching.js';
+import { attachmentsSql, groupUploadLimitsSql, readAttachments, type FileView } from '../files/attaching.js';
 
 import { accessThread, accessThreadOfPost, canSeePost } from './service.js';
 
@@ -78,7 +78,8 @@ async function postViewsWithHistory(
   actor: Actor,
   which: SQL,
   history: boolean,
-): Promise<(PostView & { revisions: Revision[] })[]> {
+  uploadLimits = false,
+): Promise<(PostView & { revisions: Revision[]; uploadLimits: unknown })[]> {
   const rows = await db
     .select({
       post: posts,
@@ -99,6 +100,8 @@ async function postViewsWithHistory(
       hiddenForMe: postHiddenForViewerSql(actor?.id ?? null),
       flagged: flaggedByViewerSql(actor?.id ?? -1),
       attachments: attachmentsSql('post', sql.raw('posts.id')),
+      // The group's upload settings, for a form that takes attachments (uploadLimitsFrom reads it).
+      uploadLimits: uploadLimits ? groupUploadLimitsSql(sql.raw('posts.group_id')) : sql<null>`null`,
     })
     .from(posts)
     .where(which)
@@ -118,6 +121,7 @@ async function postViewsWithHistory(
       return { kind, count: found?.n ?? 0, mine: found?.mine ?? false };
     }),
     revisions: (row.revisions ?? []).map((v) => ({ ...v, replacedAt: new Date(v.replacedAt) })),
+    uploadLimits: row.uploadLimits,
   }));
 }
 
@@ -170,12 +174,27 @@ export async function readPost(
   actor: Actor,
   postId: number,
 ): Promise<{ access: GroupAccess; thread: Thread; view: PostView }> {
-  const [{ access, thread }, [view]] = await Promise.all([
-    accessThreadOfPost(db, actor, postId),
-    postViewsWhere(db, actor, eq(posts.id, postId)),
-  ]);
-  if (!view || view.post.deletedAt || !canSeePost(access, view.post)) throw new NotFound();
+  const { access, thread, view } = await readPostWith(db, actor, postId, false);
   return { access, thread, view };
+}
+
+/** As readPost, with the group's upload settings in the same statement (uploadLimitsFrom reads them): for the edit form. */
+export async function readPostToEdit(
+  db: Db,
+  actor: Actor,
+  postId: number,
+): Promise<{ access: GroupAccess; thread: Thread; view: PostView; uploadLimits: unknown }> {
+  return readPostWith(db, actor, postId, true);
+}
+
+async function readPostWith(db: Db, actor: Actor, postId: number, uploadLimits: boolean) {
+  const [{ access, thread }, [found]] = await Promise.all([
+    accessThreadOfPost(db, actor, postId),
+    postViewsWithHistory(db, actor, eq(posts.id, postId), false, uploadLimits),
+  ]);
+  if (!found || found.post.deletedAt || !canSeePost(access, found.post)) throw new NotFound();
+  const { uploadLimits: limits, ...view } = found;
+  return { access, thread, view: view as PostView, uploadLimits: limits };
 }
 
 /** The opening post of a thread, as this person may see it. */

@@ -261,9 +261,9 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get<{ Params: { id: string } }>('/posts/:id/edit', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
-    const found = await forum.readPost(db, request.viewer, parseId(request.params.id));
+    const found = await forum.readPostToEdit(db, request.viewer, parseId(request.params.id));
     if (!found.view.mine) throw new NotFound();
-    const attach = await attachOf(found.access, { ...noAttachments, pending: found.view.attachments });
+    const attach = { limits: uploadLimitsFrom(deps.uploads, found.uploadLimits), pending: found.view.attachments };
     return sendPage(reply, EditPostPage({ ctx: pageContext(request, reply), ...found, attach }));
   });
 
@@ -281,10 +281,11 @@ export async function forumRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return redirectAfterPost(request, reply, `${threadUrl(access.group.slug, thread)}?notice=postEdited${where}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      const found = await forum.readPost(db, request.viewer, postId);
+      const found = await forum.readPostToEdit(db, request.viewer, postId);
       const ctx = pageContext(request, reply);
       // The files as the form left them (kept, new, descriptions changed); nothing is changed yet.
-      const attach = await attachOf(found.access, received ?? { ...noAttachments, pending: found.view.attachments });
+      const pending = (received ?? { ...noAttachments, pending: found.view.attachments }).pending;
+      const attach = { limits: uploadLimitsFrom(deps.uploads, found.uploadLimits), pending };
       const values = formValues(request.body);
       return sendPage(reply, EditPostPage({ ctx, ...found, errors: error.fieldErrors, values, attach }), 400);
     }

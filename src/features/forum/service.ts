@@ -484,6 +484,7 @@ export {
   listThreads,
   postHistory,
   readPost,
+  readPostToEdit,
   readThread,
   readThreadOpening,
   type PostView,
