@@ -25,6 +25,11 @@ export interface RoomExtension<T = unknown> {
   query(viewer: Viewer | null, occurrenceId: number): SQL | null;
   read(rows: Record<string, unknown>[]): T;
   render(ctx: PageContext, data: T, room: RoomContext): RoomExtra | null;
+  /**
+   * A leader ended the meeting in its room (committed): what the extension ends with it (the
+   * circle). Its failure is logged; the meeting stays ended.
+   */
+  ended?(viewer: Viewer, occurrenceId: number): Promise<void>;
 }
 
 /** The room as its page shows it to this person. */

@@ -243,6 +243,15 @@ export async function chatRoutes(app: FastifyInstance, deps: Deps): Promise<void
   app.post<{ Params: { roomId: string } }>('/chat/rooms/:roomId/end', async (request, reply) => {
     if (!requireViewer(request, reply)) return reply;
     const ra = await controls.endMeeting(db, request.viewer, parseId(request.params.roomId), deps);
+    // What other features hold in the room ends with the meeting (its voice or video circle).
+    const occurrenceId = ra.room.occurrenceId;
+    if (occurrenceId !== null && request.viewer) {
+      for (const extension of app.roomExtensions) {
+        await extension.ended?.(request.viewer, occurrenceId).catch((error: unknown) => {
+          request.log.error({ err: error }, `ending ${extension.name} with the meeting`);
+        });
+      }
+    }
     return done(request, reply, ra, 'chatEnded');
   });
 

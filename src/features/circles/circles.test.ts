@@ -18,6 +18,9 @@ import {
 import { makeGroup } from '../../../test/helpers/factories.js';
 import type { LiveClient } from '../../../test/helpers/live.js';
 import { makeMeeting } from '../../../test/helpers/meetings.js';
+import { chatRooms } from '../chat/schema.js';
+import { users } from '../accounts/schema.js';
+import { gatherMemberData } from '../privacy/exports.js';
 import { circleParticipants, circles } from './schema.js';
 
 /*
@@ -296,6 +299,35 @@ describe('voice and video circles', () => {
     expect(row!.id).toBe(circleId);
     expect((await joinCircle(rowan, occ)).statusCode).toBe(403);
     expect((await joinCircle(hazel, occ)).statusCode).toBe(303);
+  });
+
+  it('ends the circle with the meeting, when a facilitator ends the meeting in its live room', async () => {
+    const occ = await liveMeeting(world, group);
+    await openCircle(owner, occ);
+    await joinCircle(owner, occ);
+    await joinCircle(hazel, occ);
+    const { circleId } = await circleProps(hazel, occ);
+    const hazelSees = await followCircle(hazel, circleId, sockets);
+    const [room] = await db().select().from(chatRooms).where(eq(chatRooms.occurrenceId, occ));
+    expect((await owner.post(`/chat/rooms/${room!.id}/end`)).statusCode).toBe(303);
+    await stateWhere(hazelSees, (f) => (f.circle as { ended: boolean }).ended);
+    expect(await nextOf(hazelSees, 'error')).toMatchObject({ error: 'notFound', id: circleId });
+    const [row] = await db().select().from(circles).where(eq(circles.occurrenceId, occ));
+    expect(row!.endedAt).not.toBeNull();
+    expect((await hazel.get(`/circles/${circleId}/ice`)).statusCode).toBe(404);
+  });
+
+  it('puts the circles a member was in into their data export, with nothing of the media server', async () => {
+    const occ = await liveMeeting(world, group);
+    await openCircle(owner, occ);
+    await joinCircle(rowan, occ, { hideAddress: 'on' });
+    const [rowanUser] = await db().select({ id: users.id }).from(users).where(eq(users.pseudonym, 'Rowan'));
+    const data = await gatherMemberData(db(), rowanUser!.id);
+    // Rowan was in this file's earlier circles too: this one is among them.
+    expect(data!.circles).toContainEqual(
+      expect.objectContaining({ group: 'Evening circle', meetingOccurrenceId: occ, kind: 'voice', hideAddress: true }),
+    );
+    expect(JSON.stringify(data!.circles)).not.toMatch(/janus|token/i);
   });
 
   it('lets go at once of someone removed from the group, who then gets nothing of the circle', async () => {

@@ -16,7 +16,7 @@ import { stateFor } from './frames.js';
 import { iceFor } from './ice.js';
 import { circleMediaFor } from './media.js';
 import { actOnSelf, type MemberAction } from './member.js';
-import { accessCirclePlace, assertInCircle, hidesByDefault, joinRefusal } from './policy.js';
+import { accessCirclePlace, assertInCircle, hidesByDefault, isOpen, joinRefusal } from './policy.js';
 import { endCircle, joinCircle, leaveCircle, openCircle, type CircleEffects } from './service.js';
 import { readCircleSettings, saveCircleSettings } from './settings.js';
 import { stateOf, withSelf } from './state.js';
@@ -50,7 +50,15 @@ export async function circleRoutes(app: FastifyInstance, deps: Deps): Promise<vo
     await media.close?.();
   });
   // The circle's panel in the meeting's live room, and the circle beside its chat.
-  app.roomExtensions.push(circleRoomExtension as (typeof app.roomExtensions)[number]);
+  // Ending the meeting in its room ends its circle too, when one is open.
+  const extension: typeof circleRoomExtension = {
+    ...circleRoomExtension,
+    async ended(viewer, occurrenceId) {
+      const place = await accessCirclePlace(db, viewer, occurrenceId);
+      if (place.circle && isOpen(place.circle)) await endCircle(db, viewer, occurrenceId, effects);
+    },
+  };
+  app.roomExtensions.push(extension as (typeof app.roomExtensions)[number]);
 
   const occurrenceOf = (request: OccurrenceRequest) => parseId(request.params.occurrenceId);
 

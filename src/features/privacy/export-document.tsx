@@ -8,6 +8,7 @@ import { CampaignsExportSection, type CampaignExport } from '../campaigns/index.
 import { MeetingsExportSection, type MeetingExport } from '../meetings/index.js';
 import { PushExportSection, type PushExport } from '../push/index.js';
 import { ChatExportSection, type ChatExport } from '../chat/index.js';
+import { CirclesExportSection, type CircleExport } from '../circles/index.js';
 import { FollowingExportSection, type FollowingExport } from '../following/index.js';
 import { MessagesExportSection, type MessagesExport } from '../messages/index.js';
 import { NotificationsExportSection, type NamedNotificationExport } from '../notifications/index.js';
@@ -45,6 +46,8 @@ export interface MemberData {
   push: PushExport;
   /** What the member said in live rooms, and the rooms they were in (src/features/chat). */
   chat: { [K in keyof ChatExport]: Named<ChatExport[K][number]>[] };
+  /** The voice and video circles they were in (src/features/circles). */
+  circles: Named<CircleExport['circles'][number]>[];
   /** The levels the member chose for threads and groups, and posts that mentioned them (src/features/following). */
   following: { [K in keyof FollowingExport]: Named<FollowingExport[K][number]>[] };
   /** Who may message the member, their conversations, what they wrote, what they reported (src/features/messages). */
@@ -462,6 +465,7 @@ export function ExportDocument({ t, locale, data }: { t: Translate; locale: stri
         <MeetingsExportSection t={t} data={data.meetings} />
         <PushExportSection t={t} data={data.push} />
         <ChatExportSection t={t} messages={data.chat.messages} />
+        <CirclesExportSection t={t} circles={data.circles} />
         <FollowingExportSection t={t} data={data.following} />
         <MessagesExportSection t={t} data={data.messages} />
         <NotificationsExportSection t={t} data={data.notifications} />

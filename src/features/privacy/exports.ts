@@ -19,6 +19,7 @@ import { exportCampaignData } from '../campaigns/index.js';
 import { exportMeetingData } from '../meetings/index.js';
 import { exportPushData } from '../push/index.js';
 import { exportChatData } from '../chat/index.js';
+import { exportCircleData } from '../circles/index.js';
 import { exportFollowingData } from '../following/index.js';
 import { exportMessageData } from '../messages/index.js';
 import { exportNotificationData } from '../notifications/index.js';
@@ -53,6 +54,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     prompts,
     meetingData,
     chat,
+    circleData,
     following,
     messages,
     notificationData,
@@ -76,6 +78,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     exportPromptsData(db, userId),
     exportMeetingData(db, userId),
     exportChatData(db, userId),
+    exportCircleData(db, userId),
     exportFollowingData(db, userId),
     exportMessageData(db, userId),
     exportNotificationData(db, userId),
@@ -108,6 +111,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     ...meetingData.scheduled.map((m) => m.groupId),
     ...chat.messages.map((m) => m.groupId),
     ...chat.rooms.map((r) => r.groupId),
+    ...circleData.circles.map((c) => c.groupId),
     ...following.threads.map((f) => f.groupId),
     ...following.groups.map((f) => f.groupId),
     ...following.mentionedIn.map((m) => m.groupId),
@@ -131,6 +135,7 @@ export async function gatherMemberData(db: Db, userId: number): Promise<MemberDa
     },
     push,
     chat: { messages: named(chat.messages), rooms: named(chat.rooms) },
+    circles: named(circleData.circles),
     following: {
       threads: named(following.threads),
       groups: named(following.groups),

@@ -3407,6 +3407,15 @@ export const en = {
   },
   /** Voice and video circles (src/features/circles): the pages' words; the island's are under circleLive. */
   circles: {
+    export: {
+      heading: 'Voice and video circles you were in',
+      voice: '{group}: a voice circle, joined {date}',
+      video: '{group}: a video circle, joined {date}',
+      left: 'left {date}',
+      removed: 'asked to leave by a facilitator',
+      muted: 'muted by a facilitator {date}',
+      hidden: 'your network address hidden',
+    },
     panel: {
       heading: 'Voice and video circle',
       openHint: 'Members join with one click, under their name in the group. Nothing is recorded.',
