@@ -287,6 +287,8 @@ describe.runIf(chromiumInstalled && janusInstalled)('A voice circle through Janu
       () => bridge.exists(circle.janusRoom!),
       (exists) => !exists,
     );
+    // The room is destroyed first, then its number and secret are forgotten: wait for both.
+    await eventually(theCircle, (row) => row.janusRoom === null && row.janusSecret === null);
     expect(await theCircle()).toMatchObject({ janusRoom: null, janusSecret: null });
   });
 });
